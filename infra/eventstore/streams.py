@@ -1,0 +1,315 @@
+"""Event streams and where they are stored.
+
+A *stream* is one totally ordered event log: the platform's, or one tenant's. A `Storage` is a
+place streams live: a PostgreSQL server (a schema per stream, one shared pool) or a directory of
+SQLite files (a file per stream). `StreamApplication` is the base of every application service:
+it appends to and reads from the stream it is given, so all of a tenant's applications share one
+log and one notification sequence.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    InfrastructureFactory,
+    Mapper,
+    ProcessRecorder,
+    TrackingRecorder,
+)
+from eventsourcing.sqlite import (
+    SQLiteAggregateRecorder,
+    SQLiteDatastore,
+    SQLiteProcessRecorder,
+)
+from eventsourcing.utils import Environment
+
+from infra.eventstore.codec import MsgspecMapper
+from infra.eventstore.postgres import (
+    PostgresProcessRecorder,
+    PostgresServer,
+    PostgresSnapshotRecorder,
+)
+
+__all__ = [
+    "PLATFORM_STREAM",
+    "EventStream",
+    "PostgresStorage",
+    "SQLiteStorage",
+    "Storage",
+    "StreamApplication",
+    "tenant_stream_name",
+]
+
+PLATFORM_STREAM = "platform"
+_STREAM_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def tenant_stream_name(slug: str) -> str:
+    """The stream (PostgreSQL schema, SQLite file stem) of a tenant: `tenant_` + slug."""
+    return "tenant_" + slug.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """One stream's recorders. The events recorder is also a process recorder, so a process or
+    projection can append events and its position in one transaction."""
+
+    name: str
+    events: ProcessRecorder
+    snapshots: AggregateRecorder
+
+
+class Storage(ABC):
+    """Where streams live. Creating a stream is explicit (`create_stream` at provisioning);
+    opening one that was never created is an error, not a silent creation."""
+
+    kind: ClassVar[str]
+
+    @abstractmethod
+    def create_stream(self, name: str) -> None: ...
+
+    @abstractmethod
+    def drop_stream(self, name: str) -> None: ...
+
+    @abstractmethod
+    def stream_exists(self, name: str) -> bool: ...
+
+    @abstractmethod
+    def open_stream(self, name: str) -> EventStream: ...
+
+    def close_stream(self, stream: EventStream) -> None:
+        """Releases what an open stream holds (nothing, where connections are pooled)."""
+
+    @abstractmethod
+    def check(self) -> None:
+        """Raises if the storage cannot serve a query now."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @staticmethod
+    def _check_name(name: str) -> None:
+        if not _STREAM_NAME.match(name):
+            msg = f"not a stream name: {name!r}"
+            raise ValueError(msg)
+
+
+class PostgresStorage(Storage):
+    """Streams as schemas on one server; every stream shares the server's one pool."""
+
+    kind = "postgresql"
+
+    def __init__(self, server: PostgresServer) -> None:
+        self.server = server
+
+    def create_stream(self, name: str) -> None:
+        self._check_name(name)
+        self.server.create_stream(name)
+
+    def drop_stream(self, name: str) -> None:
+        self._check_name(name)
+        self.server.drop_stream(name)
+
+    def stream_exists(self, name: str) -> bool:
+        self._check_name(name)
+        return self.server.stream_exists(name)
+
+    def open_stream(self, name: str) -> EventStream:
+        self._check_name(name)
+        return EventStream(
+            name=name,
+            events=PostgresProcessRecorder(self.server, name),
+            snapshots=PostgresSnapshotRecorder(self.server, name),
+        )
+
+    def check(self) -> None:
+        self.server.check()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+class SQLiteStorage(Storage):
+    """Streams as SQLite files under a data directory: `<dir>/<stream>.sqlite3`."""
+
+    kind = "sqlite"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path(self, name: str) -> Path:
+        self._check_name(name)
+        return self.directory / f"{name}.sqlite3"
+
+    def _datastore(self, name: str) -> SQLiteDatastore:
+        # Few connections per file: SQLite has one writer at a time anyway, and an open stream
+        # must stay cheap because a process may keep hundreds of them.
+        return SQLiteDatastore(str(self.path(name)), lock_timeout=10, pool_size=2, max_overflow=4)
+
+    def _recorders(self, datastore: SQLiteDatastore) -> tuple[
+        SQLiteProcessRecorder, SQLiteAggregateRecorder
+    ]:
+        return (
+            # The library names the SQLite tracking table "tracking", as ours is on PostgreSQL.
+            SQLiteProcessRecorder(datastore, events_table_name="events"),
+            SQLiteAggregateRecorder(datastore, events_table_name="snapshots"),
+        )
+
+    def create_stream(self, name: str) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        datastore = self._datastore(name)
+        try:
+            for recorder in self._recorders(datastore):
+                recorder.create_table()
+        finally:
+            datastore.close()
+
+    def drop_stream(self, name: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path(name)}{suffix}").unlink(missing_ok=True)
+
+    def stream_exists(self, name: str) -> bool:
+        return self.path(name).exists()
+
+    def open_stream(self, name: str) -> EventStream:
+        if not self.stream_exists(name):
+            msg = f"stream {name!r} was never created in {self.directory}"
+            raise LookupError(msg)
+        events, snapshots = self._recorders(self._datastore(name))
+        return EventStream(name=name, events=events, snapshots=snapshots)
+
+    def close_stream(self, stream: EventStream) -> None:
+        assert isinstance(stream.events, SQLiteProcessRecorder)
+        stream.events.datastore.close()
+
+    def check(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        probe = self.directory / ".ready"
+        probe.write_text("ok")
+        probe.unlink()
+
+    def close(self) -> None:
+        """Open streams are closed by whoever opened them (see `OpenStreams`)."""
+
+
+class _StreamFactory(InfrastructureFactory[TrackingRecorder]):
+    """Hands the library the recorders of one already-open stream; owns no connections."""
+
+    def __init__(self, env: Environment, stream: EventStream) -> None:
+        super().__init__(env)
+        self.stream = stream
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        return self.stream.snapshots if purpose == "snapshots" else self.stream.events
+
+    def application_recorder(self) -> ApplicationRecorder:
+        return self.stream.events
+
+    def tracking_recorder(self, tracking_recorder_class: Any = None) -> TrackingRecorder:
+        return self.stream.events
+
+    def process_recorder(self) -> ProcessRecorder:
+        return self.stream.events
+
+    def close(self) -> None:
+        """The storage, not the application, owns the stream's connections."""
+
+
+class StreamApplication(Application[UUID]):
+    """Base of Ithaca's application services: bound to one stream, configured by code.
+
+    Subclasses pin `name` (it names their position in tracking tables). The environment is
+    not consulted: configuration comes from `infra.settings.Settings` through the composition
+    root, so two processes with different `os.environ` cannot disagree about persistence.
+    """
+
+    name = "StreamApplication"
+
+    def __init__(self, stream: EventStream) -> None:
+        self.stream = stream
+        super().__init__()
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        return Environment(name, dict(type(self).env))
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory[TrackingRecorder]:
+        return _StreamFactory(env, self.stream)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper()
+
+    @property
+    def position(self) -> int:
+        """The stream's last notification id (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+
+AppT = TypeVar("AppT", bound=StreamApplication)
+
+
+class OpenStreams:
+    """A process's open streams and the applications bound to them, least recently used first
+    out, so a thousand provisioned tenants cost nothing until they are used."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._lock = threading.RLock()
+        self._entries: OrderedDict[tuple[Storage, str], _OpenStream] = OrderedDict()
+
+    def application(self, storage: Storage, stream_name: str, app_class: type[AppT]) -> AppT:
+        with self._lock:
+            key = (storage, stream_name)
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = _OpenStream(storage, storage.open_stream(stream_name))
+                self._entries[key] = entry
+                self._evict()
+            self._entries.move_to_end(key)
+            app = entry.applications.get(app_class)
+            if app is None:
+                app = entry.applications[app_class] = app_class(entry.stream)
+            assert isinstance(app, app_class)
+            return app
+
+    def forget(self, storage: Storage, stream_name: str) -> None:
+        with self._lock:
+            entry = self._entries.pop((storage, stream_name), None)
+        if entry is not None:
+            entry.close()
+
+    def close(self) -> None:
+        with self._lock:
+            entries, self._entries = list(self._entries.values()), OrderedDict()
+        for entry in entries:
+            entry.close()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _evict(self) -> None:
+        while len(self._entries) > self.capacity:
+            _, entry = self._entries.popitem(last=False)
+            entry.close()
+
+
+@dataclass
+class _OpenStream:
+    storage: Storage
+    stream: EventStream
+
+    def __post_init__(self) -> None:
+        self.applications: dict[type[StreamApplication], StreamApplication] = {}
+
+    def close(self) -> None:
+        self.storage.close_stream(self.stream)

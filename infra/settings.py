@@ -1,0 +1,139 @@
+"""Ithaca's one settings object: typed, read once from the environment, every field documented.
+
+`Settings.from_env()` is the only place that reads configuration from the environment; everything
+else receives a `Settings`. `settings_help()` renders the table that `ithaca --help` shows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+__all__ = ["Settings", "SettingsError", "settings_help"]
+
+
+def _doc(description: str) -> Any:
+    return msgspec.Meta(description=description)
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the setting cannot take."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every field maps to one environment variable, named in `ENVIRONMENT`."""
+
+    database_url: Annotated[str, _doc(
+        "PostgreSQL URL of the main database (postgresql://user:pass@host:port/db). Empty: the "
+        "embedded default, one SQLite file per tenant under the data directory.")] = ""
+    extra_databases: Annotated[dict[str, str], _doc(
+        "More database locations a tenant can be placed on, as name=URL pairs separated by "
+        "commas (eu2=postgresql://...). The registry records each tenant's location; 'main' is "
+        "the database above.")] = {}
+    data_dir: Annotated[str, _doc(
+        "Directory of the embedded default's SQLite files (platform.sqlite3, tenants/*.sqlite3)."
+    )] = "./var"
+    pool_size: Annotated[int, msgspec.Meta(ge=1, le=500), _doc(
+        "Connections in the one pool shared by every tenant on a PostgreSQL server (per process)."
+    )] = 10
+    pool_timeout: Annotated[float, msgspec.Meta(gt=0), _doc(
+        "Seconds a request waits for a pooled connection before failing with 503.")] = 10.0
+    base_domain: Annotated[str, _doc(
+        "Tenants answer on {slug}.{base domain}; the bare base domain serves the platform.")
+    ] = "ithaca.localhost"
+    host: Annotated[str, _doc("Address `ithaca serve` listens on.")] = "127.0.0.1"
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535), _doc(
+        "Port `ithaca serve` listens on.")] = 8000
+    workers: Annotated[int, msgspec.Meta(ge=1, le=64), _doc(
+        "Granian worker processes for `ithaca serve`; each holds its own pool.")] = 1
+    tenant_cache_seconds: Annotated[float, msgspec.Meta(ge=0), _doc(
+        "How stale a process's tenant directory may be before it checks the platform stream "
+        "again; changes made through this process are seen at once.")] = 2.0
+    open_tenants: Annotated[int, msgspec.Meta(ge=1), _doc(
+        "Tenant streams kept open at once per process (SQLite files hold connections; the "
+        "least recently used are closed).")] = 256
+    log_format: Annotated[Literal["json", "console"], _doc(
+        "Log lines as JSON (production) or readable console output (development).")] = "json"
+    log_level: Annotated[Literal["debug", "info", "warning", "error"], _doc(
+        "Lowest level of log lines written.")] = "info"
+
+    ENVIRONMENT = {
+        "database_url": "DATABASE_URL",
+        "extra_databases": "ITHACA_EXTRA_DATABASES",
+        "data_dir": "ITHACA_DATA_DIR",
+        "pool_size": "ITHACA_POOL_SIZE",
+        "pool_timeout": "ITHACA_POOL_TIMEOUT",
+        "base_domain": "ITHACA_BASE_DOMAIN",
+        "host": "ITHACA_HOST",
+        "port": "ITHACA_PORT",
+        "workers": "ITHACA_WORKERS",
+        "tenant_cache_seconds": "ITHACA_TENANT_CACHE_SECONDS",
+        "open_tenants": "ITHACA_OPEN_TENANTS",
+        "log_format": "ITHACA_LOG_FORMAT",
+        "log_level": "ITHACA_LOG_LEVEL",
+    }
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Reads every field from its environment variable; `overrides` win (tests, CLI flags)."""
+        environ = dict(os.environ if environ is None else environ)
+        raw: dict[str, Any] = {}
+        for field, variable in cls.ENVIRONMENT.items():
+            if variable in environ and environ[variable] != "":
+                raw[field] = environ[variable]
+        if "extra_databases" in raw:
+            raw["extra_databases"] = _parse_pairs(raw["extra_databases"])
+        raw.update({key: value for key, value in overrides.items() if value is not None})
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as error:
+            raise SettingsError(_name_the_variable(str(error))) from error
+
+    @property
+    def embedded(self) -> bool:
+        """True when running on the SQLite default rather than PostgreSQL."""
+        return not self.database_url
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    def database_locations(self) -> dict[str, str]:
+        """Location name -> URL; 'main' is always present ('' meaning the embedded default)."""
+        return {"main": self.database_url, **self.extra_databases}
+
+
+def _parse_pairs(text: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, separator, url = item.partition("=")
+        if not separator or not name.strip() or not url.strip():
+            raise SettingsError(
+                f"ITHACA_EXTRA_DATABASES: expected name=URL pairs separated by commas, got {item!r}"
+            )
+        pairs[name.strip()] = url.strip()
+    return pairs
+
+
+def _name_the_variable(message: str) -> str:
+    # msgspec says "... - at `$.pool_size`"; people set POOL_SIZE, so say that.
+    for field, variable in Settings.ENVIRONMENT.items():
+        message = message.replace(f"`$.{field}`", variable)
+    return message
+
+
+def settings_help() -> str:
+    """One line per setting: variable, default and meaning; shown by `ithaca --help`."""
+    lines = []
+    for field in msgspec.structs.fields(Settings):
+        variable = Settings.ENVIRONMENT[field.name]
+        description = ""
+        for meta in getattr(field.type, "__metadata__", ()):
+            description = getattr(meta, "description", None) or description
+        default = field.default if field.default is not msgspec.NODEFAULT else ""
+        shown = f"{default!r}" if default not in ("", {}) else "(empty)"
+        lines.append(f"{variable} [{shown}]\n    {description}")
+    return "\n".join(lines)
