@@ -1,0 +1,108 @@
+"""The composition root: settings in, a wired `Ithaca` out. Nothing else constructs storages,
+pools or applications, so the web app, the CLI, the benchmarks and the tests all run the same
+wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from infra.eventstore.postgres import PostgresServer
+from infra.eventstore.streams import (
+    PLATFORM_STREAM,
+    OpenStreams,
+    PostgresStorage,
+    SQLiteStorage,
+    Storage,
+    StreamApplication,
+)
+from infra.settings import Settings
+from services.errors import NotFoundError
+from tenants.directory import TenantDirectory, TenantRecord
+from tenants.registry import TenantRegistry
+
+__all__ = ["Ithaca", "bootstrap"]
+
+AppT = TypeVar("AppT", bound=StreamApplication)
+
+
+class Ithaca:
+    """Everything a process needs, wired once: the platform registry and its directory, the
+    storages tenants live in (one pool per PostgreSQL server), and the open tenant streams."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.servers: dict[str, PostgresServer] = {}
+        self.locations: dict[str, Storage] = {}
+        for name, url in settings.database_locations().items():
+            self.locations[name] = self._storage(url, name)
+        self.platform_storage: Storage = (
+            SQLiteStorage(settings.data_path) if settings.embedded else self.locations["main"]
+        )
+        if not self.platform_storage.stream_exists(PLATFORM_STREAM):
+            self.platform_storage.create_stream(PLATFORM_STREAM)
+        platform_stream = self.platform_storage.open_stream(PLATFORM_STREAM)
+        self.registry = TenantRegistry(
+            platform_stream,
+            locations=self.locations,
+            base_domain=settings.base_domain,
+            on_change=self._platform_changed,
+        )
+        self.directory = TenantDirectory(
+            platform_stream,
+            self.registry.mapper,
+            base_domain=settings.base_domain,
+            max_staleness=settings.tenant_cache_seconds,
+        )
+        self.directory.refresh()
+        self.open_streams = OpenStreams(capacity=settings.open_tenants)
+
+    def _storage(self, url: str, location: str) -> Storage:
+        if not url:
+            return SQLiteStorage(self.settings.data_path / "tenants")
+        if not url.startswith(("postgresql://", "postgres://")):
+            msg = f"database location {location!r}: only PostgreSQL URLs are supported, got {url!r}"
+            raise ValueError(msg)
+        server = self.servers.get(url)
+        if server is None:
+            server = self.servers[url] = PostgresServer(
+                url,
+                pool_size=self.settings.pool_size,
+                pool_timeout=self.settings.pool_timeout,
+                application_name=f"ithaca:{location}",
+            )
+            server.open()
+        return PostgresStorage(server)
+
+    def _platform_changed(self) -> None:
+        self.directory.refresh()
+
+    def tenant(self, slug: str) -> TenantRecord:
+        """The tenant with this slug as the directory knows it; NotFoundError otherwise."""
+        record = self.directory.by_slug(slug)
+        if record is None:
+            self.directory.refresh()
+            record = self.directory.by_slug(slug)
+        if record is None:
+            raise NotFoundError(f"no tenant '{slug}'", field="slug")
+        return record
+
+    def tenant_application(self, tenant: TenantRecord, app_class: type[AppT]) -> AppT:
+        """The tenant's instance of an application service, bound to the tenant's stream."""
+        storage = self.locations[tenant.location]
+        return self.open_streams.application(storage, tenant.stream_name, app_class)
+
+    def check(self) -> None:
+        """Raises unless every storage can answer now (readiness)."""
+        self.platform_storage.check()
+        for storage in self.locations.values():
+            storage.check()
+
+    def close(self) -> None:
+        self.open_streams.close()
+        for server in self.servers.values():
+            server.close()
+
+
+def bootstrap(settings: Settings | None = None) -> Ithaca:
+    return Ithaca(settings or Settings.from_env())

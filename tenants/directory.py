@@ -1,0 +1,169 @@
+"""The tenant directory: what every request needs to know about tenants, kept in memory.
+
+Read model of the platform stream. Consumes Tenant.{Provisioned, Rebranded, DomainAttached,
+DomainDetached, Suspended, Reinstated} and Operator.{Added, TokenIssued, Revoked}. Answers:
+which tenant does this host or slug name, is it suspended, how is it branded, where does its
+stream live, and which operator holds this token.
+
+The platform stream is small (a few events per tenant), so the whole model is rebuilt from
+position 0 at start and then caught up incrementally: at once after a command in this process
+(`refresh`), and otherwise at most every `max_staleness` seconds when a lookup finds the model
+older than that (`refresh_if_stale`, one indexed `max()` query when nothing changed).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import Mapper
+
+from infra.eventstore.streams import EventStream, tenant_stream_name
+from tenants.domain import Branding, Operator, Tenant
+
+__all__ = ["TenantDirectory", "TenantRecord"]
+
+
+class TenantRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A tenant as requests see it."""
+
+    id: UUID
+    slug: str
+    display_name: str
+    default_locale: str
+    time_zone: str
+    location: str
+    branding: Branding
+    domains: tuple[str, ...] = ()
+    suspended: bool = False
+    suspension_reason: str = ""
+    provisioned_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def stream_name(self) -> str:
+        return tenant_stream_name(self.slug)
+
+
+class TenantDirectory:
+    def __init__(
+        self, stream: EventStream, mapper: Mapper[UUID], *, base_domain: str,
+        max_staleness: float,
+    ) -> None:
+        self._stream = stream
+        self._mapper = mapper
+        self.base_domain = base_domain.lower()
+        self.max_staleness = max_staleness
+        self._lock = threading.Lock()
+        self._position = 0
+        self._checked_at = float("-inf")
+        self._by_id: dict[UUID, TenantRecord] = {}
+        self._by_slug: dict[str, TenantRecord] = {}
+        self._by_domain: dict[str, TenantRecord] = {}
+        self._operators_by_token_hash: dict[str, str] = {}
+        self._operator_token_hash: dict[str, str] = {}
+        self._operator_names: dict[UUID, str] = {}
+
+    @property
+    def position(self) -> int:
+        """The platform stream position this directory reflects."""
+        return self._position
+
+    # Queries --------------------------------------------------------------------------------
+
+    def by_slug(self, slug: str) -> TenantRecord | None:
+        return self._by_slug.get(slug)
+
+    def by_host(self, host: str) -> TenantRecord | None:
+        """`{slug}.{base domain}` or an attached custom domain; ports are ignored."""
+        name = host.split(":", 1)[0].lower().rstrip(".")
+        suffix = "." + self.base_domain
+        if name.endswith(suffix):
+            return self._by_slug.get(name[: -len(suffix)])
+        return self._by_domain.get(name)
+
+    def is_platform_host(self, host: str) -> bool:
+        return host.split(":", 1)[0].lower().rstrip(".") == self.base_domain
+
+    def all(self) -> list[TenantRecord]:
+        return sorted(self._by_slug.values(), key=lambda record: record.slug)
+
+    def operator_for_token_hash(self, token_hash: str) -> str | None:
+        return self._operators_by_token_hash.get(token_hash)
+
+    # Keeping up -----------------------------------------------------------------------------
+
+    def refresh_if_stale(self) -> None:
+        if time.monotonic() - self._checked_at >= self.max_staleness:
+            self.refresh()
+
+    def is_stale(self) -> bool:
+        return time.monotonic() - self._checked_at >= self.max_staleness
+
+    def refresh(self) -> int:
+        """Applies every platform event after the current position; returns the new position."""
+        with self._lock:
+            while True:
+                notifications = self._stream.events.select_notifications(
+                    start=self._position, limit=500, inclusive_of_start=False
+                )
+                for notification in notifications:
+                    self._apply(self._mapper.to_domain_event(notification))
+                    self._position = notification.id
+                if len(notifications) < 500:
+                    break
+            self._checked_at = time.monotonic()
+            return self._position
+
+    def _apply(self, event: object) -> None:
+        if isinstance(event, Tenant.Provisioned):
+            self._put(TenantRecord(
+                id=event.originator_id,
+                slug=event.slug,
+                display_name=event.display_name,
+                default_locale=event.default_locale,
+                time_zone=event.time_zone,
+                location=event.location,
+                branding=Branding(product_name=event.display_name),
+                provisioned_at=event.timestamp,
+            ))
+        elif isinstance(event, Tenant.Rebranded):
+            self._update(event, branding=event.branding)
+        elif isinstance(event, Tenant.DomainAttached):
+            record = self._by_id[event.originator_id]
+            self._update(event, domains=(*record.domains, event.domain))
+        elif isinstance(event, Tenant.DomainDetached):
+            record = self._by_id[event.originator_id]
+            self._by_domain.pop(event.domain, None)
+            self._update(event, domains=tuple(d for d in record.domains if d != event.domain))
+        elif isinstance(event, Tenant.Suspended):
+            self._update(event, suspended=True, suspension_reason=event.reason)
+        elif isinstance(event, Tenant.Reinstated):
+            self._update(event, suspended=False, suspension_reason="")
+        elif isinstance(event, Operator.Added | Operator.TokenIssued):
+            if isinstance(event, Operator.Added):
+                self._operator_names[event.originator_id] = event.name
+            name = self._operator_names[event.originator_id]
+            self._forget_operator(name)
+            self._operator_token_hash[name] = event.token_hash
+            self._operators_by_token_hash[event.token_hash] = name
+        elif isinstance(event, Operator.Revoked):
+            self._forget_operator(self._operator_names[event.originator_id])
+
+    def _forget_operator(self, name: str) -> None:
+        old_hash = self._operator_token_hash.pop(name, None)
+        if old_hash is not None:
+            self._operators_by_token_hash.pop(old_hash, None)
+
+    def _update(self, event: Tenant.Event, **changes: object) -> None:
+        record = self._by_id[event.originator_id]
+        self._put(msgspec.structs.replace(record, version=event.originator_version, **changes))
+
+    def _put(self, record: TenantRecord) -> None:
+        self._by_id[record.id] = record
+        self._by_slug[record.slug] = record
+        for domain in record.domains:
+            self._by_domain[domain] = record

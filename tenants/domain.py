@@ -1,0 +1,251 @@
+"""The platform stream's aggregates: tenants, the domains they claim, and platform operators.
+
+Uniqueness without a read model: a tenant's id is derived from its slug and a domain claim's id
+from the domain name, so a second provisioning of the same slug (or a second claim of the same
+domain) collides on the stream's primary key in the same transaction that would have recorded
+it. Two racing requests cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import zoneinfo
+from functools import cache
+from uuid import UUID, uuid5
+
+import msgspec
+from eventsourcing.domain import Aggregate, event
+
+from services.actor import Actor
+from services.errors import ConflictError, InvalidInputError
+
+__all__ = [
+    "INTERFACE_LOCALES",
+    "RESERVED_SLUGS",
+    "Branding",
+    "DomainClaim",
+    "Operator",
+    "Tenant",
+    "hash_token",
+    "new_token",
+    "normalise_domain",
+    "validate_slug",
+]
+
+_NAMESPACE = UUID("6f0a3c58-7a51-4c55-9a4e-2f1f3b3a8d10")
+
+INTERFACE_LOCALES = ("en", "es", "fr", "ar", "id")
+"""Languages the interface is translated into; a tenant's default locale is one of them."""
+
+RESERVED_SLUGS = frozenset({
+    "admin", "api", "app", "assets", "auth", "billing", "blog", "cdn", "dashboard", "docs",
+    "help", "healthz", "ithaca", "login", "logout", "mail", "metrics", "operator", "platform",
+    "readyz", "root", "schema", "signup", "smtp", "static", "status", "support", "system",
+    "tenant", "tenants", "www",
+})
+
+_SLUG = re.compile(r"^[a-z0-9-]{3,40}$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def validate_slug(slug: str) -> str:
+    if not _SLUG.match(slug):
+        raise InvalidInputError(
+            "must be 3 to 40 characters of lowercase letters, digits and hyphens", field="slug"
+        )
+    if slug.startswith("-") or slug.endswith("-"):
+        raise InvalidInputError("must not start or end with a hyphen", field="slug")
+    if slug in RESERVED_SLUGS:
+        raise InvalidInputError(f"'{slug}' is reserved", field="slug")
+    return slug
+
+
+def validate_locale(locale: str) -> str:
+    if locale not in INTERFACE_LOCALES:
+        raise InvalidInputError(
+            f"unsupported locale '{locale}'; choose one of {', '.join(INTERFACE_LOCALES)}",
+            field="defaultLocale",
+        )
+    return locale
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(time_zone: str) -> str:
+    if time_zone not in _time_zones():
+        raise InvalidInputError(
+            f"'{time_zone}' is not an IANA time zone (e.g. Europe/Madrid)", field="timeZone"
+        )
+    return time_zone
+
+
+def normalise_domain(domain: str, *, base_domain: str) -> str:
+    """Lower-cases and checks a custom domain; subdomains of the base domain are the slugs'."""
+    name = domain.strip().lower().rstrip(".")
+    labels = name.split(".")
+    if len(name) > 253 or len(labels) < 2 or not all(_DOMAIN_LABEL.match(x) for x in labels):
+        raise InvalidInputError(f"'{domain}' is not a domain name", field="domain")
+    if name == base_domain or name.endswith("." + base_domain):
+        raise InvalidInputError(
+            f"'{domain}' is under the platform's own domain {base_domain}; tenants answer on "
+            f"{{slug}}.{base_domain} without attaching it",
+            field="domain",
+        )
+    return name
+
+
+class Branding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """How a tenant's pages look and whom its members write to."""
+
+    product_name: str
+    logo_url: str = ""
+    primary_colour: str = "#1f4e79"
+    accent_colour: str = "#f2a900"
+    support_email: str = ""
+
+    def validated(self) -> Branding:
+        if not 1 <= len(self.product_name.strip()) <= 80:
+            raise InvalidInputError("must be 1 to 80 characters", field="productName")
+        for field, colour in (("primaryColour", self.primary_colour),
+                              ("accentColour", self.accent_colour)):
+            if not _COLOUR.match(colour):
+                raise InvalidInputError(f"'{colour}' is not a colour like #1f4e79", field=field)
+        if self.logo_url and not self.logo_url.startswith(("https://", "/")):
+            raise InvalidInputError("must be an https:// URL or a site path", field="logoUrl")
+        if self.support_email and not _EMAIL.match(self.support_email):
+            raise InvalidInputError(
+                f"'{self.support_email}' is not an e-mail address", field="supportEmail"
+            )
+        return self
+
+
+class Tenant(Aggregate):
+    """A branded deployment: one programme operator's instance of Ithaca."""
+
+    @staticmethod
+    def create_id(slug: str) -> UUID:
+        return uuid5(_NAMESPACE, f"tenant/{slug}")
+
+    @event("Provisioned")
+    def __init__(
+        self,
+        slug: str,
+        display_name: str,
+        default_locale: str,
+        time_zone: str,
+        location: str,
+        actor: Actor,
+    ) -> None:
+        self.slug = slug
+        self.display_name = display_name
+        self.default_locale = default_locale
+        self.time_zone = time_zone
+        self.location = location
+        self.branding = Branding(product_name=display_name)
+        self.domains: list[str] = []
+        self.suspended = False
+        self.suspension_reason = ""
+
+    @event("Rebranded")
+    def rebrand(self, branding: Branding, actor: Actor) -> None:
+        self.branding = branding
+
+    @event("DomainAttached")
+    def _attach_domain(self, domain: str, actor: Actor) -> None:
+        self.domains.append(domain)
+
+    @event("DomainDetached")
+    def _detach_domain(self, domain: str, actor: Actor) -> None:
+        self.domains.remove(domain)
+
+    def attach_domain(self, domain: str, actor: Actor) -> None:
+        if domain in self.domains:
+            raise ConflictError(f"{domain} is already attached to {self.slug}", field="domain")
+        self._attach_domain(domain, actor)
+
+    def detach_domain(self, domain: str, actor: Actor) -> None:
+        if domain not in self.domains:
+            raise ConflictError(f"{domain} is not attached to {self.slug}", field="domain")
+        self._detach_domain(domain, actor)
+
+    @event("Suspended")
+    def _suspend(self, reason: str, actor: Actor) -> None:
+        self.suspended, self.suspension_reason = True, reason
+
+    @event("Reinstated")
+    def _reinstate(self, reason: str, actor: Actor) -> None:
+        self.suspended, self.suspension_reason = False, ""
+
+    def suspend(self, reason: str, actor: Actor) -> None:
+        if self.suspended:
+            raise ConflictError(f"{self.slug} is already suspended")
+        self._suspend(reason, actor)
+
+    def reinstate(self, reason: str, actor: Actor) -> None:
+        if not self.suspended:
+            raise ConflictError(f"{self.slug} is not suspended")
+        self._reinstate(reason, actor)
+
+
+class DomainClaim(Aggregate):
+    """Which tenant holds a custom domain; its id is the domain's, so claims are unique."""
+
+    @staticmethod
+    def create_id(domain: str) -> UUID:
+        return uuid5(_NAMESPACE, f"domain/{domain}")
+
+    @event("Claimed")
+    def __init__(self, domain: str, tenant_id: UUID) -> None:
+        self.domain = domain
+        self.tenant_id: UUID | None = tenant_id
+
+    @event("Reclaimed")
+    def _reclaim(self, tenant_id: UUID) -> None:
+        self.tenant_id = tenant_id
+
+    @event("Released")
+    def release(self) -> None:
+        self.tenant_id = None
+
+    def claim(self, tenant_id: UUID) -> None:
+        if self.tenant_id is not None and self.tenant_id != tenant_id:
+            raise ConflictError(f"{self.domain} is attached to another tenant", field="domain")
+        self._reclaim(tenant_id)
+
+
+def new_token() -> str:
+    return "ith_" + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Operator(Aggregate):
+    """A platform operator who provisions and suspends tenants through the platform API."""
+
+    @staticmethod
+    def create_id(name: str) -> UUID:
+        return uuid5(_NAMESPACE, f"operator/{name}")
+
+    @event("Added")
+    def __init__(self, name: str, token_hash: str, actor: Actor) -> None:
+        self.name = name
+        self.token_hash = token_hash
+        self.active = True
+
+    @event("TokenIssued")
+    def issue_token(self, token_hash: str, actor: Actor) -> None:
+        self.token_hash, self.active = token_hash, True
+
+    @event("Revoked")
+    def revoke(self, actor: Actor) -> None:
+        self.active = False

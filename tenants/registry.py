@@ -1,0 +1,190 @@
+"""The tenant registry: platform operators' commands, recorded in the platform stream."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import RecordConflictError
+
+from infra.eventstore.streams import EventStream, Storage, StreamApplication, tenant_stream_name
+from services.actor import Actor
+from services.errors import ConflictError, InvalidInputError, NotFoundError
+from tenants.domain import (
+    Branding,
+    DomainClaim,
+    Operator,
+    Tenant,
+    hash_token,
+    new_token,
+    normalise_domain,
+    validate_locale,
+    validate_slug,
+    validate_time_zone,
+)
+
+__all__ = ["TenantRegistry"]
+
+
+class TenantRegistry(StreamApplication):
+    """Provisions, rebrands, suspends and reinstates tenants; attaches their domains; manages
+    the operators allowed to do so. Every command returns the platform stream position it
+    reached, so a caller can wait for the directory to show it."""
+
+    name = "platform"
+
+    def __init__(
+        self,
+        stream: EventStream,
+        *,
+        locations: Mapping[str, Storage],
+        base_domain: str,
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        super().__init__(stream)
+        self.locations = locations
+        self.base_domain = base_domain
+        self._on_change = on_change
+
+    # Tenants -------------------------------------------------------------------------------
+
+    def provision_tenant(
+        self,
+        *,
+        slug: str,
+        display_name: str,
+        actor: Actor,
+        default_locale: str = "en",
+        time_zone: str = "UTC",
+        location: str = "main",
+    ) -> Tenant:
+        validate_slug(slug)
+        if not 1 <= len(display_name.strip()) <= 120:
+            raise InvalidInputError("must be 1 to 120 characters", field="displayName")
+        validate_locale(default_locale)
+        validate_time_zone(time_zone)
+        if location not in self.locations:
+            raise InvalidInputError(
+                f"unknown database location '{location}'; known: {', '.join(self.locations)}",
+                field="location",
+            )
+        if Tenant.create_id(slug) in self.repository:
+            raise ConflictError(f"a tenant with slug '{slug}' already exists", field="slug")
+        tenant = Tenant(
+            slug=slug,
+            display_name=display_name.strip(),
+            default_locale=default_locale,
+            time_zone=time_zone,
+            location=location,
+            actor=actor,
+        )
+        # The stream exists before the tenant does: if creating it fails, nothing is recorded;
+        # if recording fails, the empty stream is reused by the next attempt (creation is
+        # idempotent and the stream's name is the slug's).
+        self.locations[location].create_stream(tenant_stream_name(slug))
+        self._save(tenant, duplicate=ConflictError(
+            f"a tenant with slug '{slug}' already exists", field="slug"
+        ))
+        return tenant
+
+    def get_tenant(self, slug: str) -> Tenant:
+        try:
+            tenant = self.repository.get(Tenant.create_id(slug))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no tenant '{slug}'", field="slug") from None
+        assert isinstance(tenant, Tenant)
+        return tenant
+
+    def rebrand_tenant(self, slug: str, branding: Branding, actor: Actor) -> Tenant:
+        tenant = self.get_tenant(slug)
+        tenant.rebrand(branding.validated(), actor)
+        self._save(tenant)
+        return tenant
+
+    def attach_domain(self, slug: str, domain: str, actor: Actor) -> Tenant:
+        name = normalise_domain(domain, base_domain=self.base_domain)
+        tenant = self.get_tenant(slug)
+        tenant.attach_domain(name, actor)
+        claim = self._domain_claim(name)
+        if claim is None:
+            claim = DomainClaim(domain=name, tenant_id=tenant.id)
+        else:
+            claim.claim(tenant.id)
+        self._save(tenant, claim, duplicate=ConflictError(
+            f"{name} is attached to another tenant", field="domain"
+        ))
+        return tenant
+
+    def detach_domain(self, slug: str, domain: str, actor: Actor) -> Tenant:
+        name = normalise_domain(domain, base_domain=self.base_domain)
+        tenant = self.get_tenant(slug)
+        tenant.detach_domain(name, actor)
+        claim = self._domain_claim(name)
+        assert claim is not None, "an attached domain always has a claim"
+        claim.release()
+        self._save(tenant, claim)
+        return tenant
+
+    def suspend_tenant(self, slug: str, reason: str, actor: Actor) -> Tenant:
+        if not reason.strip():
+            raise InvalidInputError("say why the tenant is suspended", field="reason")
+        tenant = self.get_tenant(slug)
+        tenant.suspend(reason.strip(), actor)
+        self._save(tenant)
+        return tenant
+
+    def reinstate_tenant(self, slug: str, reason: str, actor: Actor) -> Tenant:
+        tenant = self.get_tenant(slug)
+        tenant.reinstate(reason.strip(), actor)
+        self._save(tenant)
+        return tenant
+
+    # Operators ------------------------------------------------------------------------------
+
+    def add_operator(self, name: str, actor: Actor) -> str:
+        """Adds an operator, or issues a fresh token to an existing one; returns the token,
+        which is shown once and stored only as a hash."""
+        if not name or len(name) > 80 or not name.replace("-", "").replace(".", "").isalnum():
+            raise InvalidInputError(
+                "must be 1 to 80 letters, digits, dots or hyphens", field="name"
+            )
+        token = new_token()
+        operator_id = Operator.create_id(name)
+        if operator_id in self.repository:
+            operator = self.repository.get(operator_id)
+            assert isinstance(operator, Operator)
+            operator.issue_token(hash_token(token), actor)
+        else:
+            operator = Operator(name=name, token_hash=hash_token(token), actor=actor)
+        self._save(operator)
+        return token
+
+    def revoke_operator(self, name: str, actor: Actor) -> None:
+        try:
+            operator = self.repository.get(Operator.create_id(name))
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no operator '{name}'", field="name") from None
+        assert isinstance(operator, Operator)
+        operator.revoke(actor)
+        self._save(operator)
+
+    # ----------------------------------------------------------------------------------------
+
+    def _domain_claim(self, domain: str) -> DomainClaim | None:
+        try:
+            claim = self.repository.get(DomainClaim.create_id(domain))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(claim, DomainClaim)
+        return claim
+
+    def _save(self, *aggregates: Tenant | DomainClaim | Operator,
+              duplicate: ConflictError | None = None) -> int:
+        try:
+            recordings = self.save(*aggregates)
+        except RecordConflictError:
+            raise duplicate or ConflictError(
+                "changed by someone else at the same time; try again"
+            ) from None
+        self._on_change()
+        return recordings[-1].notification.id if recordings else self.position
