@@ -1,0 +1,101 @@
+"""Fixtures shared by every test: a real PostgreSQL server and the two backends.
+
+PostgreSQL comes from TEST_DATABASE_URL (CI and this machine point it at the local server), else
+from a testcontainers container. When neither works the PostgreSQL tests fail; they never skip.
+Each test gets a database of its own, created from scratch and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from infra.bootstrap import Ithaca, bootstrap
+from infra.settings import Settings
+from services.actor import Actor
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A URL of a PostgreSQL server the tests may create databases on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        try:
+            psycopg.connect(url, connect_timeout=5).close()
+        except psycopg.OperationalError as error:
+            pytest.fail(f"TEST_DATABASE_URL={url} is unreachable: {error}")
+        yield url
+        return
+    try:
+        from testcontainers.postgres import PostgresContainer
+
+        container = PostgresContainer("postgres:16-alpine", driver=None)
+        container.start()
+    except Exception as error:  # noqa: BLE001 - any failure here means "no PostgreSQL"
+        pytest.fail(f"no TEST_DATABASE_URL and testcontainers could not start PostgreSQL: {error}")
+    try:
+        yield container.get_connection_url()
+    finally:
+        container.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty database for one test."""
+    name = f"ithaca_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _with_database(postgres_server_url, name)
+    finally:
+        with psycopg.connect(postgres_server_url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every behavioural test runs on the embedded default and on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    database_url = request.getfixturevalue("postgres_url") if backend == "postgres" else ""
+    return Settings.from_env(
+        {},
+        database_url=database_url,
+        data_dir=str(tmp_path / "data"),
+        pool_size=4,
+        tenant_cache_seconds=0.0,
+        log_format="console",
+    )
+
+
+@pytest.fixture
+def ithaca(settings: Settings) -> Iterator[Ithaca]:
+    app = bootstrap(settings)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def operator_actor() -> Actor:
+    return Actor(kind="operator", id="test-operator", correlation_id=str(uuid.uuid4()))
