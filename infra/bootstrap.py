@@ -4,7 +4,6 @@ wiring."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TypeVar
 
 from infra.eventstore.postgres import PostgresServer

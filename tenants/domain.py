@@ -129,11 +129,39 @@ class Branding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 class Tenant(Aggregate):
     """A branded deployment: one programme operator's instance of Ithaca."""
 
+    class Provisioned(Aggregate.Created):
+        slug: str
+        display_name: str
+        default_locale: str
+        time_zone: str
+        location: str
+        actor: Actor
+
+    class Rebranded(Aggregate.Event):
+        branding: Branding
+        actor: Actor
+
+    class DomainAttached(Aggregate.Event):
+        domain: str
+        actor: Actor
+
+    class DomainDetached(Aggregate.Event):
+        domain: str
+        actor: Actor
+
+    class Suspended(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Reinstated(Aggregate.Event):
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(slug: str) -> UUID:
         return uuid5(_NAMESPACE, f"tenant/{slug}")
 
-    @event("Provisioned")
+    @event(Provisioned)
     def __init__(
         self,
         slug: str,
@@ -153,15 +181,15 @@ class Tenant(Aggregate):
         self.suspended = False
         self.suspension_reason = ""
 
-    @event("Rebranded")
+    @event(Rebranded)
     def rebrand(self, branding: Branding, actor: Actor) -> None:
         self.branding = branding
 
-    @event("DomainAttached")
+    @event(DomainAttached)
     def _attach_domain(self, domain: str, actor: Actor) -> None:
         self.domains.append(domain)
 
-    @event("DomainDetached")
+    @event(DomainDetached)
     def _detach_domain(self, domain: str, actor: Actor) -> None:
         self.domains.remove(domain)
 
@@ -175,11 +203,11 @@ class Tenant(Aggregate):
             raise ConflictError(f"{domain} is not attached to {self.slug}", field="domain")
         self._detach_domain(domain, actor)
 
-    @event("Suspended")
+    @event(Suspended)
     def _suspend(self, reason: str, actor: Actor) -> None:
         self.suspended, self.suspension_reason = True, reason
 
-    @event("Reinstated")
+    @event(Reinstated)
     def _reinstate(self, reason: str, actor: Actor) -> None:
         self.suspended, self.suspension_reason = False, ""
 
@@ -197,20 +225,30 @@ class Tenant(Aggregate):
 class DomainClaim(Aggregate):
     """Which tenant holds a custom domain; its id is the domain's, so claims are unique."""
 
+    class Claimed(Aggregate.Created):
+        domain: str
+        tenant_id: UUID
+
+    class Reclaimed(Aggregate.Event):
+        tenant_id: UUID
+
+    class Released(Aggregate.Event):
+        pass
+
     @staticmethod
     def create_id(domain: str) -> UUID:
         return uuid5(_NAMESPACE, f"domain/{domain}")
 
-    @event("Claimed")
+    @event(Claimed)
     def __init__(self, domain: str, tenant_id: UUID) -> None:
         self.domain = domain
         self.tenant_id: UUID | None = tenant_id
 
-    @event("Reclaimed")
+    @event(Reclaimed)
     def _reclaim(self, tenant_id: UUID) -> None:
         self.tenant_id = tenant_id
 
-    @event("Released")
+    @event(Released)
     def release(self) -> None:
         self.tenant_id = None
 
@@ -232,20 +270,32 @@ def hash_token(token: str) -> str:
 class Operator(Aggregate):
     """A platform operator who provisions and suspends tenants through the platform API."""
 
+    class Added(Aggregate.Created):
+        name: str
+        token_hash: str
+        actor: Actor
+
+    class TokenIssued(Aggregate.Event):
+        token_hash: str
+        actor: Actor
+
+    class Revoked(Aggregate.Event):
+        actor: Actor
+
     @staticmethod
     def create_id(name: str) -> UUID:
         return uuid5(_NAMESPACE, f"operator/{name}")
 
-    @event("Added")
+    @event(Added)
     def __init__(self, name: str, token_hash: str, actor: Actor) -> None:
         self.name = name
         self.token_hash = token_hash
         self.active = True
 
-    @event("TokenIssued")
+    @event(TokenIssued)
     def issue_token(self, token_hash: str, actor: Actor) -> None:
         self.token_hash, self.active = token_hash, True
 
-    @event("Revoked")
+    @event(Revoked)
     def revoke(self, actor: Actor) -> None:
         self.active = False

@@ -89,10 +89,9 @@ class TenantRegistry(StreamApplication):
 
     def get_tenant(self, slug: str) -> Tenant:
         try:
-            tenant = self.repository.get(Tenant.create_id(slug))
+            tenant: Tenant = self.repository.get(Tenant.create_id(slug))
         except AggregateNotFoundError:
             raise NotFoundError(f"no tenant '{slug}'", field="slug") from None
-        assert isinstance(tenant, Tenant)
         return tenant
 
     def rebrand_tenant(self, slug: str, branding: Branding, actor: Actor) -> Tenant:
@@ -151,8 +150,7 @@ class TenantRegistry(StreamApplication):
         token = new_token()
         operator_id = Operator.create_id(name)
         if operator_id in self.repository:
-            operator = self.repository.get(operator_id)
-            assert isinstance(operator, Operator)
+            operator: Operator = self.repository.get(operator_id)
             operator.issue_token(hash_token(token), actor)
         else:
             operator = Operator(name=name, token_hash=hash_token(token), actor=actor)
@@ -161,10 +159,9 @@ class TenantRegistry(StreamApplication):
 
     def revoke_operator(self, name: str, actor: Actor) -> None:
         try:
-            operator = self.repository.get(Operator.create_id(name))
+            operator: Operator = self.repository.get(Operator.create_id(name))
         except AggregateNotFoundError:
             raise NotFoundError(f"no operator '{name}'", field="name") from None
-        assert isinstance(operator, Operator)
         operator.revoke(actor)
         self._save(operator)
 
@@ -172,10 +169,9 @@ class TenantRegistry(StreamApplication):
 
     def _domain_claim(self, domain: str) -> DomainClaim | None:
         try:
-            claim = self.repository.get(DomainClaim.create_id(domain))
+            claim: DomainClaim = self.repository.get(DomainClaim.create_id(domain))
         except AggregateNotFoundError:
             return None
-        assert isinstance(claim, DomainClaim)
         return claim
 
     def _save(self, *aggregates: Tenant | DomainClaim | Operator,

@@ -41,11 +41,12 @@ def postgres_server_url() -> Iterator[str]:
         yield url
         return
     try:
-        from testcontainers.postgres import PostgresContainer
+        # Imported only when needed: it pulls in the Docker client.
+        from testcontainers.postgres import PostgresContainer  # noqa: PLC0415
 
         container = PostgresContainer("postgres:16-alpine", driver=None)
         container.start()
-    except Exception as error:  # noqa: BLE001 - any failure here means "no PostgreSQL"
+    except Exception as error:  # any failure here means "no PostgreSQL"
         pytest.fail(f"no TEST_DATABASE_URL and testcontainers could not start PostgreSQL: {error}")
     try:
         yield container.get_connection_url()

@@ -56,7 +56,7 @@ class _EventSchema(typing.NamedTuple):
 
 
 @cache
-def event_schema(event_class: type[Any]) -> _EventSchema:
+def event_schema(event_class: Any) -> _EventSchema:
     """The msgspec Struct that an event class's stored state must fit (built once per class)."""
     hints = typing.get_type_hints(event_class)
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
@@ -125,7 +125,7 @@ class MsgspecMapper(Mapper[UUID]):
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
 
-    def _decode_state(self, event_class: type[Any], data: bytes) -> dict[str, Any]:
+    def _decode_state(self, event_class: Any, data: bytes) -> dict[str, Any]:
         schema = event_schema(event_class)
         if schema.class_version == 1:
             decoded = schema.decoder.decode(data)

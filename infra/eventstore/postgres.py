@@ -377,7 +377,7 @@ class PostgresSubscription(ListenNotifySubscription[PostgresApplicationRecorder]
                     for notify in conn.notifies(timeout=0.1, stop_after=1):
                         if notify.payload == self._recorder.schema:
                             self._has_been_notified.set()
-        except BaseException as error:  # noqa: BLE001 - handed to the iterating thread
+        except BaseException as error:
             if self._thread_error is None:
                 self._thread_error = error
             self.stop()

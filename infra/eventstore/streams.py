@@ -88,7 +88,7 @@ class Storage(ABC):
     @abstractmethod
     def open_stream(self, name: str) -> EventStream: ...
 
-    def close_stream(self, stream: EventStream) -> None:
+    def close_stream(self, stream: EventStream) -> None:  # noqa: B027 - an optional hook
         """Releases what an open stream holds (nothing, where connections are pooled)."""
 
     @abstractmethod

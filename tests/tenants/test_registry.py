@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.bootstrap import Ithaca
+from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.streams import tenant_stream_name
 from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError, NotFoundError
@@ -70,7 +70,7 @@ def test_unknown_locale_zone_and_location_are_refused(
     ):
         with pytest.raises(InvalidInputError) as refused:
             ithaca.registry.provision_tenant(
-                slug="acme", display_name="Acme", actor=operator_actor, **kwargs  # type: ignore[arg-type]
+                slug="acme", display_name="Acme", actor=operator_actor, **kwargs
             )
         assert refused.value.field == field
     assert ithaca.directory.by_slug("acme") is None
@@ -139,8 +139,6 @@ def test_another_process_sees_changes_once_its_cache_is_stale(
     ithaca: Ithaca, operator_actor: Actor
 ) -> None:
     # Two processes (two compositions on one database): the second sees the first's tenant.
-    from infra.bootstrap import bootstrap
-
     other = bootstrap(ithaca.settings)
     try:
         ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
