@@ -93,6 +93,9 @@ class MsgspecMapper(Mapper[UUID]):
         self._raw = cast(MsgpackTranscoder, self.transcoder)
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        # Building the schema first refuses (TypeError) an event that could never be read back,
+        # before anything is stored. It is cached per class, so this costs one dict lookup.
+        event_schema(type(domain_event))
         state = dict(vars(domain_event))
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")

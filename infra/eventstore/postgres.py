@@ -9,8 +9,13 @@ insert with plain arrays, and append in a single statement (one round trip, auto
 * a transaction-scoped advisory lock keyed by the stream serialises a stream's writers, so
   notification ids are committed in the order they were issued (readers never skip a gap that
   fills later) while other streams' writers go on in parallel;
-* `pg_notify('ithaca_events', <schema>)` wakes listeners with the stream's name, so one LISTEN
-  connection per worker serves every tenant.
+* listeners are woken *after* commit by a per-server announcer that coalesces the names of the
+  streams that changed into one `pg_notify('ithaca_events', <schema>)` round. NOTIFY inside the
+  write would take PostgreSQL's server-wide notify lock at every commit and serialise all
+  tenants' writers (measured: 8 writers on 8 tenants ran at 0.30 of raw with it, 0.70 without).
+  A notification is only a wake-up hint: a listener re-reads from its own position and polls as
+  a fallback, so a wake-up lost to a crash between commit and announcement delays, never loses.
+  The payload is the stream's name, so one LISTEN connection per worker serves every tenant.
 
 The library's own recorder test cases run against these classes (tests/eventstore).
 """
@@ -49,6 +54,8 @@ from eventsourcing.persistence import (
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from infra.logging import get_logger
+
 __all__ = [
     "NOTIFY_CHANNEL",
     "PostgresApplicationRecorder",
@@ -59,6 +66,8 @@ __all__ = [
 ]
 
 NOTIFY_CHANNEL = "ithaca_events"
+
+_log = get_logger(__name__)
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -91,6 +100,7 @@ class PostgresServer:
             name=application_name,
         )
         self._opened = threading.Lock()
+        self.announcer = _Announcer(self)
 
     def open(self) -> None:
         with self._opened:
@@ -98,6 +108,7 @@ class PostgresServer:
                 self.pool.open(wait=True, timeout=self.pool.timeout)
 
     def close(self) -> None:
+        self.announcer.close()
         self.pool.close()
 
     @contextmanager
@@ -165,6 +176,65 @@ class PostgresServer:
         """Raises if the server cannot answer a query now (readiness)."""
         with self.connection() as conn:
             conn.execute("SELECT 1")
+
+
+class _Announcer:
+    """Sends `pg_notify` for streams that changed, after their writes committed.
+
+    The first change after a quiet spell is announced at once; changes arriving within
+    `ROUND_SECONDS` of a round wait for the next one, which names every stream changed
+    meanwhile in one statement. A notify per commit would cost a statement per command: with
+    one writer it took the append from 0.95 to 0.53 of a raw insert.
+    """
+
+    ROUND_SECONDS = 0.01
+
+    def __init__(self, server: PostgresServer) -> None:
+        self._server = server
+        self._changed: set[str] = set()
+        self._wake = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def announce(self, stream: str) -> None:
+        with self._wake:
+            if self._closed:
+                return
+            self._changed.add(stream)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="ithaca-announcer", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def close(self) -> None:
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._changed and not self._closed:
+                    self._wake.wait()
+                if self._closed and not self._changed:
+                    return
+                streams, self._changed = sorted(self._changed), set()
+            try:
+                with self._server.connection() as conn:
+                    conn.execute(
+                        "SELECT pg_notify(%s, stream) FROM unnest(%s::text[]) AS stream",
+                        (NOTIFY_CHANNEL, streams),
+                    )
+            except PersistenceError as error:
+                # A lost wake-up only delays listeners until their next poll.
+                _log.warning("announce_failed", streams=streams, error=str(error))
+            with self._wake:
+                self._wake.wait_for(lambda: self._closed, timeout=self.ROUND_SECONDS)
 
 
 def stream_lock_key(schema: str) -> int:
@@ -267,19 +337,24 @@ class PostgresApplicationRecorder(_EventTableRecorder, ApplicationRecorder):
     def __init__(self, server: PostgresServer, schema: str) -> None:
         super().__init__(server, schema)
         self.lock_key = stream_lock_key(schema)
-        # One statement, one round trip: lock the stream, queue the wake-up, insert, and return
-        # the notification ids in insertion order. Both CTEs are MATERIALIZED so they run once,
-        # before any row (and so any identity value) is produced.
-        self._append = self._sql(
-            "WITH writer AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s)),"
-            " wake AS MATERIALIZED (SELECT pg_notify(%s, %s))"
-            " INSERT INTO {schema}.events (originator_id, originator_version, topic, state)"
-            " SELECT e.originator_id, e.originator_version, e.topic, e.state"
-            " FROM writer, wake, unnest(%s::uuid[], %s::bigint[], %s::text[], %b::bytea[])"
+        # One statement, one round trip: lock the stream, insert, and return the notification
+        # ids in insertion order. The lock's CTE is MATERIALIZED so it runs once, before any row
+        # (and so any identity value) is produced; the lock is released at commit. Most commands
+        # append one event, which gets a statement without arrays (their conversion cost more
+        # client CPU than the rest of the append). The SQL text is rendered once, here.
+        lock = "WITH writer AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s))"
+        insert = " INSERT INTO {schema}.events (originator_id, originator_version, topic, state)"
+        self._append_one = self._sql(
+            lock + insert + " SELECT %s::uuid, %s::bigint, %s::text, %b::bytea FROM writer"
+            " RETURNING notification_id"
+        ).as_bytes(None)
+        self._append_many = self._sql(
+            lock + insert + " SELECT e.originator_id, e.originator_version, e.topic, e.state"
+            " FROM writer, unnest(%s::uuid[], %s::bigint[], %s::text[], %b::bytea[])"
             " WITH ORDINALITY AS e(originator_id, originator_version, topic, state, position)"
             " ORDER BY e.position"
             " RETURNING notification_id"
-        )
+        ).as_bytes(None)
         self._max_notification_id = self._sql("SELECT max(notification_id) FROM {schema}.events")
 
     def insert_events(
@@ -288,13 +363,24 @@ class PostgresApplicationRecorder(_EventTableRecorder, ApplicationRecorder):
         if not stored_events:
             return []
         with self.server.connection() as conn:
-            return self._insert(conn, stored_events)
+            notification_ids = self._insert(conn, stored_events)
+        self.server.announcer.announce(self.schema)
+        return notification_ids
 
     def _insert(self, conn: Connection, stored_events: Sequence[StoredEvent]) -> list[int]:
-        rows = conn.execute(
-            self._append,
-            (self.lock_key, NOTIFY_CHANNEL, self.schema, *_columns(stored_events)),
-        ).fetchall()
+        """Appends in the connection's current transaction (or commits at once in autocommit);
+        the caller announces the stream once the transaction has committed."""
+        if len(stored_events) == 1:
+            event = stored_events[0]
+            rows = conn.execute(
+                self._append_one,
+                (self.lock_key, event.originator_id, event.originator_version, event.topic,
+                 event.state),
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                self._append_many, (self.lock_key, *_columns(stored_events))
+            ).fetchall()
         return [row[0] for row in rows]
 
     def select_notifications(
@@ -373,6 +459,7 @@ class PostgresSubscription(ListenNotifySubscription[PostgresApplicationRecorder]
         try:
             with psycopg.connect(self._recorder.server.url, autocommit=True) as conn:
                 conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_CHANNEL)))
+                self._has_been_notified.set()  # pull again: events committed before LISTEN
                 while not self._has_been_stopped and not self._thread_error:
                     for notify in conn.notifies(timeout=0.1, stop_after=1):
                         if notify.payload == self._recorder.schema:
@@ -437,4 +524,7 @@ class PostgresProcessRecorder(
             return super().insert_events(stored_events)
         with self.server.connection() as conn, conn.transaction():
             self._insert_tracking(conn, tracking)
-            return self._insert(conn, stored_events) if stored_events else []
+            notification_ids = self._insert(conn, stored_events) if stored_events else []
+        if notification_ids:
+            self.server.announcer.announce(self.schema)
+        return notification_ids

@@ -1,0 +1,5 @@
+"""`python -m infra` is `ithaca`."""
+
+from infra.cli import main
+
+main()

@@ -1,0 +1,14 @@
+"""The ASGI application factory; Granian serves `infra.web.app:create_app` as a factory."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from infra.settings import Settings
+from infra.web.plugin import IthacaCore
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    return Litestar(plugins=[IthacaCore(settings or Settings.from_env())])

@@ -1,0 +1,128 @@
+"""The one error mapper: every refusal and failure a client sees has the same shape.
+
+    {"error": {"status": 422, "problem": "'www' is reserved", "field": "slug"}}
+
+Domain errors (`services.errors.IthacaError`) carry their status, problem and field; Litestar's
+own refusals (malformed bodies, unknown routes, missing credentials) are translated to the same
+shape; anything unexpected is a 500 that says nothing about the internals and is logged with its
+traceback. A client that prefers HTML (a browser) gets a small page saying the same thing.
+Handlers raise before they store, so an error path never leaves anything recorded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from infra.logging import get_logger
+from services.errors import IthacaError
+
+__all__ = ["EXCEPTION_HANDLERS", "ErrorBody", "ErrorDetail", "error_response"]
+
+_log = get_logger("ithaca.web")
+
+
+class ErrorDetail(msgspec.Struct, frozen=True):
+    status: int
+    problem: str
+    field: str | None = None
+
+
+class ErrorBody(msgspec.Struct, frozen=True):
+    """The body of every 4xx and 5xx response."""
+
+    error: ErrorDetail
+
+
+def error_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    problem: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    if _prefers_html(request):
+        return Response(
+            content=_page(status, problem),
+            status_code=status,
+            media_type=MediaType.HTML,
+            headers=headers,
+        )
+    return Response(
+        content=ErrorBody(ErrorDetail(status=status, problem=problem, field=field)),
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def _prefers_html(request: Request[Any, Any, Any]) -> bool:
+    # Browsers list text/html before */*; API clients send application/json or only */*.
+    best = request.accept.best_match(["application/json", "text/html"], "application/json")
+    return best == "text/html"
+
+
+def _page(status: int, problem: str) -> str:
+    text = html.escape(problem)
+    return (
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>{status}</title></head><body><main><h1>{status}</h1><p>{text}</p></main>"
+        "</body></html>"
+    )
+
+
+def _ithaca_error(request: Request[Any, Any, Any], exc: IthacaError) -> Response[Any]:
+    return error_response(request, exc.status_code, exc.problem, exc.field)
+
+
+# msgspec's own words, as Litestar passes them on: "Object contains unknown field `colour`".
+_QUOTED_FIELD = re.compile(r"field `([^`]+)`")
+
+
+def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    messages = exc.extra if isinstance(exc.extra, list) else []
+    first: dict[str, Any] = messages[0] if messages and isinstance(messages[0], dict) else {}
+    problem = str(first.get("message") or exc.detail or "invalid request")
+    field = _field_named(problem, str(first.get("key", "")))
+    return error_response(request, 400, problem, field)
+
+
+def _field_named(problem: str, key: str) -> str | None:
+    quoted = _QUOTED_FIELD.search(problem)
+    if quoted:
+        return quoted.group(1)
+    # A body problem's key is the path into the body ("slug", "branding.primaryColour"); the
+    # whole body being wrong has key "data", which names no field.
+    if key and key != "data":
+        return key.removeprefix("data.")
+    return None
+
+
+def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code >= 500:
+        return _unexpected(request, exc)
+    problem = str(exc.detail)
+    if isinstance(exc, NotFoundException) and problem == "Not Found":  # no route matched
+        problem = f"nothing here: no route for {request.method} {request.url.path}"
+    return error_response(
+        request, exc.status_code, problem, None, dict(exc.headers or {}) or None
+    )
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    _log.error("unhandled error", exc_info=exc, method=request.method, path=request.url.path)
+    return error_response(request, 500, "something went wrong on our side; it has been logged")
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    IthacaError: _ithaca_error,
+    ValidationException: _validation_error,
+    HTTPException: _http_exception,
+    Exception: _unexpected,
+}

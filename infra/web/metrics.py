@@ -1,0 +1,135 @@
+"""Prometheus metrics of one app, in a registry of its own (several apps in one test process
+must not share collectors).
+
+- `ithaca_http_request_duration_seconds{method, route, status}`: latency histogram; `route` is
+  the matched route's template (`/platform/api/v1/tenants/{slug}`), never the raw path, so the
+  label's values are bounded by the code, not by what clients send.
+- `ithaca_db_pool_size`, `ithaca_db_pool_available`, `ithaca_db_pool_requests_waiting`
+  `{locations}`: the one shared pool per PostgreSQL server, labelled by the database locations
+  it serves (URLs may hold credentials, so they never become labels).
+- `ithaca_tenants_provisioned`, `ithaca_tenants_suspended`, `ithaca_platform_position`: the tenant
+  directory as this process sees it.
+- `ithaca_projection_lag_events{tenant, projection}`: how far each read model trails its tenant's
+  stream. The hook for the projection workers (issue 4) is `IthacaMetrics.add_projection_lag`:
+  register a callable that yields `ProjectionLag` rows and the collector reports them at every
+  scrape; nothing is reported until one is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from litestar import Response, get
+from litestar.datastructures import State
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from infra.bootstrap import Ithaca
+
+__all__ = ["IthacaMetrics", "ProjectionLag", "metrics_endpoint"]
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class ProjectionLag(NamedTuple):
+    tenant: str
+    projection: str
+    events_behind: int
+
+
+class IthacaMetrics:
+    """Everything `/metrics` reports for one app."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.ithaca: Ithaca | None = None
+        """Set when the app has started; the collectors report nothing about it before."""
+        self.request_duration = Histogram(
+            "ithaca_http_request_duration_seconds",
+            "Time from receiving a request to finishing its response.",
+            ["method", "route", "status"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self._lag_sources: list[Callable[[], Iterable[ProjectionLag]]] = []
+        self.registry.register(_IthacaCollector(self))
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.request_duration.labels(method, route, str(status)).observe(seconds)
+
+    def add_projection_lag(self, source: Callable[[], Iterable[ProjectionLag]]) -> None:
+        """The projection workers' hook (issue 4): `source` is called at every scrape."""
+        self._lag_sources.append(source)
+
+    def projection_lag(self) -> Iterator[ProjectionLag]:
+        for source in self._lag_sources:
+            yield from source()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _IthacaCollector(Collector):
+    def __init__(self, metrics: IthacaMetrics) -> None:
+        self._metrics = metrics
+
+    def collect(self) -> Iterator[Metric]:
+        ithaca = self._metrics.ithaca
+        if ithaca is not None:
+            yield from _pool_metrics(ithaca)
+            yield from _directory_metrics(ithaca)
+        lag = GaugeMetricFamily(
+            "ithaca_projection_lag_events",
+            "Events a read model has not yet applied from its tenant's stream.",
+            labels=["tenant", "projection"],
+        )
+        for row in self._metrics.projection_lag():
+            lag.add_metric([row.tenant, row.projection], row.events_behind)
+        yield lag
+
+
+_POOL_GAUGES = {  # psycopg_pool's stat -> (metric, help)
+    "pool_size": ("ithaca_db_pool_size", "Connections the pool holds now (busy or idle)."),
+    "pool_available": ("ithaca_db_pool_available", "Idle connections ready to be handed out."),
+    "requests_waiting": ("ithaca_db_pool_requests_waiting", "Callers waiting for a connection."),
+}
+
+
+def _pool_metrics(ithaca: Ithaca) -> Iterator[Metric]:
+    families = {
+        stat: GaugeMetricFamily(name, text, labels=["locations"])
+        for stat, (name, text) in _POOL_GAUGES.items()
+    }
+    locations_by_url: dict[str, list[str]] = {}
+    for location, url in ithaca.settings.database_locations().items():
+        locations_by_url.setdefault(url, []).append(location)
+    for url, server in ithaca.servers.items():
+        stats = server.pool.get_stats()
+        label = ",".join(sorted(locations_by_url.get(url, ["?"])))
+        for stat, family in families.items():
+            family.add_metric([label], stats.get(stat, 0))
+    yield from families.values()
+
+
+def _directory_metrics(ithaca: Ithaca) -> Iterator[Metric]:
+    tenants = ithaca.directory.all()
+    yield GaugeMetricFamily(
+        "ithaca_tenants_provisioned", "Tenants in the registry.", value=len(tenants)
+    )
+    yield GaugeMetricFamily(
+        "ithaca_tenants_suspended", "Tenants currently suspended.",
+        value=sum(1 for tenant in tenants if tenant.suspended),
+    )
+    yield GaugeMetricFamily(
+        "ithaca_platform_position", "Platform stream position the tenant directory reflects.",
+        value=ithaca.directory.position,
+    )
+
+
+@get("/metrics", include_in_schema=False, sync_to_thread=False)
+def metrics_endpoint(state: State) -> Response[bytes]:
+    metrics: IthacaMetrics = state.metrics
+    return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

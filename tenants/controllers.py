@@ -1,0 +1,187 @@
+"""HTTP entry points of the tenants package.
+
+`PlatformController` is the platform operators' API (`/platform/api/v1`, bearer token): it
+provisions, rebrands, suspends and reinstates tenants and attaches their domains. Every command
+answers with the tenant as the directory now shows it and the platform stream position reached.
+`TENANT_ROUTES` are tenant-scoped: mounted behind the tenant middleware, at the root and under
+`/t/{tenant_slug}`.
+
+Handlers are sync (the event store is), so Litestar runs them in worker threads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+import structlog
+from litestar import Controller, Request, delete, get, post, put
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, JSONBody
+
+from infra.bootstrap import Ithaca
+from infra.web.errors import ErrorBody
+from services.actor import Actor
+from tenants.directory import TenantRecord
+from tenants.domain import hash_token
+from tenants.schemas import (
+    AttachDomain,
+    ProvisionTenant,
+    RebrandTenant,
+    ReinstateTenant,
+    SuspendTenant,
+    TenantInfo,
+    TenantList,
+    TenantView,
+)
+
+__all__ = ["OPERATOR_TOKEN_SCHEME", "TENANT_ROUTES", "PlatformController", "tenant_info"]
+
+OPERATOR_TOKEN_SCHEME = "operatorToken"  # noqa: S105 - a name, not a secret
+"""The OpenAPI security scheme of the platform API (HTTP bearer)."""
+
+_BEARER = "bearer "
+
+
+async def require_operator(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard: the caller presents a current operator token; their name becomes the log's user."""
+    header = connection.headers.get("authorization", "")
+    if not header.lower().startswith(_BEARER) or not header[len(_BEARER):].strip():
+        raise NotAuthorizedException(
+            "an operator token is required: Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    ithaca: Ithaca = connection.app.state.ithaca
+    if ithaca.directory.is_stale():  # a token issued by another process
+        await anyio.to_thread.run_sync(ithaca.directory.refresh_if_stale)
+    name = ithaca.directory.operator_for_token_hash(hash_token(header[len(_BEARER):].strip()))
+    if name is None:
+        raise NotAuthorizedException(
+            "the operator token is unknown or revoked",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    connection.scope["state"]["operator"] = name
+    structlog.contextvars.bind_contextvars(user=f"operator:{name}")
+
+
+def provide_operator_actor(request: Request[Any, Any, Any]) -> Actor:
+    return Actor(
+        kind="operator", id=request.state.operator, correlation_id=request.state.request_id
+    )
+
+
+def _refusals(*statuses: int) -> dict[int, ResponseSpec]:
+    descriptions = {
+        400: "Malformed body (unknown field, wrong type, broken constraint); names the field",
+        401: "No valid operator token",
+        404: "No such tenant",
+        409: "Clashes with what is recorded (duplicate slug or domain, illegal transition)",
+        422: "Breaks a rule (reserved slug, unknown locale or time zone); names the field",
+    }
+    return {
+        status: ResponseSpec(ErrorBody, description=descriptions[status])
+        for status in (401, *statuses)
+    }
+
+
+class PlatformController(Controller):
+    path = "/platform/api/v1"
+    tags = ["platform"]  # noqa: RUF012 - Litestar's declared class attribute
+    guards = [require_operator]  # noqa: RUF012
+    security = [{OPERATOR_TOKEN_SCHEME: []}]  # noqa: RUF012
+    dependencies = {"actor": Provide(provide_operator_actor, sync_to_thread=False)}  # noqa: RUF012
+
+    @post("/tenants", sync_to_thread=True, summary="Provision a tenant",
+          responses=_refusals(400, 409, 422))
+    def provision_tenant(
+        self, data: JSONBody[ProvisionTenant], ithaca: NamedDependency[Ithaca],
+        actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.provision_tenant(
+            slug=data.slug, display_name=data.display_name, default_locale=data.default_locale,
+            time_zone=data.time_zone, location=data.location, actor=actor,
+        )
+        return _view(ithaca, data.slug)
+
+    @get("/tenants", sync_to_thread=True, summary="List tenants", responses=_refusals())
+    def list_tenants(self, ithaca: NamedDependency[Ithaca]) -> TenantList:
+        ithaca.directory.refresh_if_stale()
+        position = ithaca.directory.position
+        return TenantList(
+            tenants=[TenantView.of(record, position) for record in ithaca.directory.all()],
+            position=position,
+        )
+
+    @get("/tenants/{slug:str}", sync_to_thread=True, summary="Show a tenant",
+         responses=_refusals(404))
+    def get_tenant(self, slug: FromPath[str], ithaca: NamedDependency[Ithaca]) -> TenantView:
+        ithaca.directory.refresh_if_stale()
+        return _view(ithaca, slug)
+
+    @put("/tenants/{slug:str}/branding", sync_to_thread=True, summary="Rebrand a tenant",
+         responses=_refusals(400, 404, 422))
+    def rebrand_tenant(
+        self, slug: FromPath[str], data: JSONBody[RebrandTenant], ithaca: NamedDependency[Ithaca],
+        actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.rebrand_tenant(slug, data.branding(), actor)
+        return _view(ithaca, slug)
+
+    @post("/tenants/{slug:str}/domains", sync_to_thread=True, summary="Attach a custom domain",
+          responses=_refusals(400, 404, 409, 422))
+    def attach_domain(
+        self, slug: FromPath[str], data: JSONBody[AttachDomain], ithaca: NamedDependency[Ithaca],
+        actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.attach_domain(slug, data.domain, actor)
+        return _view(ithaca, slug)
+
+    @delete("/tenants/{slug:str}/domains/{domain:str}", status_code=200, sync_to_thread=True,
+            summary="Detach a custom domain", responses=_refusals(404, 409, 422))
+    def detach_domain(
+        self, slug: FromPath[str], domain: FromPath[str], ithaca: NamedDependency[Ithaca],
+        actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.detach_domain(slug, domain, actor)
+        return _view(ithaca, slug)
+
+    @post("/tenants/{slug:str}/suspension", status_code=200, sync_to_thread=True,
+          summary="Suspend a tenant", responses=_refusals(400, 404, 409))
+    def suspend_tenant(
+        self, slug: FromPath[str], data: JSONBody[SuspendTenant], ithaca: NamedDependency[Ithaca],
+        actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.suspend_tenant(slug, data.reason, actor)
+        return _view(ithaca, slug)
+
+    @delete("/tenants/{slug:str}/suspension", status_code=200, sync_to_thread=True,
+            summary="Reinstate a suspended tenant", responses=_refusals(400, 404, 409))
+    def reinstate_tenant(
+        self, slug: FromPath[str], data: JSONBody[ReinstateTenant],
+        ithaca: NamedDependency[Ithaca], actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.reinstate_tenant(slug, data.reason, actor)
+        return _view(ithaca, slug)
+
+
+def _view(ithaca: Ithaca, slug: str) -> TenantView:
+    # The registry refreshed the directory when it saved, so the view includes the command.
+    return TenantView.of(ithaca.tenant(slug), ithaca.directory.position)
+
+
+@get("/api/v1/tenant", tags=["tenant"], summary="The tenant this address belongs to",
+     sync_to_thread=False, responses={
+         403: ResponseSpec(ErrorBody, description="The tenant is suspended"),
+         404: ResponseSpec(ErrorBody, description="No tenant at this host or slug"),
+     })
+def tenant_info(tenant: NamedDependency[TenantRecord]) -> TenantInfo:
+    return TenantInfo.of(tenant)
+
+
+TENANT_ROUTES = [tenant_info]

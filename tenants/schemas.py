@@ -1,0 +1,155 @@
+"""Wire shapes of the platform API and the tenant info endpoint: one Struct per operation.
+
+Request bodies refuse unknown fields (a misspelt field is a 400 naming it, never silently
+ignored) and carry the constraints a schema can state; the registry then applies the rules that
+need knowledge (reserved slugs, known locales and time zones, free domains) and answers 422 or
+409, naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from tenants.directory import TenantRecord
+from tenants.domain import INTERFACE_LOCALES, Branding
+
+__all__ = [
+    "SLUG_PATTERN",
+    "AttachDomain",
+    "ProvisionTenant",
+    "RebrandTenant",
+    "ReinstateTenant",
+    "SuspendTenant",
+    "TenantInfo",
+    "TenantList",
+    "TenantView",
+]
+
+SLUG_PATTERN = "^[a-z0-9-]{3,40}$"
+"""The shape `tenants.domain.validate_slug` accepts; it also refuses reserved words and edge
+hyphens (a 422)."""
+
+_COLOUR = Meta(pattern="^#[0-9a-fA-F]{6}$", examples=["#1f4e79"], description="#rrggbb")
+
+Slug = Annotated[str, Meta(
+    pattern=SLUG_PATTERN, examples=["acme"],
+    description="Names the tenant in its address ({slug}.{base domain}) and stream; permanent.",
+)]
+Reason = Annotated[str, Meta(
+    min_length=1, max_length=500, examples=["Programme paused while the contract is renewed"],
+    description="Why; recorded in the platform stream for auditors.",
+)]
+
+
+class ProvisionTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    """A new tenant with its own event stream."""
+
+    slug: Slug
+    display_name: Annotated[str, Meta(min_length=1, max_length=120, examples=["Acme Mentoring"])]
+    default_locale: Annotated[str, Meta(
+        examples=["es"], description=f"One of {', '.join(INTERFACE_LOCALES)}."
+    )] = "en"
+    time_zone: Annotated[str, Meta(
+        max_length=64, examples=["America/Bogota"], description="An IANA time zone."
+    )] = "UTC"
+    location: Annotated[str, Meta(
+        max_length=40, examples=["main"],
+        description="The database location the tenant's stream lives on.",
+    )] = "main"
+
+
+class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    """The tenant's complete branding (fields left out take their defaults)."""
+
+    product_name: Annotated[str, Meta(min_length=1, max_length=80, examples=["Acme Mentoring"])]
+    logo_url: Annotated[str, Meta(
+        max_length=500, examples=["https://acme.example/logo.svg"],
+        description="An https:// URL or a site path; empty for none.",
+    )] = ""
+    primary_colour: Annotated[str, _COLOUR] = "#1f4e79"
+    accent_colour: Annotated[str, _COLOUR] = "#f2a900"
+    support_email: Annotated[str, Meta(
+        max_length=254, examples=["mentoring@acme.example"]
+    )] = ""
+
+    def branding(self) -> Branding:
+        return Branding(
+            product_name=self.product_name, logo_url=self.logo_url,
+            primary_colour=self.primary_colour, accent_colour=self.accent_colour,
+            support_email=self.support_email,
+        )
+
+
+class AttachDomain(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    """A custom domain the tenant will also answer on (its DNS is the tenant's business)."""
+
+    domain: Annotated[str, Meta(
+        min_length=3, max_length=253, examples=["mentoring.acme.example"]
+    )]
+
+
+class SuspendTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    """Stops the tenant answering (403) until reinstated; its history is kept."""
+
+    reason: Reason
+
+
+class ReinstateTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    """Lets a suspended tenant answer again."""
+
+    reason: Reason
+
+
+class TenantView(msgspec.Struct, rename="camel", kw_only=True):
+    """A tenant as the platform operator sees it."""
+
+    slug: str
+    display_name: str
+    default_locale: str
+    time_zone: str
+    location: str
+    branding: Branding
+    domains: list[str]
+    suspended: bool
+    suspension_reason: str
+    provisioned_at: datetime | None
+    version: int
+    position: int
+    """The platform stream position this view reflects (at least the command's own)."""
+
+    @classmethod
+    def of(cls, record: TenantRecord, position: int) -> TenantView:
+        return cls(
+            slug=record.slug, display_name=record.display_name,
+            default_locale=record.default_locale, time_zone=record.time_zone,
+            location=record.location, branding=record.branding, domains=list(record.domains),
+            suspended=record.suspended, suspension_reason=record.suspension_reason,
+            provisioned_at=record.provisioned_at, version=record.version, position=position,
+        )
+
+
+class TenantList(msgspec.Struct, rename="camel", kw_only=True):
+    tenants: list[TenantView]
+    position: int
+
+
+class TenantInfo(msgspec.Struct, rename="camel", kw_only=True):
+    """What anyone may know about the tenant they are visiting."""
+
+    slug: str
+    display_name: str
+    default_locale: str
+    time_zone: str
+    branding: Branding
+
+    @classmethod
+    def of(cls, record: TenantRecord) -> TenantInfo:
+        return cls(
+            slug=record.slug, display_name=record.display_name,
+            default_locale=record.default_locale, time_zone=record.time_zone,
+            branding=record.branding,
+        )
