@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from infra.bootstrap import Ithaca
-from infra.settings import Settings
 from services.actor import Actor
-from tests.web import PLATFORM_API, Served, serving
+from tests.web import PLATFORM_API, Served
 
 TENANTS = f"{PLATFORM_API}/tenants"
-
-
-@pytest.fixture
-def served(settings: Settings) -> Iterator[Served]:
-    with serving(settings) as served:
-        yield served
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import msgspec
 import pytest
 
@@ -14,12 +12,6 @@ from tests.web import PLATFORM_API, Served, serving
 
 TENANT_INFO = "/api/v1/tenant"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
-@pytest.fixture
-def served(settings: Settings) -> Iterator[Served]:
-    with serving(settings) as served:
-        yield served
 
 
 @pytest.fixture
