@@ -9,7 +9,6 @@ Every command reads one `Settings` from the environment, composes the platform w
 from __future__ import annotations
 
 import getpass
-import importlib.util
 import os
 import sys
 import textwrap
@@ -190,7 +189,7 @@ def main(args: Sequence[str] | None = None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64),
               help="Worker processes, each with its own pool [ITHACA_WORKERS].")
 @click.option("--reload", is_flag=True,
-              help="Restart when a source file changes (development; needs watchfiles).")
+              help="Restart when a source file changes (development).")
 @pass_runtime
 def serve(
     runtime: _Runtime, host: str | None, port: int | None, workers: int | None, reload: bool
@@ -198,8 +197,6 @@ def serve(
     """Serve the web app with Granian."""
     settings = Settings.from_env(host=host, port=port, workers=workers)
     settings = msgspec.structs.replace(settings, log_format=runtime.settings.log_format)
-    if reload and importlib.util.find_spec("watchfiles") is None:
-        raise IthacaError("needs the watchfiles package (pip install watchfiles)", field="reload")
     # Workers build the app from `Settings.from_env()`: the flags travel through the environment
     # so that every worker process reads the same settings as this one.
     os.environ.update({

@@ -97,7 +97,7 @@ class TenantDirectory:
     # Keeping up -----------------------------------------------------------------------------
 
     def refresh_if_stale(self) -> None:
-        if time.monotonic() - self._checked_at >= self.max_staleness:
+        if self.is_stale():
             self.refresh()
 
     def is_stale(self) -> bool:

@@ -22,8 +22,12 @@ from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError
 
 __all__ = [
+    "COLOUR_PATTERN",
+    "DEFAULT_ACCENT_COLOUR",
+    "DEFAULT_PRIMARY_COLOUR",
     "INTERFACE_LOCALES",
     "RESERVED_SLUGS",
+    "SLUG_PATTERN",
     "Branding",
     "DomainClaim",
     "Operator",
@@ -46,9 +50,15 @@ RESERVED_SLUGS = frozenset({
     "tenant", "tenants", "www",
 })
 
-_SLUG = re.compile(r"^[a-z0-9-]{3,40}$")
+SLUG_PATTERN = "^[a-z0-9-]{3,40}$"
+"""The shape of a slug; `validate_slug` also refuses reserved words and edge hyphens."""
+COLOUR_PATTERN = "^#[0-9a-fA-F]{6}$"
+DEFAULT_PRIMARY_COLOUR = "#1f4e79"
+DEFAULT_ACCENT_COLOUR = "#f2a900"
+
+_SLUG = re.compile(SLUG_PATTERN)
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOUR = re.compile(COLOUR_PATTERN)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -106,8 +116,8 @@ class Branding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 
     product_name: str
     logo_url: str = ""
-    primary_colour: str = "#1f4e79"
-    accent_colour: str = "#f2a900"
+    primary_colour: str = DEFAULT_PRIMARY_COLOUR
+    accent_colour: str = DEFAULT_ACCENT_COLOUR
     support_email: str = ""
 
     def validated(self) -> Branding:
@@ -116,7 +126,9 @@ class Branding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
         for field, colour in (("primaryColour", self.primary_colour),
                               ("accentColour", self.accent_colour)):
             if not _COLOUR.match(colour):
-                raise InvalidInputError(f"'{colour}' is not a colour like #1f4e79", field=field)
+                raise InvalidInputError(
+                    f"'{colour}' is not a colour like {DEFAULT_PRIMARY_COLOUR}", field=field
+                )
         if self.logo_url and not self.logo_url.startswith(("https://", "/")):
             raise InvalidInputError("must be an https:// URL or a site path", field="logoUrl")
         if self.support_email and not _EMAIL.match(self.support_email):

@@ -28,8 +28,8 @@ __all__ = ["TenantRegistry"]
 
 class TenantRegistry(StreamApplication):
     """Provisions, rebrands, suspends and reinstates tenants; attaches their domains; manages
-    the operators allowed to do so. Every command returns the platform stream position it
-    reached, so a caller can wait for the directory to show it."""
+    the operators allowed to do so. After every command the directory is caught up (`on_change`),
+    so this process reads its own writes at once."""
 
     name = "platform"
 
@@ -175,12 +175,11 @@ class TenantRegistry(StreamApplication):
         return claim
 
     def _save(self, *aggregates: Tenant | DomainClaim | Operator,
-              duplicate: ConflictError | None = None) -> int:
+              duplicate: ConflictError | None = None) -> None:
         try:
-            recordings = self.save(*aggregates)
+            self.save(*aggregates)
         except RecordConflictError:
             raise duplicate or ConflictError(
                 "changed by someone else at the same time; try again"
             ) from None
         self._on_change()
-        return recordings[-1].notification.id if recordings else self.position

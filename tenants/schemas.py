@@ -15,10 +15,16 @@ import msgspec
 from msgspec import Meta
 
 from tenants.directory import TenantRecord
-from tenants.domain import INTERFACE_LOCALES, Branding
+from tenants.domain import (
+    COLOUR_PATTERN,
+    DEFAULT_ACCENT_COLOUR,
+    DEFAULT_PRIMARY_COLOUR,
+    INTERFACE_LOCALES,
+    SLUG_PATTERN,
+    Branding,
+)
 
 __all__ = [
-    "SLUG_PATTERN",
     "AttachDomain",
     "ProvisionTenant",
     "RebrandTenant",
@@ -29,11 +35,7 @@ __all__ = [
     "TenantView",
 ]
 
-SLUG_PATTERN = "^[a-z0-9-]{3,40}$"
-"""The shape `tenants.domain.validate_slug` accepts; it also refuses reserved words and edge
-hyphens (a 422)."""
-
-_COLOUR = Meta(pattern="^#[0-9a-fA-F]{6}$", examples=["#1f4e79"], description="#rrggbb")
+_COLOUR = Meta(pattern=COLOUR_PATTERN, examples=[DEFAULT_PRIMARY_COLOUR], description="#rrggbb")
 
 Slug = Annotated[str, Meta(
     pattern=SLUG_PATTERN, examples=["acme"],
@@ -70,8 +72,8 @@ class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", 
         max_length=500, examples=["https://acme.example/logo.svg"],
         description="An https:// URL or a site path; empty for none.",
     )] = ""
-    primary_colour: Annotated[str, _COLOUR] = "#1f4e79"
-    accent_colour: Annotated[str, _COLOUR] = "#f2a900"
+    primary_colour: Annotated[str, _COLOUR] = DEFAULT_PRIMARY_COLOUR
+    accent_colour: Annotated[str, _COLOUR] = DEFAULT_ACCENT_COLOUR
     support_email: Annotated[str, Meta(
         max_length=254, examples=["mentoring@acme.example"]
     )] = ""
