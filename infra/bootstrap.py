@@ -54,7 +54,7 @@ class Ithaca:
             max_staleness=settings.tenant_cache_seconds,
         )
         self.directory.refresh()
-        self.open_streams = OpenStreams(capacity=settings.open_tenants)
+        self.open_streams = OpenStreams(capacity=settings.open_tenants, settings=settings)
 
     def _storage(self, url: str, location: str) -> Storage:
         if not url:

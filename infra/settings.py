@@ -55,6 +55,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     open_tenants: Annotated[int, msgspec.Meta(ge=1), _doc(
         "Tenant streams kept open at once per process (SQLite files hold connections; the "
         "least recently used are closed).")] = 256
+    password_hash_time_cost: Annotated[int, msgspec.Meta(ge=1, le=20), _doc(
+        "Argon2id passes per password hash (OWASP: 2-3). Lower only in tests."
+    )] = 3
+    password_hash_memory_kib: Annotated[int, msgspec.Meta(ge=8, le=1_048_576), _doc(
+        "Argon2id memory per password hash in KiB (OWASP: at least 19456). Lower only in tests."
+    )] = 65_536
     log_format: Annotated[Literal["json", "console"], _doc(
         "Log lines as JSON (production) or readable console output (development).")] = "json"
     log_level: Annotated[Literal["debug", "info", "warning", "error"], _doc(
@@ -72,6 +78,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "workers": "ITHACA_WORKERS",
         "tenant_cache_seconds": "ITHACA_TENANT_CACHE_SECONDS",
         "open_tenants": "ITHACA_OPEN_TENANTS",
+        "password_hash_time_cost": "ITHACA_PASSWORD_HASH_TIME_COST",
+        "password_hash_memory_kib": "ITHACA_PASSWORD_HASH_MEMORY_KIB",
         "log_format": "ITHACA_LOG_FORMAT",
         "log_level": "ITHACA_LOG_LEVEL",
     }

@@ -25,6 +25,7 @@ from litestar.params import FromPath, JSONBody
 
 from infra.bootstrap import Ithaca
 from infra.web.errors import ErrorBody
+from infra.web.tenant_api import PUBLIC
 from services.actor import Actor
 from tenants.directory import TenantRecord
 from tenants.domain import hash_token
@@ -175,7 +176,7 @@ def _view(ithaca: Ithaca, slug: str) -> TenantView:
     return TenantView.of(ithaca.tenant(slug), ithaca.directory.position)
 
 
-@get("/api/v1/tenant", tags=["tenant"], summary="The tenant this address belongs to",
+@get("/api/v1/tenant", tags=["tenant"], summary="The tenant this address belongs to", opt=PUBLIC,
      sync_to_thread=False, responses={
          403: ResponseSpec(ErrorBody, description="The tenant is suspended"),
          404: ResponseSpec(ErrorBody, description="No tenant at this host or slug"),

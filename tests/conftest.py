@@ -20,6 +20,8 @@ from psycopg import sql
 from infra.bootstrap import Ithaca, bootstrap
 from infra.settings import Settings
 from services.actor import Actor
+from tests.tenant_api import TenantApi
+from tests.web import Served, serving
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -85,6 +87,9 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
         pool_size=4,
         tenant_cache_seconds=0.0,
         log_format="console",
+        # Argon2 at production cost takes ~50 ms a hash; tests hash hundreds of passwords.
+        password_hash_time_cost=1,
+        password_hash_memory_kib=1024,
     )
 
 
@@ -100,3 +105,20 @@ def ithaca(settings: Settings) -> Iterator[Ithaca]:
 @pytest.fixture
 def operator_actor() -> Actor:
     return Actor(kind="operator", id="test-operator", correlation_id=str(uuid.uuid4()))
+
+
+@pytest.fixture
+def served_app(settings: Settings) -> Iterator[Served]:
+    """The web app running in-process over the test's backend."""
+    with serving(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def acme(served_app: Served) -> TenantApi:
+    """A provisioned tenant, Acme, driven through its JSON API."""
+    served_app.ithaca.registry.provision_tenant(
+        slug="acme", display_name="Acme Mentoring", actor=Actor(kind="cli", id="test"),
+        time_zone="Europe/Madrid",
+    )
+    return TenantApi(served_app, "acme")

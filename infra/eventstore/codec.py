@@ -16,7 +16,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Hashable
 from functools import cache
-from typing import Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar, cast
 from uuid import UUID
 
 import msgspec
@@ -30,9 +30,16 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic, resolve_topic
 
-__all__ = ["MsgpackTranscoder", "MsgspecMapper", "event_schema"]
+from infra.eventstore.personal import PersonalKeys, open_sealed, seal
+from services.personal_data import Personal
+
+__all__ = ["MsgpackTranscoder", "MsgspecMapper", "PersonalDataErasedError", "event_schema"]
 
 _ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version"})
+
+
+class PersonalDataErasedError(Exception):
+    """A new event would carry personal data of a person who has been erased."""
 
 
 class MsgpackTranscoder(Transcoder):
@@ -49,17 +56,35 @@ class MsgpackTranscoder(Transcoder):
         return self._decoder.decode(data)
 
 
+class _PersonalField(typing.NamedTuple):
+    name: str
+    value_type: Any
+    erased: Any
+    context: bytes
+
+
 class _EventSchema(typing.NamedTuple):
     struct: type[msgspec.Struct]
     decoder: msgspec.msgpack.Decoder[Any]
     class_version: int
+    personal: tuple[_PersonalField, ...]
+    subject_field: str
+
+
+def _personal_marker(hint: Any) -> Personal | None:
+    if typing.get_origin(hint) is Annotated:
+        for extra in hint.__metadata__:
+            if isinstance(extra, Personal):
+                return extra
+    return None
 
 
 @cache
 def event_schema(event_class: Any) -> _EventSchema:
     """The msgspec Struct that an event class's stored state must fit (built once per class)."""
-    hints = typing.get_type_hints(event_class)
+    hints = typing.get_type_hints(event_class, include_extras=True)
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    personal: list[_PersonalField] = []
     for name, hint in hints.items():
         if name in _ENVELOPE_FIELDS or typing.get_origin(hint) is ClassVar:
             continue
@@ -72,8 +97,22 @@ def event_schema(event_class: Any) -> _EventSchema:
         default = getattr(event_class, name, msgspec.NODEFAULT)
         if callable(default) or isinstance(default, property):
             default = msgspec.NODEFAULT
-        fields.append((name, hint) if default is msgspec.NODEFAULT else (name, hint, default))
+        stored_type = hint
+        marker = _personal_marker(hint)
+        if marker is not None:
+            personal.append(_PersonalField(
+                name, typing.get_args(hint)[0], marker.erased, name.encode()
+            ))
+            stored_type, default = bytes, msgspec.NODEFAULT  # stored sealed
+        fields.append(
+            (name, stored_type) if default is msgspec.NODEFAULT
+            else (name, stored_type, default)
+        )
     fields.append(("class_version", int, 1))
+    subject_field = getattr(event_class, "personal_data_subject", "originator_id")
+    if personal and subject_field != "originator_id" and subject_field not in hints:
+        msg = f"{event_class.__qualname__}.personal_data_subject names no field: {subject_field}"
+        raise TypeError(msg)
     struct = msgspec.defstruct(
         f"{event_class.__qualname__}State", fields, kw_only=True, module=event_class.__module__
     )
@@ -81,22 +120,27 @@ def event_schema(event_class: Any) -> _EventSchema:
         struct=struct,
         decoder=msgspec.msgpack.Decoder(struct),
         class_version=getattr(event_class, "class_version", 1),
+        personal=tuple(personal),
+        subject_field=subject_field,
     )
 
 
 class MsgspecMapper(Mapper[UUID]):
     """Maps domain events to stored events and back with msgspec; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, personal_keys: PersonalKeys | None = None) -> None:
         super().__init__(transcoder=MsgpackTranscoder())
         self._encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
         self._raw = cast(MsgpackTranscoder, self.transcoder)
+        self.personal_keys = personal_keys
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         # Building the schema first refuses (TypeError) an event that could never be read back,
         # before anything is stored. It is cached per class, so this costs one dict lookup.
-        event_schema(type(domain_event))
+        schema = event_schema(type(domain_event))
         state = dict(vars(domain_event))
+        if schema.personal:
+            self._seal_personal_fields(schema, state)
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
         class_version = getattr(type(domain_event), "class_version", 1)
@@ -124,6 +168,9 @@ class MsgspecMapper(Mapper[UUID]):
         )
         state["originator_id"] = id_convertor(stored_event.originator_id)
         state["originator_version"] = stored_event.originator_version
+        schema = event_schema(event_class)
+        if schema.personal:
+            self._open_personal_fields(schema, state)
         domain_event = object.__new__(event_class)
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
@@ -143,3 +190,30 @@ class MsgspecMapper(Mapper[UUID]):
         state = msgspec.structs.asdict(decoded)
         del state["class_version"]
         return state
+
+    def _keys(self) -> PersonalKeys:
+        if self.personal_keys is None:
+            msg = "this stream keeps no personal data (no personal keys configured)"
+            raise TypeError(msg)
+        return self.personal_keys
+
+    def _seal_personal_fields(self, schema: _EventSchema, state: dict[str, Any]) -> None:
+        subject: UUID = state[schema.subject_field]
+        key = self._keys().key_for(subject, create=True)
+        if key is None:
+            msg = f"member {subject} has been erased; no new personal data can be recorded"
+            raise PersonalDataErasedError(msg)
+        for field in schema.personal:
+            state[field.name] = seal(
+                key, self._encoder.encode(state[field.name]), subject.bytes + field.context
+            )
+
+    def _open_personal_fields(self, schema: _EventSchema, state: dict[str, Any]) -> None:
+        subject: UUID = state[schema.subject_field]
+        key = self._keys().key_for(subject, create=False)
+        for field in schema.personal:
+            if key is None:
+                state[field.name] = field.erased
+            else:
+                plaintext = open_sealed(key, state[field.name], subject.bytes + field.context)
+                state[field.name] = msgspec.msgpack.decode(plaintext, type=field.value_type)

@@ -54,6 +54,7 @@ from eventsourcing.persistence import (
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from infra.eventstore.personal import PERSONAL_KEYS_TABLE_POSTGRES
 from infra.logging import get_logger
 
 __all__ = [
@@ -151,6 +152,7 @@ class PostgresServer:
             "CREATE TABLE IF NOT EXISTS {schema}.tracking ("
             " application_name text PRIMARY KEY,"
             " notification_id bigint NOT NULL)",
+            PERSONAL_KEYS_TABLE_POSTGRES,
         ]
         with self.connection() as conn, conn.transaction():
             # Two provisioning processes racing on CREATE ... IF NOT EXISTS can still collide

@@ -37,11 +37,18 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment
 
 from infra.eventstore.codec import MsgspecMapper
+from infra.eventstore.personal import (
+    PERSONAL_KEYS_TABLE_SQLITE,
+    PersonalKeys,
+    PostgresPersonalKeys,
+    SQLitePersonalKeys,
+)
 from infra.eventstore.postgres import (
     PostgresProcessRecorder,
     PostgresServer,
     PostgresSnapshotRecorder,
 )
+from infra.settings import Settings
 
 __all__ = [
     "PLATFORM_STREAM",
@@ -70,6 +77,7 @@ class EventStream:
     name: str
     events: ProcessRecorder
     snapshots: AggregateRecorder
+    personal_keys: PersonalKeys
 
 
 class Storage(ABC):
@@ -133,6 +141,7 @@ class PostgresStorage(Storage):
             name=name,
             events=PostgresProcessRecorder(self.server, name),
             snapshots=PostgresSnapshotRecorder(self.server, name),
+            personal_keys=PostgresPersonalKeys(self.server, name),
         )
 
     def check(self) -> None:
@@ -174,6 +183,8 @@ class SQLiteStorage(Storage):
         try:
             for recorder in self._recorders(datastore):
                 recorder.create_table()
+            with datastore.transaction(commit=True) as cursor:
+                cursor.execute(PERSONAL_KEYS_TABLE_SQLITE)
         finally:
             datastore.close()
 
@@ -188,8 +199,14 @@ class SQLiteStorage(Storage):
         if not self.stream_exists(name):
             msg = f"stream {name!r} was never created in {self.directory}"
             raise LookupError(msg)
-        events, snapshots = self._recorders(self._datastore(name))
-        return EventStream(name=name, events=events, snapshots=snapshots)
+        datastore = self._datastore(name)
+        events, snapshots = self._recorders(datastore)
+        return EventStream(
+            name=name,
+            events=events,
+            snapshots=snapshots,
+            personal_keys=SQLitePersonalKeys(datastore),
+        )
 
     def close_stream(self, stream: EventStream) -> None:
         assert isinstance(stream.events, SQLiteProcessRecorder)
@@ -238,8 +255,9 @@ class StreamApplication(Application[UUID]):
 
     name = "StreamApplication"
 
-    def __init__(self, stream: EventStream) -> None:
+    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
         self.stream = stream
+        self.settings = settings or Settings()
         super().__init__()
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -249,7 +267,7 @@ class StreamApplication(Application[UUID]):
         return _StreamFactory(env, self.stream)
 
     def construct_mapper(self) -> Mapper[UUID]:
-        return MsgspecMapper()
+        return MsgspecMapper(self.stream.personal_keys)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """The library's `save`, minus its runtime Protocol checks when only aggregates are saved
@@ -279,8 +297,9 @@ class OpenStreams:
     """A process's open streams and the applications bound to them, least recently used first
     out, so a thousand provisioned tenants cost nothing until they are used."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, settings: Settings | None = None) -> None:
         self.capacity = capacity
+        self.settings = settings or Settings()
         self._lock = threading.RLock()
         self._entries: OrderedDict[tuple[Storage, str], _OpenStream] = OrderedDict()
 
@@ -295,7 +314,7 @@ class OpenStreams:
             self._entries.move_to_end(key)
             app = entry.applications.get(app_class)
             if app is None:
-                app = entry.applications[app_class] = app_class(entry.stream)
+                app = entry.applications[app_class] = app_class(entry.stream, self.settings)
             assert isinstance(app, app_class)
             return app
 

@@ -29,14 +29,34 @@ from infra.logging import configure_logging, get_logger
 from infra.settings import Settings
 from infra.web.errors import EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
+from infra.web.idempotency import IdempotencyMiddleware
 from infra.web.metrics import IthacaMetrics, metrics_endpoint
 from infra.web.requests import RequestContextMiddleware, echo_request_id
+from infra.web.tenant_api import (
+    MEMBER_TOKEN_SCHEME,
+    ROLES_OPT,
+    authorize,
+    provide_actor,
+    provide_caller,
+)
+from services.accounts.controllers import ROUTES as ACCOUNT_ROUTES
+from services.impact.controllers import ROUTES as IMPACT_ROUTES
+from services.meetings.controllers import ROUTES as MEETING_ROUTES
+from services.mentoring.controllers import ROUTES as MENTORING_ROUTES
+from services.moderation.controllers import ROUTES as MODERATION_ROUTES
+from services.profiles.controllers import ROUTES as PROFILE_ROUTES
 from tenants.controllers import OPERATOR_TOKEN_SCHEME, TENANT_ROUTES, PlatformController
 from tenants.middleware import TENANT_SLUG_PARAMETER, TenantMiddleware, provide_tenant
 
 __all__ = ["IthacaCore"]
 
 PRODUCT = "Ithaca"
+
+TENANT_API = [
+    *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *MENTORING_ROUTES, *MEETING_ROUTES,
+    *MODERATION_ROUTES, *IMPACT_ROUTES,
+]
+"""Every tenant-scoped route; each declares the roles that may call it (`opt=roles(...)`)."""
 
 
 def _version() -> str:
@@ -59,14 +79,19 @@ class IthacaCore(InitPlugin):
         metrics = IthacaMetrics()
         app_config.state.metrics = metrics
         tenant_scoped = [
-            Router(path="/", route_handlers=TENANT_ROUTES, middleware=[TenantMiddleware()]),
             Router(
-                path=f"/t/{{{TENANT_SLUG_PARAMETER}:str}}",
-                route_handlers=TENANT_ROUTES,
-                middleware=[TenantMiddleware()],
-                include_in_schema=False,
-            ),
+                path=path, route_handlers=TENANT_API,
+                middleware=[TenantMiddleware(), IdempotencyMiddleware()],
+                guards=[authorize], security=[{MEMBER_TOKEN_SCHEME: []}],
+                dependencies={
+                    "caller": Provide(provide_caller, sync_to_thread=False),
+                    "actor": Provide(provide_actor, sync_to_thread=False),
+                },
+                include_in_schema=path == "/",
+            )
+            for path in ("/", f"/t/{{{TENANT_SLUG_PARAMETER}:str}}")
         ]
+        _require_declared_roles(tenant_scoped)
         app_config.route_handlers.extend(
             [PlatformController, healthz, readyz, metrics_endpoint, *tenant_scoped]
         )
@@ -87,6 +112,10 @@ class IthacaCore(InitPlugin):
                 OPERATOR_TOKEN_SCHEME: SecurityScheme(
                     type="http", scheme="bearer",
                     description="An operator token from `ithaca operator add`.",
+                ),
+                MEMBER_TOKEN_SCHEME: SecurityScheme(
+                    type="http", scheme="bearer",
+                    description="A member's session token from `POST /api/v1/sessions`.",
                 ),
             }),
         )
@@ -112,3 +141,19 @@ class IthacaCore(InitPlugin):
         finally:
             metrics.ithaca = None
             await anyio.to_thread.run_sync(ithaca.close)
+
+
+def _require_declared_roles(routers: list[Router]) -> None:
+    """Every tenant route says who may call it; its OpenAPI description says so too."""
+    for router in routers:
+        for route in router.routes:
+            for handler in getattr(route, "route_handlers", ()):
+                if set(getattr(handler, "http_methods", ())) == {"OPTIONS"}:
+                    continue  # Litestar's own CORS preflight answers
+                if ROLES_OPT not in handler.opt:
+                    msg = f"tenant route {handler} declares no roles (opt=roles(...) or PUBLIC)"
+                    raise RuntimeError(msg)
+                allowed = handler.opt[ROLES_OPT]
+                note = ("Roles: " + ", ".join(allowed)) if allowed else "Public: no sign-in"
+                if note not in (handler.description or ""):
+                    handler.description = f"{handler.description or ''}\n\n{note}".strip()

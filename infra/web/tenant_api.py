@@ -1,0 +1,139 @@
+"""What every tenant-scoped endpoint shares: who may call it, who is calling, which services.
+
+Every tenant route declares its roles in `opt` with `roles(...)` (or `PUBLIC`); the plugin refuses
+to start with a tenant route that declares nothing. One guard, `authorize`, enforces them:
+it finds the session from `Authorization: Bearer <token>` (API clients) or the session cookie
+(pages), refuses suspended members, and lets auditors read (GET) everything and write nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, TypeVar
+
+import anyio.to_thread
+import structlog
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.handlers import BaseRouteHandler
+from litestar.openapi import ResponseSpec
+
+from infra.bootstrap import Ithaca
+from infra.eventstore.streams import StreamApplication
+from infra.web.errors import ErrorBody
+from services.accounts.application import Accounts, Caller, NotSignedInError
+from services.accounts.domain import Role
+from services.actor import Actor
+from services.errors import ForbiddenError
+from tenants.directory import TenantRecord
+
+__all__ = [
+    "ANY_MEMBER",
+    "MEMBER_TOKEN_SCHEME",
+    "PUBLIC",
+    "ROLES_OPT",
+    "SESSION_COOKIE",
+    "application",
+    "authorize",
+    "provide_actor",
+    "provide_caller",
+    "refusals",
+    "roles",
+]
+
+ROLES_OPT: Final = "roles"
+ANY_MEMBER: Final = "member"
+"""Any signed-in member of the tenant, whatever their roles."""
+PUBLIC: Final[dict[str, tuple[str, ...]]] = {ROLES_OPT: ()}
+"""No sign-in needed (sign-up, sign-in, password reset)."""
+SESSION_COOKIE: Final = "ithaca_session"
+MEMBER_TOKEN_SCHEME: Final = "memberToken"  # noqa: S105 - a name, not a secret
+IDEMPOTENCY_HEADER: Final = "idempotency-key"
+_BEARER = "bearer "
+
+AppT = TypeVar("AppT", bound=StreamApplication)
+
+
+def roles(*allowed: Role | str) -> dict[str, tuple[str, ...]]:
+    """The `opt` of a route only members holding one of `allowed` may call (or `ANY_MEMBER`)."""
+    return {ROLES_OPT: tuple(str(role) for role in allowed)}
+
+
+def session_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    if header.lower().startswith(_BEARER):
+        return header[len(_BEARER):].strip() or None
+    return connection.cookies.get(SESSION_COOKIE) or None
+
+
+async def authorize(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    # Every route of ours declares its roles (checked at start-up); preflights need none.
+    allowed: tuple[str, ...] = handler.opt.get(ROLES_OPT, ())
+    if not allowed:
+        return
+    token = session_token(connection)
+    if token is None:
+        raise NotSignedInError("sign in first: Authorization: Bearer <token> or a session cookie")
+    ithaca: Ithaca = connection.app.state.ithaca
+    tenant: TenantRecord = connection.scope["state"]["tenant"]
+    accounts = ithaca.tenant_application(tenant, Accounts)
+    caller = await anyio.to_thread.run_sync(accounts.authenticate, token)
+    connection.scope["state"]["caller"] = caller
+    structlog.contextvars.bind_contextvars(user=f"member:{caller.member_id}")
+    if ANY_MEMBER in allowed or caller.has(*(Role(role) for role in allowed)):
+        return
+    if Role.AUDITOR in caller.roles and connection.scope.get("method") == "GET":
+        return
+    raise ForbiddenError(
+        "this needs the role " + " or ".join(allowed), field="role"
+    )
+
+
+def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    caller: Caller = request.state.caller
+    return caller
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The actor of a command: the caller if signed in, else the anonymous visitor."""
+    caller: Caller | None = request.state.get("caller")
+    correlation_id: str = request.state.get("request_id", "")
+    key = request.headers.get(IDEMPOTENCY_HEADER, "")
+    if caller is None:
+        return Actor(kind="visitor", id="anonymous", correlation_id=correlation_id,
+                     idempotency_key=key)
+    return caller.actor(correlation_id=correlation_id, idempotency_key=key)
+
+
+def application(app_class: type[AppT]) -> Provide:
+    """A dependency giving the request's tenant's instance of an application service."""
+
+    def provide(request: Request[Any, Any, Any]) -> AppT:
+        ithaca: Ithaca = request.app.state.ithaca
+        return ithaca.tenant_application(request.state.tenant, app_class)
+
+    provide.__name__ = f"provide_{app_class.__name__.lower()}"
+    return Provide(provide, sync_to_thread=False)
+
+
+_REFUSALS = {
+    400: "Malformed body (unknown field, wrong type, broken constraint); names the field",
+    401: "Not signed in, or the session is unknown, expired or ended",
+    403: "The caller lacks the role, or the account is suspended",
+    404: "No such record in this tenant",
+    409: "Clashes with what is recorded (duplicate, illegal transition, capacity); names it",
+    422: "Breaks a rule (unknown code, out of range); names the field",
+}
+
+
+def refusals(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the error answers a route can give (all `ErrorBody`)."""
+    return {status: ResponseSpec(ErrorBody, description=_REFUSALS[status]) for status in statuses}
+
+
+def declared_roles(handler: BaseRouteHandler) -> tuple[str, ...] | None:
+    value: tuple[str, ...] | None = handler.opt.get(ROLES_OPT)
+    return value
+

@@ -1,0 +1,1 @@
+"""Accounts: members, roles, sign-up and sign-in, sessions, account mail."""

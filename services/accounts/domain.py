@@ -1,0 +1,201 @@
+"""Members of a tenant and their sign-in sessions.
+
+A member's id is derived from a keyed digest of their normalised e-mail address (keyed with the
+tenant stream's secret), so a second sign-up with the same address collides on the stream's
+primary key and a look-up by address needs no read model, while the id reveals nothing about the
+address. The address, the name and the password hash are personal data, sealed with the member's
+own key.
+
+A session's id is derived from a digest of its token: presenting the token finds the session,
+and the token itself is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from services.actor import Actor
+from services.errors import ConflictError
+from services.personal_data import PersonalText
+
+__all__ = [
+    "Member",
+    "MemberStatus",
+    "Role",
+    "Session",
+    "SessionKind",
+    "normalise_email",
+]
+
+_NAMESPACE = UUID("3c1e4b1a-98a7-4d63-8a8b-5f3e8e0f9b42")
+
+
+class Role(StrEnum):
+    """A member's roles in one tenant; one person may hold several (entrepreneur and mentor)."""
+
+    ENTREPRENEUR = "entrepreneur"
+    MENTOR = "mentor"
+    PROGRAMME_ADMIN = "programme_admin"
+    TENANT_ADMIN = "tenant_admin"
+    AUDITOR = "auditor"
+
+
+SELF_SERVICE_ROLES = frozenset({Role.ENTREPRENEUR, Role.MENTOR})
+"""Roles a person may take at sign-up; the others are granted by a tenant admin."""
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class SessionKind(StrEnum):
+    BEARER = "bearer"  # API clients: Authorization: Bearer <token>
+    COOKIE = "cookie"  # pages: a secure, HTTP-only cookie
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Member(Aggregate):
+    """A person in a tenant: how they sign in, which roles they hold, whether they may act."""
+
+    class SignedUp(Aggregate.Created):
+        email: PersonalText
+        name: PersonalText
+        password_hash: PersonalText
+        roles: list[Role]
+        locale: str
+        actor: Actor
+
+    class EmailVerified(Aggregate.Event):
+        actor: Actor
+
+    class PasswordChanged(Aggregate.Event):
+        password_hash: PersonalText
+        actor: Actor
+
+    class RolesChanged(Aggregate.Event):
+        roles: list[Role]
+        reason: str
+        actor: Actor
+
+    class LocaleChanged(Aggregate.Event):
+        locale: str
+        actor: Actor
+
+    class SignInFailed(Aggregate.Event):
+        at: datetime
+        actor: Actor
+
+    class Suspended(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Reinstated(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    @staticmethod
+    def create_id(email: str, stream_secret: bytes) -> UUID:
+        digest = hmac.new(stream_secret, normalise_email(email).encode(), hashlib.sha256)
+        return uuid5(_NAMESPACE, "member/" + digest.hexdigest())
+
+    @event(SignedUp)
+    def __init__(
+        self, email: str, name: str, password_hash: str, roles: list[Role], locale: str,
+        actor: Actor,
+    ) -> None:
+        self.email, self.name, self.password_hash = email, name, password_hash
+        self.roles = set(roles)
+        self.locale = locale
+        self.email_verified = False
+        self.status = MemberStatus.ACTIVE
+        self.failed_sign_ins: list[datetime] = []
+
+    @property
+    def suspended(self) -> bool:
+        return self.status is MemberStatus.SUSPENDED
+
+    @event(EmailVerified)
+    def verify_email(self, actor: Actor) -> None:
+        self.email_verified = True
+
+    @event(PasswordChanged)
+    def change_password(self, password_hash: str, actor: Actor) -> None:
+        self.password_hash = password_hash
+        self.failed_sign_ins = []
+
+    @event(RolesChanged)
+    def change_roles(self, roles: list[Role], reason: str, actor: Actor) -> None:
+        self.roles = set(roles)
+
+    @event(LocaleChanged)
+    def change_locale(self, locale: str, actor: Actor) -> None:
+        self.locale = locale
+
+    @event(SignInFailed)
+    def fail_sign_in(self, at: datetime, actor: Actor) -> None:
+        self.failed_sign_ins = [*self.failed_sign_ins[-9:], at]
+
+    def suspend(self, reason: str, actor: Actor) -> None:
+        if self.suspended:
+            raise ConflictError("the member is already suspended", field="status")
+        self._suspend(reason=reason, actor=actor)
+
+    @event(Suspended)
+    def _suspend(self, reason: str, actor: Actor) -> None:
+        self.status = MemberStatus.SUSPENDED
+
+    def reinstate(self, reason: str, actor: Actor) -> None:
+        if not self.suspended:
+            raise ConflictError("the member is not suspended", field="status")
+        self._reinstate(reason=reason, actor=actor)
+
+    @event(Reinstated)
+    def _reinstate(self, reason: str, actor: Actor) -> None:
+        self.status = MemberStatus.ACTIVE
+
+
+class Session(Aggregate):
+    """A signed-in session: started at sign-in, ended at sign-out or by expiry."""
+
+    class Started(Aggregate.Created):
+        member_id: UUID
+        kind: SessionKind
+        expires_at: datetime
+        actor: Actor
+
+    class Ended(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def create_id(token: str) -> UUID:
+        return uuid5(_NAMESPACE, "session/" + hashlib.sha256(token.encode()).hexdigest())
+
+    @event(Started)
+    def __init__(
+        self, member_id: UUID, kind: SessionKind, expires_at: datetime, actor: Actor
+    ) -> None:
+        self.member_id, self.kind, self.expires_at = member_id, kind, expires_at
+        self.ended = False
+
+    @event(Ended)
+    def end(self, reason: str, actor: Actor) -> None:
+        self.ended = True
+
+    def is_current(self, now: datetime) -> bool:
+        return not self.ended and now < self.expires_at

@@ -1,0 +1,1 @@
+"""meetings bounded context."""

@@ -1,0 +1,1 @@
+"""mentoring bounded context."""
