@@ -9,12 +9,17 @@ Every command reads one `Settings` from the environment, composes the platform w
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import sys
 import textwrap
+import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import click
@@ -32,7 +37,10 @@ from rich.table import Table
 from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.streams import PLATFORM_STREAM
 from infra.logging import configure_logging, get_logger
+from infra.mail.sink import MailSink, text_of
 from infra.settings import Settings, SettingsError, settings_help
+from services.accounts.application import Accounts
+from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import IthacaError
 from tenants.directory import TenantRecord
@@ -376,6 +384,83 @@ def operators_revoke(runtime: _Runtime, name: str) -> None:
     """Revoke an operator's token."""
     runtime.ithaca.registry.revoke_operator(name, runtime.actor)
     click.echo(f"revoked operator {name}")
+
+
+# members --------------------------------------------------------------------------------------
+
+
+@cli.group()
+def members() -> None:
+    """Members of a tenant (the first tenant admin; everyone else signs up or is invited)."""
+
+
+@members.command("create")
+@click.option("--tenant", "slug", required=True, help="Slug of the tenant.")
+@click.option("--email", required=True, help="The member's e-mail address (they sign in with it).")
+@click.option("--name", required=True, help="The member's name.")
+@click.option("--role", "roles", multiple=True, default=[Role.TENANT_ADMIN.value],
+              type=click.Choice([role.value for role in Role]), show_default=True,
+              help="A role to grant; repeat for several.")
+@click.option("--locale", help="Interface language [the tenant's default].")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (no prompt).")
+@pass_runtime
+def members_create(
+    runtime: _Runtime, slug: str, email: str, name: str, roles: tuple[str, ...],
+    locale: str | None, password_stdin: bool,
+) -> None:
+    """Create a member with any roles, e.g. a tenant's first tenant admin.
+
+    The password is prompted for (twice) unless --password-stdin is given; it is never
+    printed. A verification mail is queued for the address.
+    """
+    tenant = runtime.ithaca.tenant(slug)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    accounts = runtime.ithaca.tenant_application(tenant, Accounts)
+    member, _ = accounts.create_member(
+        email=email, name=name, password=password, roles=[Role(role) for role in roles],
+        locale=locale or tenant.default_locale, actor=runtime.actor,
+    )
+    click.echo(f"created member {member.id} in {slug} with roles {', '.join(sorted(roles))}")
+
+
+# mail-sink ------------------------------------------------------------------------------------
+
+
+@cli.command("mail-sink")
+@click.option("--host", help="Address to listen on [ITHACA_MAIL_HOST].")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port [ITHACA_MAIL_PORT].")
+@click.option("--save-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also save every mail there as an .eml file.")
+@pass_runtime
+def mail_sink(runtime: _Runtime, host: str | None, port: int | None, save_dir: Path | None) -> None:
+    """Serve an SMTP sink for development: print every mail it receives, send none on."""
+    host = host or runtime.settings.mail_host
+    port = port or runtime.settings.mail_port
+    lock = threading.Lock()
+
+    def keep(message: EmailMessage) -> None:
+        with lock:
+            click.echo(f"--- mail from {message['From']} to {message['To']}")
+            click.echo(f"Subject: {message['Subject']}\n\n{text_of(message)}")
+            if save_dir is not None:
+                save_dir.mkdir(parents=True, exist_ok=True)
+                name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
+                (save_dir / name).write_bytes(message.as_bytes())
+
+    # aiosmtpd logs every SMTP command at info; the mail itself is what a developer wants.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = MailSink(host, port, on_message=keep).start()
+    click.echo(f"mail sink listening on {host}:{port} (Ctrl-C stops it)", err=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sink.stop()
 
 
 # demo and migrate -----------------------------------------------------------------------------

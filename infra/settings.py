@@ -61,6 +61,33 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     password_hash_memory_kib: Annotated[int, msgspec.Meta(ge=8, le=1_048_576), _doc(
         "Argon2id memory per password hash in KiB (OWASP: at least 19456). Lower only in tests."
     )] = 65_536
+    mail_host: Annotated[str, _doc(
+        "SMTP server that sends members' mail. The default is `ithaca mail-sink` on this machine."
+    )] = "localhost"
+    mail_port: Annotated[int, msgspec.Meta(ge=1, le=65535), _doc(
+        "Port of the SMTP server (587 for STARTTLS, 465 for TLS, 8025 for the mail sink).")] = 8025
+    mail_security: Annotated[Literal["none", "starttls", "tls"], _doc(
+        "How the SMTP connection is secured: none (local sink only), starttls or tls.")] = "none"
+    mail_username: Annotated[str, _doc("SMTP user name; empty: no authentication.")] = ""
+    mail_password: Annotated[str, _doc("SMTP password.")] = ""
+    mail_from: Annotated[str, _doc(
+        "Sender address of members' mail; the tenant's product name is its display name."
+    )] = "noreply@ithaca.localhost"
+    mail_link_base: Annotated[str, _doc(
+        "How links in mail begin; {host} becomes the tenant's host (its first custom domain, "
+        "else slug.base-domain). Development: http://{host}:8000.")] = "https://{host}"
+    mail_timeout: Annotated[float, msgspec.Meta(gt=0), _doc(
+        "Seconds an SMTP connection or command may take before the attempt counts as failed."
+    )] = 10.0
+    mail_background: Annotated[bool, _doc(
+        "Send mail from a background thread of the web app (off: only when something calls "
+        "`Mailer.run_once`, as tests do).")] = True
+    mail_sweep_seconds: Annotated[float, msgspec.Meta(ge=1), _doc(
+        "Seconds between sweeps of every tenant for mail due (retries, mail queued before a "
+        "restart or by another process); mail of this process's commands goes at once.")] = 60.0
+    mail_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100), _doc(
+        "Delivery attempts of one mail (backing off exponentially, 30 s doubling up to an hour) "
+        "before it is given up as failed.")] = 12
     log_format: Annotated[Literal["json", "console"], _doc(
         "Log lines as JSON (production) or readable console output (development).")] = "json"
     log_level: Annotated[Literal["debug", "info", "warning", "error"], _doc(
@@ -80,6 +107,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "open_tenants": "ITHACA_OPEN_TENANTS",
         "password_hash_time_cost": "ITHACA_PASSWORD_HASH_TIME_COST",
         "password_hash_memory_kib": "ITHACA_PASSWORD_HASH_MEMORY_KIB",
+        "mail_host": "ITHACA_MAIL_HOST",
+        "mail_port": "ITHACA_MAIL_PORT",
+        "mail_security": "ITHACA_MAIL_SECURITY",
+        "mail_username": "ITHACA_MAIL_USERNAME",
+        "mail_password": "ITHACA_MAIL_PASSWORD",
+        "mail_from": "ITHACA_MAIL_FROM",
+        "mail_link_base": "ITHACA_MAIL_LINK_BASE",
+        "mail_timeout": "ITHACA_MAIL_TIMEOUT",
+        "mail_background": "ITHACA_MAIL_BACKGROUND",
+        "mail_sweep_seconds": "ITHACA_MAIL_SWEEP_SECONDS",
+        "mail_max_attempts": "ITHACA_MAIL_MAX_ATTEMPTS",
         "log_format": "ITHACA_LOG_FORMAT",
         "log_level": "ITHACA_LOG_LEVEL",
     }

@@ -56,6 +56,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from infra.eventstore.personal import PERSONAL_KEYS_TABLE_POSTGRES
 from infra.logging import get_logger
+from infra.mail.schema import MAIL_OUTBOX_TABLES_POSTGRES
 
 __all__ = [
     "NOTIFY_CHANNEL",
@@ -153,6 +154,7 @@ class PostgresServer:
             " application_name text PRIMARY KEY,"
             " notification_id bigint NOT NULL)",
             PERSONAL_KEYS_TABLE_POSTGRES,
+            *MAIL_OUTBOX_TABLES_POSTGRES,
         ]
         with self.connection() as conn, conn.transaction():
             # Two provisioning processes racing on CREATE ... IF NOT EXISTS can still collide

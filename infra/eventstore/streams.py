@@ -48,6 +48,7 @@ from infra.eventstore.postgres import (
     PostgresServer,
     PostgresSnapshotRecorder,
 )
+from infra.mail.schema import MAIL_OUTBOX_TABLES_SQLITE
 from infra.settings import Settings
 
 __all__ = [
@@ -185,6 +186,8 @@ class SQLiteStorage(Storage):
                 recorder.create_table()
             with datastore.transaction(commit=True) as cursor:
                 cursor.execute(PERSONAL_KEYS_TABLE_SQLITE)
+                for statement in MAIL_OUTBOX_TABLES_SQLITE:
+                    cursor.execute(statement)
         finally:
             datastore.close()
 

@@ -26,6 +26,7 @@ from litestar.plugins import InitPlugin
 
 from infra.bootstrap import Ithaca, bootstrap
 from infra.logging import configure_logging, get_logger
+from infra.mail.mailer import Mailer
 from infra.settings import Settings
 from infra.web.errors import EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
@@ -132,6 +133,9 @@ class IthacaCore(InitPlugin):
         app.state.ithaca = ithaca
         metrics: IthacaMetrics = app.state.metrics
         metrics.ithaca = ithaca
+        app.state.mailer = mailer = Mailer(ithaca, self.settings)
+        if self.settings.mail_background:
+            mailer.start()
         get_logger("ithaca.web").info(
             "started", backend="sqlite" if self.settings.embedded else "postgresql",
             tenants=len(ithaca.directory.all()),
@@ -140,6 +144,7 @@ class IthacaCore(InitPlugin):
             yield
         finally:
             metrics.ithaca = None
+            await anyio.to_thread.run_sync(mailer.stop)
             await anyio.to_thread.run_sync(ithaca.close)
 
 

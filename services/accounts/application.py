@@ -1,7 +1,20 @@
-"""Accounts: sign-up, sign-in and sessions, roles. Every endpoint's caller comes from here."""
+"""Accounts: sign-up, sign-in and sessions, roles, e-mail verification and password resets.
+Every endpoint's caller comes from here.
+
+Sign-in is throttled three ways: an account with `ACCOUNT_FAILURES` failed sign-ins (events on
+the member) within `SIGN_IN_WINDOW` answers 429 until the window has passed, even to the right
+password; an unknown address locks the same way (counted in memory, so a lock-out tells nothing
+about whether an account exists); and a client address with `ADDRESS_FAILURES` failures in the
+window is refused (counted in memory, per process: see `throttling`). Time comes from `clock`,
+which tests replace.
+"""
 
 from __future__ import annotations
 
+import math
+import secrets
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -19,13 +32,36 @@ from services.accounts.domain import (
     SessionKind,
     normalise_email,
 )
+from services.accounts.throttling import (
+    ACCOUNT_FAILURES,
+    SIGN_IN_WINDOW,
+    SignInLimits,
+)
+from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken, TokenSigner
 from services.actor import Actor
 from services.application import TenantApplication
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, IthacaError
+from tenants.domain import INTERFACE_LOCALES
 
-__all__ = ["Accounts", "Caller", "NotSignedInError", "SignedIn"]
+__all__ = [
+    "RESET_LIFETIME",
+    "VERIFICATION_LIFETIME",
+    "Accounts",
+    "Caller",
+    "NotSignedInError",
+    "SignedIn",
+    "TooManyAttemptsError",
+]
 
 SESSION_LIFETIME = {SessionKind.BEARER: timedelta(days=30), SessionKind.COOKIE: timedelta(days=14)}
+VERIFICATION_LIFETIME = timedelta(days=7)
+"""How long the link in a verification mail works."""
+RESET_LIFETIME = timedelta(hours=1)
+"""How long the link in a password-reset mail works (once)."""
+RESET_MAIL_INTERVAL = timedelta(minutes=2)
+"""A second reset request within this time sends no second mail (no mail bombing)."""
+RESET_ANSWER_SECONDS = 0.25
+"""A reset request takes at least this long, whether or not the account exists."""
 _EMAIL_MAX = 254
 _PASSWORD_MIN, _PASSWORD_MAX = 10, 200
 
@@ -34,6 +70,21 @@ class NotSignedInError(IthacaError):
     """No current session: missing, unknown, expired or ended token (401)."""
 
     status_code = 401
+
+
+class TooManyAttemptsError(IthacaError):
+    """Too many failed sign-ins for the account or from the client's address (429)."""
+
+    status_code = 429
+
+    def __init__(self, problem: str, *, field: str, retry_after: timedelta) -> None:
+        self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
+        minutes = math.ceil(self.retry_after_seconds / 60)
+        super().__init__(f"{problem}; try again in {minutes} minute(s)", field=field)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Caller(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,6 +110,7 @@ class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
     token: str
     expires_at: datetime
     position: int
+    kind: SessionKind = SessionKind.BEARER
 
 
 class Accounts(TenantApplication):
@@ -72,6 +124,16 @@ class Accounts(TenantApplication):
         )
         # Unknown addresses are checked against this, so they take as long as known ones.
         self._decoy_hash = self.hasher.hash("not a password of anyone's")
+        self.clock: Callable[[], datetime] = _utc_now
+        self.reset_answer_seconds = RESET_ANSWER_SECONDS
+        self._tokens: TokenSigner | None = None
+
+    @property
+    def tokens(self) -> TokenSigner:
+        """Signs and opens the tokens of the links in account mail."""
+        if self._tokens is None:
+            self._tokens = TokenSigner(self.stream.personal_keys.stream_secret())
+        return self._tokens
 
     # Queries --------------------------------------------------------------------------------
 
@@ -87,9 +149,11 @@ class Accounts(TenantApplication):
     def authenticate(self, token: str) -> Caller:
         """The caller a session token stands for; refuses suspended members."""
         session = self.find(Session.create_id(token), Session)
-        if session is None or not session.is_current(datetime.now(UTC)):
+        if session is None or not session.is_current(self.clock()):
             raise NotSignedInError("the session is unknown, expired or signed out")
         member = self.get_member(session.member_id)
+        if session.generation != member.session_generation:  # the password changed since
+            raise NotSignedInError("the session is unknown, expired or signed out")
         if member.suspended:
             raise ForbiddenError("this account is suspended", field="status")
         return Caller(
@@ -103,15 +167,31 @@ class Accounts(TenantApplication):
         self, *, email: str, name: str, password: str, roles: list[Role], locale: str,
         actor: Actor,
     ) -> tuple[Member, int]:
-        email = _valid_email(email)
-        if not 1 <= len(name.strip()) <= 120:
-            raise InvalidInputError("must be 1 to 120 characters", field="name")
-        _check_password(password)
+        """A person signs themselves up (entrepreneur, mentor or both)."""
         if not roles:
             raise InvalidInputError("choose entrepreneur, mentor or both", field="roles")
         if not set(roles) <= SELF_SERVICE_ROLES:
             raise InvalidInputError(
                 "only entrepreneur and mentor can be chosen at sign-up", field="roles"
+            )
+        return self.create_member(
+            email=email, name=name, password=password, roles=roles, locale=locale, actor=actor
+        )
+
+    def create_member(
+        self, *, email: str, name: str, password: str, roles: list[Role], locale: str,
+        actor: Actor,
+    ) -> tuple[Member, int]:
+        """A member with any roles (the CLI bootstraps a tenant's first admin with it)."""
+        email = _valid_email(email)
+        if not 1 <= len(name.strip()) <= 120:
+            raise InvalidInputError("must be 1 to 120 characters", field="name")
+        _check_password(password)
+        if not roles:
+            raise InvalidInputError("give the member at least one role", field="roles")
+        if locale not in INTERFACE_LOCALES:
+            raise InvalidInputError(
+                f"'{locale}' is not one of {', '.join(INTERFACE_LOCALES)}", field="locale"
             )
         member_id = self.member_id_for(email)
         if member_id in self.repository:
@@ -130,25 +210,53 @@ class Accounts(TenantApplication):
         return member, position
 
     def sign_in(
-        self, *, email: str, password: str, kind: SessionKind, actor: Actor
+        self, *, email: str, password: str, kind: SessionKind, actor: Actor,
+        client_address: str = "", limits: SignInLimits | None = None,
     ) -> SignedIn:
-        member = self.find_member_by_email(email)
+        """Starts a session. `limits` are the process's in-memory counts (per client address
+        and per unknown address); without them only the account's own lock applies."""
+        now = self.clock()
+        address_key = (self.stream.name, client_address)
+        if limits is not None and client_address:
+            wait = limits.addresses.retry_after(address_key, now)
+            if wait is not None:
+                raise TooManyAttemptsError(
+                    "too many failed sign-ins from this address", field="address",
+                    retry_after=wait,
+                )
+        member_id = self.member_id_for(email)
+        member = self.find(member_id, Member)
         if member is None:
+            unknown_key = (self.stream.name, member_id.hex)
+            wait = limits.unknown_accounts.retry_after(unknown_key, now) if limits else None
+            if wait is not None:
+                raise _account_locked(wait)
             self._verify(self._decoy_hash, password)
+            if limits is not None:
+                limits.unknown_accounts.hit(unknown_key, now)
+                if client_address:
+                    limits.addresses.hit(address_key, now)
             raise NotSignedInError("the e-mail address or the password is wrong")
+        recent = member.recent_failures(now, SIGN_IN_WINDOW)
+        if len(recent) >= ACCOUNT_FAILURES:
+            raise _account_locked(recent[-ACCOUNT_FAILURES] + SIGN_IN_WINDOW - now)
         if not self._verify(member.password_hash, password):
-            self.retrying(lambda: self._record_failure(member.id, actor))
+            self.retrying(lambda: self._record_failure(member.id, now, actor))
+            if limits is not None and client_address:
+                limits.addresses.hit(address_key, now)
             raise NotSignedInError("the e-mail address or the password is wrong")
         if member.suspended:
             raise ForbiddenError("this account is suspended", field="status")
         token = Session.new_token()
-        expires_at = datetime.now(UTC) + SESSION_LIFETIME[kind]
+        expires_at = now + SESSION_LIFETIME[kind]
         session = Session._create(
             Session.Started, id=Session.create_id(token), member_id=member.id, kind=kind,
-            expires_at=expires_at, actor=actor,
+            expires_at=expires_at, actor=actor, generation=member.session_generation,
         )
         position = self.record(session)
-        return SignedIn(member_id=member.id, token=token, expires_at=expires_at, position=position)
+        return SignedIn(
+            member_id=member.id, token=token, expires_at=expires_at, position=position, kind=kind
+        )
 
     def sign_out(self, session_id: UUID, actor: Actor) -> int:
         def command() -> int:
@@ -170,7 +278,86 @@ class Accounts(TenantApplication):
 
         return self.retrying(command)
 
+    def verify_email(self, token: str, actor: Actor) -> int:
+        """Marks the member's address verified; a token used twice changes nothing more."""
+        claim = self.tokens.open(token, VERIFY_EMAIL, self.clock())
+
+        def command() -> int:
+            member = self._member_of(claim)
+            if member.email_verified:
+                return self.position
+            member.verify_email(actor=actor)
+            return self.record(member)
+
+        return self.retrying(command)
+
+    def request_verification_mail(self, member_id: UUID, actor: Actor) -> int:
+        """Sends the verification mail again (409 once the address is verified)."""
+
+        def command() -> int:
+            member = self.get_member(member_id)
+            member.request_verification_mail(
+                expires_at=self.clock() + VERIFICATION_LIFETIME, actor=actor
+            )
+            return self.record(member)
+
+        return self.retrying(command)
+
+    def request_password_reset(self, email: str, actor: Actor) -> None:
+        """Queues a reset mail if an active account has this address; otherwise nothing. Either
+        way the caller learns nothing, and waits about as long."""
+        started = time.monotonic()
+        try:
+            email = _valid_email(email)
+            self.retrying(lambda: self._request_reset(email, actor))
+        finally:
+            remaining = self.reset_answer_seconds - (time.monotonic() - started)
+            if remaining > 0:
+                time.sleep(remaining)
+
+    def reset_password(self, token: str, password: str, actor: Actor) -> int:
+        """Sets a new password through a reset link: once per link, before it expires. Every
+        session of the member ends; the address counts as verified (the mail reached it)."""
+        _check_password(password)
+        claim = self.tokens.open(token, PASSWORD_RESET, self.clock())
+        password_hash = self.hasher.hash(password)
+
+        def command() -> int:
+            member = self._member_of(claim)
+            if claim.nonce in member.used_reset_nonces:
+                raise InvalidInputError(
+                    "this link has already been used; ask for a new one", field="token"
+                )
+            member.change_password(
+                password_hash=password_hash, actor=actor, reset_nonce=claim.nonce
+            )
+            if not member.email_verified:
+                member.verify_email(actor=actor)
+            return self.record(member)
+
+        return self.retrying(command)
+
     # ----------------------------------------------------------------------------------------
+
+    def _member_of(self, claim: LinkToken) -> Member:
+        member = self.find(claim.member_id, Member)
+        if member is None:  # cannot happen for a token we signed, unless the stream was reset
+            raise InvalidInputError("this link is not valid; ask for a new one", field="token")
+        return member
+
+    def _request_reset(self, email: str, actor: Actor) -> int | None:
+        member = self.find_member_by_email(email)
+        if member is None or member.suspended:
+            return None
+        now = self.clock()
+        last = member.last_reset_requested_at
+        if last is not None and now - last < RESET_MAIL_INTERVAL:
+            return None
+        member.request_password_reset(
+            nonce=secrets.token_urlsafe(12), requested_at=now, expires_at=now + RESET_LIFETIME,
+            actor=actor,
+        )
+        return self.record(member)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
@@ -178,10 +365,16 @@ class Accounts(TenantApplication):
         except (VerificationError, InvalidHashError):
             return False
 
-    def _record_failure(self, member_id: UUID, actor: Actor) -> int:
+    def _record_failure(self, member_id: UUID, at: datetime, actor: Actor) -> int:
         member = self.get_member(member_id)
-        member.fail_sign_in(at=datetime.now(UTC), actor=actor)
+        member.fail_sign_in(at=at, actor=actor)
         return self.record(member)
+
+
+def _account_locked(wait: timedelta) -> TooManyAttemptsError:
+    return TooManyAttemptsError(
+        "too many failed sign-ins for this account", field="email", retry_after=wait
+    )
 
 
 def _duplicate_email() -> IthacaError:

@@ -1,70 +1,163 @@
-"""HTTP entry points of accounts: sign-up, sign-in/out, the caller's own account, roles."""
+"""HTTP entry points of accounts: sign-up, sign-in/out, the caller's own account, roles,
+e-mail verification and password resets.
+
+Commands that ask for mail kick the process's mailer (when the app runs one) so the mail goes
+at once rather than at the next sweep.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from infra.web.tenant_api import ANY_MEMBER, PUBLIC, application, refusals, roles
-from services.accounts.application import Accounts, Caller
+from infra.web.errors import ErrorBody, error_response
+from infra.web.tenant_api import (
+    ANY_MEMBER,
+    PUBLIC,
+    SESSION_COOKIE,
+    application,
+    refusals,
+    roles,
+)
+from services.accounts.application import Accounts, Caller, TooManyAttemptsError
+from services.accounts.cookies import expired_session_cookie, set_session_cookie
 from services.accounts.domain import Role, SessionKind
 from services.accounts.schemas import (
     ChangeRoles,
+    ConfirmPasswordReset,
     MemberView,
+    PasswordResetRequested,
+    RequestPasswordReset,
     SessionStarted,
     SignedUp,
     SignIn,
     SignUp,
+    VerifyEmail,
 )
+from services.accounts.throttling import sign_in_limits
 from services.actor import Actor
 from services.schemas import Written
 from tenants.directory import TenantRecord
 
 __all__ = ["ROUTES", "AccountsController"]
 
+_TOO_MANY = {429: ResponseSpec(ErrorBody, description=(
+    "Too many failed sign-ins for the account (field email) or from the client's address "
+    "(field address); Retry-After says when to try again"
+))}
+
+
+def _too_many_attempts(
+    request: Request[Any, Any, Any], error: TooManyAttemptsError
+) -> Response[Any]:
+    return error_response(
+        request, error.status_code, error.problem, error.field,
+        headers={"Retry-After": str(error.retry_after_seconds)},
+    )
+
+
+def _kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:
+    mailer = getattr(request.app.state, "mailer", None)
+    if mailer is not None:
+        mailer.kick(tenant.slug)
+
 
 class AccountsController(Controller):
     path = "/api/v1"
     tags = ["accounts"]  # noqa: RUF012 - Litestar's declared class attribute
     dependencies = {"accounts": application(Accounts)}  # noqa: RUF012
+    exception_handlers = {TooManyAttemptsError: _too_many_attempts}  # noqa: RUF012
 
     @post("/accounts", opt=PUBLIC, sync_to_thread=True,
           summary="Sign up as an entrepreneur, a mentor or both", responses=refusals(400, 409, 422))
     def sign_up(
-        self, data: JSONBody[SignUp], accounts: NamedDependency[Accounts],
-        tenant: NamedDependency[TenantRecord], actor: NamedDependency[Actor],
+        self, request: Request[Any, Any, Any], data: JSONBody[SignUp],
+        accounts: NamedDependency[Accounts], tenant: NamedDependency[TenantRecord],
+        actor: NamedDependency[Actor],
     ) -> SignedUp:
         member, position = accounts.sign_up(
             email=data.email, name=data.name, password=data.password, roles=data.roles,
             locale=data.locale or tenant.default_locale, actor=actor,
         )
+        _kick_mailer(request, tenant)  # the verification mail
         return SignedUp(member_id=member.id, position=position)
 
-    @post("/sessions", opt=PUBLIC, sync_to_thread=True, summary="Sign in; answers a bearer token",
-          responses=refusals(400, 401, 403))
+    @post("/sessions", opt=PUBLIC, sync_to_thread=True,
+          summary="Sign in; answers a bearer token, or sets the session cookie",
+          responses={**refusals(400, 401, 403), **_TOO_MANY})
     def sign_in(
-        self, data: JSONBody[SignIn], accounts: NamedDependency[Accounts],
-        actor: NamedDependency[Actor],
-    ) -> SessionStarted:
+        self, request: Request[Any, Any, Any], data: JSONBody[SignIn],
+        accounts: NamedDependency[Accounts], actor: NamedDependency[Actor],
+    ) -> Response[SessionStarted]:
+        kind = SessionKind.COOKIE if data.cookie else SessionKind.BEARER
         signed_in = accounts.sign_in(
-            email=data.email, password=data.password, kind=SessionKind.BEARER, actor=actor
+            email=data.email, password=data.password, kind=kind, actor=actor,
+            client_address=request.client.host if request.client else "",
+            limits=sign_in_limits(request.app.state.ithaca),
         )
-        return SessionStarted(
-            member_id=signed_in.member_id, token=signed_in.token,
+        response = Response(SessionStarted(
+            member_id=signed_in.member_id,
+            token=None if kind is SessionKind.COOKIE else signed_in.token,
             expires_at=signed_in.expires_at, position=signed_in.position,
-        )
+        ), status_code=201)
+        return set_session_cookie(response, signed_in) if data.cookie else response
 
     @delete("/sessions/current", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
             summary="Sign out (ends this session)", responses=refusals(401))
     def sign_out(
-        self, accounts: NamedDependency[Accounts], caller: NamedDependency[Caller],
+        self, request: Request[Any, Any, Any], accounts: NamedDependency[Accounts],
+        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+    ) -> Response[Written]:
+        response = Response(Written(position=accounts.sign_out(caller.session_id, actor)))
+        if SESSION_COOKIE in request.cookies:
+            response.set_cookie(expired_session_cookie())
+        return response
+
+    @post("/accounts/verify", opt=PUBLIC, sync_to_thread=True, status_code=200,
+          summary="Verify an e-mail address with the token of the verification mail",
+          responses=refusals(400, 422))
+    def verify_email(
+        self, data: JSONBody[VerifyEmail], accounts: NamedDependency[Accounts],
         actor: NamedDependency[Actor],
     ) -> Written:
-        return Written(position=accounts.sign_out(caller.session_id, actor))
+        return Written(position=accounts.verify_email(data.token, actor))
+
+    @post("/me/verification-mail", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=202,
+          summary="Send the verification mail again", responses=refusals(401, 409))
+    def resend_verification_mail(
+        self, request: Request[Any, Any, Any], accounts: NamedDependency[Accounts],
+        caller: NamedDependency[Caller], tenant: NamedDependency[TenantRecord],
+        actor: NamedDependency[Actor],
+    ) -> Written:
+        position = accounts.request_verification_mail(caller.member_id, actor)
+        _kick_mailer(request, tenant)
+        return Written(position=position)
+
+    @post("/password-resets", opt=PUBLIC, sync_to_thread=True, status_code=202,
+          summary="Ask for a password-reset mail (same answer whether or not the account "
+                  "exists)", responses=refusals(400, 422))
+    def request_password_reset(
+        self, request: Request[Any, Any, Any], data: JSONBody[RequestPasswordReset],
+        accounts: NamedDependency[Accounts], tenant: NamedDependency[TenantRecord],
+        actor: NamedDependency[Actor],
+    ) -> PasswordResetRequested:
+        accounts.request_password_reset(data.email, actor)
+        _kick_mailer(request, tenant)  # whether or not mail was queued: same timing
+        return PasswordResetRequested()
+
+    @post("/password-resets/confirm", opt=PUBLIC, sync_to_thread=True, status_code=200,
+          summary="Choose a new password with the token of the reset mail; ends every session",
+          responses=refusals(400, 422))
+    def confirm_password_reset(
+        self, data: JSONBody[ConfirmPasswordReset], accounts: NamedDependency[Accounts],
+        actor: NamedDependency[Actor],
+    ) -> Written:
+        return Written(position=accounts.reset_password(data.token, data.password, actor))
 
     @get("/me", opt=roles(ANY_MEMBER), sync_to_thread=True, summary="My account",
          responses=refusals(401))

@@ -7,7 +7,11 @@ address. The address, the name and the password hash are personal data, sealed w
 own key.
 
 A session's id is derived from a digest of its token: presenting the token finds the session,
-and the token itself is never stored.
+and the token itself is never stored. A password change starts a new session generation: the
+sessions of earlier generations stop authenticating, with no list of sessions to walk.
+
+Mail is derived from events: `SignedUp` and `VerificationMailRequested` send the verification
+mail, `PasswordResetRequested` the reset mail (see `services.accounts.mail`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
@@ -82,6 +86,22 @@ class Member(Aggregate):
     class PasswordChanged(Aggregate.Event):
         password_hash: PersonalText
         actor: Actor
+        reset_nonce: str = ""
+        """The nonce of the reset link used, when the change came through one."""
+
+    class VerificationMailRequested(Aggregate.Event):
+        """The member asked for the verification mail again."""
+
+        expires_at: datetime
+        actor: Actor
+
+    class PasswordResetRequested(Aggregate.Event):
+        """Someone asked for a password-reset mail to the member's address."""
+
+        nonce: str
+        requested_at: datetime
+        expires_at: datetime
+        actor: Actor
 
     class RolesChanged(Aggregate.Event):
         roles: list[Role]
@@ -120,6 +140,10 @@ class Member(Aggregate):
         self.email_verified = False
         self.status = MemberStatus.ACTIVE
         self.failed_sign_ins: list[datetime] = []
+        # Sessions started under an older generation no longer authenticate.
+        self.session_generation = 0
+        self.used_reset_nonces: set[str] = set()
+        self.last_reset_requested_at: datetime | None = None
 
     @property
     def suspended(self) -> bool:
@@ -129,10 +153,31 @@ class Member(Aggregate):
     def verify_email(self, actor: Actor) -> None:
         self.email_verified = True
 
+    def recent_failures(self, now: datetime, window: timedelta) -> list[datetime]:
+        return [at for at in self.failed_sign_ins if now - window < at <= now]
+
     @event(PasswordChanged)
-    def change_password(self, password_hash: str, actor: Actor) -> None:
+    def change_password(self, password_hash: str, actor: Actor, reset_nonce: str = "") -> None:
         self.password_hash = password_hash
         self.failed_sign_ins = []
+        self.session_generation += 1
+        if reset_nonce:
+            self.used_reset_nonces.add(reset_nonce)
+
+    def request_verification_mail(self, expires_at: datetime, actor: Actor) -> None:
+        if self.email_verified:
+            raise ConflictError("the e-mail address is already verified", field="emailVerified")
+        self._request_verification_mail(expires_at=expires_at, actor=actor)
+
+    @event(VerificationMailRequested)
+    def _request_verification_mail(self, expires_at: datetime, actor: Actor) -> None:
+        pass
+
+    @event(PasswordResetRequested)
+    def request_password_reset(
+        self, nonce: str, requested_at: datetime, expires_at: datetime, actor: Actor
+    ) -> None:
+        self.last_reset_requested_at = requested_at
 
     @event(RolesChanged)
     def change_roles(self, roles: list[Role], reason: str, actor: Actor) -> None:
@@ -173,6 +218,8 @@ class Session(Aggregate):
         kind: SessionKind
         expires_at: datetime
         actor: Actor
+        generation: int = 0
+        """The member's session generation when it started (see Member.session_generation)."""
 
     class Ended(Aggregate.Event):
         reason: str
@@ -188,9 +235,11 @@ class Session(Aggregate):
 
     @event(Started)
     def __init__(
-        self, member_id: UUID, kind: SessionKind, expires_at: datetime, actor: Actor
+        self, member_id: UUID, kind: SessionKind, expires_at: datetime, actor: Actor,
+        generation: int = 0,
     ) -> None:
         self.member_id, self.kind, self.expires_at = member_id, kind, expires_at
+        self.generation = generation
         self.ended = False
 
     @event(Ended)

@@ -12,10 +12,25 @@ from msgspec import Meta
 from services.accounts.domain import Member, MemberStatus, Role
 from tenants.domain import INTERFACE_LOCALES
 
-__all__ = ["ChangeRoles", "MemberView", "SessionStarted", "SignIn", "SignUp", "SignedUp"]
+__all__ = [
+    "ChangeRoles",
+    "ConfirmPasswordReset",
+    "MemberView",
+    "PasswordResetRequested",
+    "RequestPasswordReset",
+    "SessionStarted",
+    "SignIn",
+    "SignUp",
+    "SignedUp",
+    "VerifyEmail",
+]
 
 Email = Annotated[str, Meta(max_length=254, examples=["ana@example.org"])]
 Password = Annotated[str, Meta(min_length=10, max_length=200, examples=["correct horse battery"])]
+LinkToken = Annotated[str, Meta(
+    min_length=1, max_length=400, examples=["dmVyaWZ5X2VtYWls...Zm9v.c2lnbmF0dXJl"],
+    description="The token of the link in the mail",
+)]
 Locale = Annotated[str, Meta(
     pattern="^(" + "|".join(INTERFACE_LOCALES) + ")$", examples=["en"],
     description="Interface language: " + ", ".join(INTERFACE_LOCALES),
@@ -39,13 +54,43 @@ class SignedUp(msgspec.Struct, rename="camel", kw_only=True):
 class SignIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
     email: Email
     password: Annotated[str, Meta(max_length=200)]
+    cookie: Annotated[bool, Meta(examples=[False])] = False
+    """True: a cookie session for pages, set as the `ithaca_session` cookie (Secure, HttpOnly,
+    SameSite=Lax) and not returned in the body."""
 
 
 class SessionStarted(msgspec.Struct, rename="camel", kw_only=True):
     member_id: UUID
-    token: str
+    token: str | None
+    """The bearer token; null for a cookie session (it is in the cookie only)."""
     expires_at: datetime
     position: int
+
+
+class VerifyEmail(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    token: LinkToken
+
+
+class RequestPasswordReset(
+    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
+):
+    email: Email
+
+
+class PasswordResetRequested(msgspec.Struct, rename="camel", kw_only=True):
+    """The same answer whether or not an account has the address."""
+
+    message: str = (
+        "If an account has this address, a mail with a link to choose a new password is on "
+        "its way. The link works once, for one hour."
+    )
+
+
+class ConfirmPasswordReset(
+    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
+):
+    token: LinkToken
+    password: Password
 
 
 class ChangeRoles(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):

@@ -1,0 +1,170 @@
+"""Impact surveys: which are due, answering them, the entrepreneur's history.
+
+What is due is computed on each read, from the entrepreneur's baseline, the days their mentoring
+relationships became active (mentoring's records) and the tenant's follow-up schedule
+(programme settings, read from the same stream); nothing is stored until an entrepreneur answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID
+
+from infra.eventstore.streams import EventStream
+from infra.settings import Settings
+from services.accounts.application import Caller
+from services.actor import Actor
+from services.application import TenantApplication
+from services.errors import InvalidInputError, NotFoundError
+from services.impact.domain import (
+    Activation,
+    DueSurvey,
+    ImpactSurveys,
+    SurveyAnswers,
+    SurveyKind,
+    SurveyResponse,
+    due_surveys,
+    follow_up_dates,
+    validate_answers,
+)
+from services.profiles.taxonomy import EXPERTISE
+from services.programme.application import settings_in
+
+__all__ = ["BUSINESS_AREAS", "Impact", "MentoringRecords"]
+
+BUSINESS_AREAS = frozenset(EXPERTISE)
+"""The areas confidence is rated in: the expertise taxonomy, which the self-assessment
+questionnaire's areas are drawn from."""
+
+
+class _Entry(Protocol):
+    @property
+    def relationship_id(self) -> UUID: ...
+
+
+class _Relationship(Protocol):
+    @property
+    def mentee_id(self) -> UUID: ...
+
+    @property
+    def activated_at(self) -> datetime | None: ...
+
+
+class MentoringRecords(Protocol):
+    """What impact reads of mentoring (mentoring's `Mentoring`)."""
+
+    def relationships_of(self, member_id: UUID) -> Sequence[_Entry]: ...
+
+    def get_relationship(self, relationship_id: UUID, viewer: Caller) -> _Relationship: ...
+
+
+class Impact(TenantApplication):
+    name = "impact"
+
+    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
+        super().__init__(stream, settings)
+        self.clock: Callable[[], datetime] = _now
+        """What time it is for due dates and answers; tests set their own."""
+
+    # Queries --------------------------------------------------------------------------------
+
+    def surveys_of(self, entrepreneur_id: UUID) -> ImpactSurveys | None:
+        return self.find(ImpactSurveys.create_id(entrepreneur_id), ImpactSurveys)
+
+    def history(self, entrepreneur_id: UUID) -> list[SurveyResponse]:
+        surveys = self.surveys_of(entrepreneur_id)
+        return list(surveys.responses) if surveys else []
+
+    def due(self, entrepreneur: Caller, mentoring: MentoringRecords) -> list[DueSurvey]:
+        return due_surveys(
+            self.surveys_of(entrepreneur.member_id), self._activations(entrepreneur, mentoring),
+            settings_in(self).follow_up_months, self.clock(),
+        )
+
+    # Commands -------------------------------------------------------------------------------
+
+    def answer(
+        self, *, entrepreneur: Caller, kind: SurveyKind, months_after: int | None,
+        relationship_id: UUID | None, answers: SurveyAnswers, comment: str, actor: Actor,
+        mentoring: MentoringRecords,
+    ) -> tuple[SurveyResponse, int]:
+        if kind is SurveyKind.BASELINE:
+            for field, value in (("monthsAfter", months_after),
+                                 ("relationshipId", relationship_id)):
+                if value is not None:
+                    raise InvalidInputError("a baseline survey has no " + field, field=field)
+        elif months_after is None:
+            raise InvalidInputError("say which follow-up this is", field="monthsAfter")
+        validate_answers(answers, BUSINESS_AREAS)
+        schedule = settings_in(self).follow_up_months
+        if months_after is not None and months_after not in schedule:
+            raise InvalidInputError(
+                f"this programme's follow-ups are {_listed(schedule)} months after",
+                field="monthsAfter",
+            )
+        activations = self._activations(entrepreneur, mentoring)
+        if kind is SurveyKind.FOLLOW_UP:
+            self._check_relationship(
+                relationship_id, activations, entrepreneur, mentoring
+            )
+
+        def command() -> tuple[SurveyResponse, int]:
+            now = self.clock()
+            surveys = self.surveys_of(entrepreneur.member_id) or ImpactSurveys._create(
+                ImpactSurveys.Started, id=ImpactSurveys.create_id(entrepreneur.member_id),
+                entrepreneur_id=entrepreneur.member_id, actor=actor,
+            )
+            if kind is SurveyKind.BASELINE:
+                surveys.answer_baseline(answers, comment, now, actor)
+            else:
+                assert months_after is not None
+                dates = follow_up_dates(surveys.baseline_at, activations, schedule)
+                surveys.answer_follow_up(
+                    dates, months_after, relationship_id, answers, comment, now, actor
+                )
+            return surveys.responses[-1], self.record(surveys)
+
+        return self.retrying(command)
+
+    # ----------------------------------------------------------------------------------------
+
+    def _activations(
+        self, entrepreneur: Caller, mentoring: MentoringRecords
+    ) -> list[Activation]:
+        """The entrepreneur's relationships as a mentee that became active, and when."""
+        activations = []
+        for entry in mentoring.relationships_of(entrepreneur.member_id):
+            relationship = mentoring.get_relationship(entry.relationship_id, entrepreneur)
+            if (relationship.mentee_id == entrepreneur.member_id
+                    and relationship.activated_at is not None):
+                activations.append(Activation(entry.relationship_id, relationship.activated_at))
+        return activations
+
+    @staticmethod
+    def _check_relationship(
+        relationship_id: UUID | None, activations: list[Activation], entrepreneur: Caller,
+        mentoring: MentoringRecords,
+    ) -> None:
+        if relationship_id is None:
+            if activations:
+                raise InvalidInputError(
+                    "your follow-ups count from your mentoring relationships; name the one "
+                    "this follow-up is about", field="relationshipId",
+                )
+            return
+        # Someone else's relationship (or nobody's) answers like an unknown one.
+        relationship = mentoring.get_relationship(relationship_id, entrepreneur)
+        if relationship.mentee_id != entrepreneur.member_id:
+            raise NotFoundError(
+                f"no relationship with id {relationship_id}", field="relationshipId"
+            )
+
+
+def _listed(months: list[int]) -> str:
+    return ", ".join(str(m) for m in months) if months else "none"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,86 @@
+"""Wire shapes of the programme API: settings and the self-assessment questionnaire."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from services.programme.domain import ProgrammeSettings, QuestionnaireArea
+
+__all__ = [
+    "ProgrammeSettingsBody",
+    "QuestionnaireAreaBody",
+    "QuestionnaireAreaView",
+    "QuestionnaireBody",
+    "QuestionnairePublished",
+    "QuestionnaireView",
+]
+
+
+class ProgrammeSettingsBody(
+    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
+):
+    """The whole of the programme's settings (also what GET answers)."""
+
+    request_expiry_days: Annotated[int, Meta(
+        examples=[14], description="An unanswered mentoring request expires after 1-90 days",
+    )]
+    max_open_requests: Annotated[int, Meta(
+        examples=[5], description="Unanswered requests an entrepreneur may have at once, 1-20",
+    )]
+    follow_up_months: Annotated[list[int], Meta(
+        max_length=6, examples=[[3, 6]],
+        description="Impact follow-ups, months after a relationship ends: ascending, 1-36",
+    )]
+    language_filter: Annotated[bool, Meta(
+        examples=[True], description="Entrepreneurs see only mentors sharing a language",
+    )]
+    corporate: Annotated[bool, Meta(
+        examples=[False], description="Mentors give employer and employee id",
+    )]
+
+    def to_domain(self) -> ProgrammeSettings:
+        return ProgrammeSettings(**msgspec.structs.asdict(self))
+
+    @classmethod
+    def of(cls, settings: ProgrammeSettings) -> ProgrammeSettingsBody:
+        return cls(**msgspec.structs.asdict(settings))
+
+
+class QuestionnaireAreaBody(
+    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
+):
+    area: Annotated[str, Meta(max_length=40, examples=["finance"],
+                              description="An expertise area code")]
+    question: Annotated[dict[str, str], Meta(
+        min_length=1, max_length=5,
+        examples=[{"en": "How well do you manage cash flow?",
+                   "es": "¿Qué tan bien gestiona su flujo de caja?"}],
+        description="The question by interface locale; English required (the fallback)",
+    )]
+
+
+class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    areas: Annotated[list[QuestionnaireAreaBody], Meta(max_length=20)]
+
+    def to_domain(self) -> list[QuestionnaireArea]:
+        return [QuestionnaireArea(area=a.area, question=a.question) for a in self.areas]
+
+
+class QuestionnairePublished(msgspec.Struct, rename="camel", kw_only=True):
+    version: int
+    position: int
+
+
+class QuestionnaireAreaView(msgspec.Struct, rename="camel", kw_only=True):
+    area: str
+    name: str
+    question: str
+
+
+class QuestionnaireView(msgspec.Struct, rename="camel", kw_only=True):
+    version: int
+    locale: str
+    areas: list[QuestionnaireAreaView]

@@ -1,0 +1,3 @@
+from tests.mail.fixtures import mailroom, sink
+
+__all__ = ["mailroom", "sink"]
