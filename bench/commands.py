@@ -131,12 +131,14 @@ MENTOR_PROFILE: dict[str, Any] = {
     "expertise": ["export", "pricing", "sales"], "industries": ["C"],
     "languages": ["en", "es"], "country": "ES", "countriesOfExperience": ["MX", "ID"],
     "timeZone": "Europe/Madrid", "capacity": 20, "monthlyHours": 8,
+    "workingHours": {"start": "09:00", "end": "18:00", "weekdays": [0, 1, 2, 3, 4]},
 }
 ENTREPRENEUR_PROFILE: dict[str, Any] = {
     "businessName": "Batik Sari", "description": "Hand-made batik sold online and in markets.",
     "stage": "growing", "industry": "C", "country": "ID", "languages": ["id", "en"],
     "timeZone": "Asia/Jakarta", "challenges": "Pricing for export", "goals": "First EU buyer",
     "employees": 6,
+    "workingHours": {"start": "08:00", "end": "17:00", "weekdays": [0, 1, 2, 3, 4, 5]},
 }
 
 
@@ -164,10 +166,21 @@ def prepare(base: str, slugs: list[str], pairs_per_tenant: int) -> list[Pair]:
     return pairs
 
 
+def provision(url: str, data_dir: str, slugs: list[str]) -> None:
+    ithaca = bootstrap(Settings.from_env({}, database_url=url, data_dir=data_dir))
+    try:
+        for slug in slugs:
+            ithaca.registry.provision_tenant(
+                slug=slug, display_name=slug, actor=Actor(kind="cli", id="bench")
+            )
+    finally:
+        ithaca.close()
+
+
 def one_command(client: httpx.Client, pair: Pair, rng: random.Random) -> httpx.Response:
     path = f"/t/{pair.slug}/api/v1/relationships/{pair.relationship_id}"
     pick = rng.random()
-    if pick < 0.45:
+    if pick < 0.45 or (pick < 0.60 and pair.messages == 0):  # nothing to mark read yet
         pair.messages += 1
         sender = pair.mentee if rng.random() < 0.5 else pair.mentor
         return client.post(f"{path}/messages", headers=sender,
@@ -235,14 +248,7 @@ def main() -> None:
     per_client = max(1, args.requests // args.clients // args.rounds)
     totals = {name: Latencies() for name in ("commands", "no-op", "raw insert")}
     with fresh_database(server_url) as url, tempfile.TemporaryDirectory() as data_dir:
-        ithaca = bootstrap(Settings.from_env({}, database_url=url, data_dir=data_dir))
-        try:
-            for slug in slugs:
-                ithaca.registry.provision_tenant(
-                    slug=slug, display_name=slug, actor=Actor(kind="cli", id="bench")
-                )
-        finally:
-            ithaca.close()
+        provision(url, data_dir, slugs)
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE TABLE raw_events (id uuid PRIMARY KEY, topic text, state bytea)")
         state = os.urandom(300)
@@ -250,13 +256,21 @@ def main() -> None:
             pairs = prepare(base, slugs, args.pairs)
             http_clients = [httpx.Client(base_url=base, timeout=60) for _ in range(args.clients)]
             raw_connections = [psycopg.connect(url, autocommit=True) for _ in range(args.clients)]
+            refusals: list[str] = []
 
             def commands(number: int) -> Callable[[], bool]:
                 rng = random.Random(number)  # noqa: S311 - a repeatable workload, not a secret
                 # Disjoint relationships per client where there are enough of them.
                 mine = pairs[number::args.clients] or [pairs[number % len(pairs)]]
                 client = http_clients[number]
-                return lambda: one_command(client, rng.choice(mine), rng).status_code < 400
+                def command() -> bool:
+                    response = one_command(client, rng.choice(mine), rng)
+                    if response.status_code >= 400 and len(refusals) < 5:
+                        refusals.append(f"{response.request.method} {response.request.url.path}"
+                                        f" {response.status_code} {response.text[:160]}")
+                    return response.status_code < 400
+
+                return command
 
             def no_op(number: int) -> Callable[[], bool]:
                 client = http_clients[number]
@@ -285,11 +299,18 @@ def main() -> None:
                     client.close()
                 for conn in raw_connections:
                     conn.close()
-    print(f"{args.tenants} tenants, {len(pairs)} relationships, {args.clients} client threads, "
+    report(args, len(pairs), totals, refusals)
+
+
+def report(args: argparse.Namespace, pairs: int, totals: dict[str, Latencies],
+           refusals: list[str]) -> None:
+    print(f"{args.tenants} tenants, {pairs} relationships, {args.clients} client threads, "
           f"{args.workers} Granian workers, {args.rounds} rounds")
     for name, tally in totals.items():
         print(f"    {name:<11} {tally.rate:8.0f}/s  p50 {tally.percentile(0.5) * 1e3:6.1f} ms  "
               f"p99 {tally.percentile(0.99) * 1e3:6.1f} ms  errors {tally.errors}")
+    for refusal in refusals:
+        print(f"    refused: {refusal}")
     commands_rate = totals["commands"].rate
     print(f"commands vs no-op endpoint: {commands_rate / totals['no-op'].rate:.2f} "
           f"(p50 {totals['commands'].percentile(0.5) * 1e3:.1f} ms vs "

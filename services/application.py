@@ -17,7 +17,7 @@ import contextvars
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from uuid import UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
@@ -101,6 +101,11 @@ class TenantApplication(StreamApplication):
     """An application service on one tenant's stream."""
 
     name = "TenantApplication"
+    # Aggregates that live long (a conversation, a mentor's caseload) would otherwise be decoded
+    # (and their personal fields opened) from their first event on every command. Cached copies
+    # are fast-forwarded from the stream on every `get`, so other processes' writes are seen,
+    # and handed out as deep copies, so a refused command leaves nothing behind.
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "500"}
 
     def record(self, *aggregates: BaseAggregate[UUID]) -> int:
         """Saves the aggregates' new events in one append; returns the position reached."""

@@ -90,6 +90,8 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
         # Argon2 at production cost takes ~50 ms a hash; tests hash hundreds of passwords.
         password_hash_time_cost=1,
         password_hash_memory_kib=1024,
+        # Tests drive the mailer themselves (`tests/mail`); no background sends to port 8025.
+        mail_background=False,
     )
 
 

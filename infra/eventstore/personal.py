@@ -81,6 +81,8 @@ class PersonalKeys(ABC):
     def __init__(self) -> None:
         self._cache: OrderedDict[UUID, bytes | None] = OrderedDict()
         self._lock = threading.Lock()
+        self.erasures = 0
+        """Erasures made through this object: caches of opened personal data compare it."""
 
     def key_for(self, subject: UUID, *, create: bool) -> bytes | None:
         """The subject's key; None once erased (or, without `create`, never made)."""
@@ -109,6 +111,7 @@ class PersonalKeys(ABC):
         erased = self._erase(subject)
         with self._lock:
             self._cache[subject] = None
+            self.erasures += 1
         return erased
 
     def is_erased(self, subject: UUID) -> bool:

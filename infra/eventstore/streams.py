@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import Application, LRUCache, ProcessingEvent, Repository
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.persistence import (
     AggregateRecorder,
@@ -287,10 +287,33 @@ class StreamApplication(Application[UUID]):
         self._notify(recordings)
         return recordings
 
+    def construct_repository(self) -> Repository[UUID]:
+        repository = super().construct_repository()
+        return _ErasureAwareRepository(repository, self.stream.personal_keys)
+
     @property
     def position(self) -> int:
         """The stream's last notification id (0 when empty)."""
         return self.recorder.max_notification_id() or 0
+
+
+class _ErasureAwareRepository(Repository[UUID]):
+    """The library's repository, whose aggregate cache (opened personal data included) is
+    dropped once a person is erased through this stream's keys. Erasure in another process is
+    seen when that process's keys are consulted (issue 6 broadcasts it)."""
+
+    def __init__(self, repository: Repository[UUID], personal_keys: PersonalKeys) -> None:
+        self.__dict__.update(repository.__dict__)
+        self._personal_keys = personal_keys
+        self._erasures_seen = personal_keys.erasures
+
+    def get(self, aggregate_id: UUID, *args: Any, **kwargs: Any) -> Any:
+        if self._erasures_seen != self._personal_keys.erasures:
+            self._erasures_seen = self._personal_keys.erasures
+            if isinstance(self.cache, LRUCache):
+                # A new cache: the library's `LRUCache.clear` keeps its dict of entries.
+                self.cache = LRUCache(maxsize=self.cache.maxsize)
+        return super().get(aggregate_id, *args, **kwargs)
 
 
 AppT = TypeVar("AppT", bound=StreamApplication)

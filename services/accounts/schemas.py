@@ -53,7 +53,7 @@ class SignedUp(msgspec.Struct, rename="camel", kw_only=True):
 
 class SignIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
     email: Email
-    password: Annotated[str, Meta(max_length=200)]
+    password: Annotated[str, Meta(max_length=200, examples=["correct horse battery"])]
     cookie: Annotated[bool, Meta(examples=[False])] = False
     """True: a cookie session for pages, set as the `ithaca_session` cookie (Secure, HttpOnly,
     SameSite=Lax) and not returned in the body."""

@@ -63,7 +63,14 @@ class QuestionnaireAreaBody(
 
 
 class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
-    areas: Annotated[list[QuestionnaireAreaBody], Meta(max_length=20)]
+    areas: Annotated[list[QuestionnaireAreaBody], Meta(
+        max_length=20, description="3 to 20 distinct areas, asked in this order",
+        examples=[[
+            {"area": "finance", "question": {"en": "How well do you manage cash flow?"}},
+            {"area": "marketing", "question": {"en": "How well do customers find you?"}},
+            {"area": "sales", "question": {"en": "How steady are your sales?"}},
+        ]],
+    )]
 
     def to_domain(self) -> list[QuestionnaireArea]:
         return [QuestionnaireArea(area=a.area, question=a.question) for a in self.areas]

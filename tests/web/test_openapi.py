@@ -41,3 +41,39 @@ def test_the_schema_lists_the_platform_endpoints_with_their_bodies_and_security(
         "suspended", "suspensionReason", "position",
     }
     assert document["components"]["securitySchemes"]["operatorToken"]["scheme"] == "bearer"
+
+
+def test_every_tenant_operation_is_documented_with_roles_refusals_and_examples(
+    settings: Settings,
+) -> None:
+    with serving(settings) as served:
+        document = served.client.get("/schema/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    undocumented = []
+    operations = 0
+    for path, item in document["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "delete", "patch"}:
+                continue
+            operations += 1
+            name = f"{method.upper()} {path}"
+            description = operation.get("description", "")
+            if not operation.get("summary"):
+                undocumented.append(f"{name}: no summary")
+            if "Roles:" not in description and "Public" not in description:
+                undocumented.append(f"{name}: who may call it is not said")
+            if not any(status.startswith("4") for status in operation["responses"]):
+                undocumented.append(f"{name}: no refusal documented")
+            body = operation.get("requestBody")
+            if body is not None:
+                reference = body["content"]["application/json"]["schema"]["$ref"]
+                properties = schemas[reference.rsplit("/", 1)[-1]].get("properties", {})
+                undocumented.extend(
+                    f"{name}: body field {field} has no example"
+                    for field, spec in properties.items()
+                    if "examples" not in spec and not {"$ref", "anyOf", "oneOf"} & set(spec)
+                )
+    assert operations >= 60  # accounts, profiles, programme, mentoring, meetings, moderation...
+    assert undocumented == []
