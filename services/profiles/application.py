@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -74,33 +75,27 @@ class Profiles(TenantApplication):
     def save_entrepreneur_profile(
         self, member_id: UUID, details: EntrepreneurDetails, actor: Actor
     ) -> int:
-        details = _valid_entrepreneur(details)
-
-        def command() -> int:
-            self._require_role(member_id, Role.ENTREPRENEUR)
-            profile = self.find_entrepreneur_profile(member_id)
-            if profile is None:
-                profile = EntrepreneurProfile._create(
-                    EntrepreneurProfile.Opened, id=EntrepreneurProfile.create_id(member_id),
-                    member_id=member_id, actor=actor,
-                )
-            elif profile.details == details:
-                return self.position  # nothing new to record
-            profile.change(details, actor)
-            return self.record(profile)
-
-        return self.retrying(command)
+        return self._save_profile(
+            EntrepreneurProfile, Role.ENTREPRENEUR, member_id, _valid_entrepreneur(details), actor
+        )
 
     def save_mentor_profile(self, member_id: UUID, details: MentorDetails, actor: Actor) -> int:
         details = _valid_mentor(details, corporate=settings_in(self).corporate)
+        return self._save_profile(MentorProfile, Role.MENTOR, member_id, details, actor)
+
+    def _save_profile(
+        self, kind: type[EntrepreneurProfile] | type[MentorProfile], role: Role,
+        member_id: UUID, details: Any, actor: Actor,
+    ) -> int:
+        """Opens the member's profile of that kind if need be and records the new details;
+        identical details record nothing."""
 
         def command() -> int:
-            self._require_role(member_id, Role.MENTOR)
-            profile = self.find_mentor_profile(member_id)
+            self._require_role(member_id, role)
+            profile = self.find(kind.create_id(member_id), kind)
             if profile is None:
-                profile = MentorProfile._create(
-                    MentorProfile.Opened, id=MentorProfile.create_id(member_id),
-                    member_id=member_id, actor=actor,
+                profile = kind._create(
+                    kind.Opened, id=kind.create_id(member_id), member_id=member_id, actor=actor
                 )
             elif profile.details == details:
                 return self.position  # nothing new to record
