@@ -18,6 +18,7 @@ from uuid import UUID
 
 import httpx
 
+from projections.runtime import catch_up_tenant
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
@@ -65,6 +66,12 @@ class TenantApi:
         self, path: str, member: SignedInMember | None = None, **kw: Any
     ) -> httpx.Response:
         return self.request("DELETE", path, member, **kw)
+
+    def project(self) -> None:
+        """Brings every read model of the tenant up to date, in this thread (the in-process
+        worker would get there too; this makes a test's reads independent of its timing)."""
+        ithaca = self.served.ithaca
+        catch_up_tenant(ithaca, ithaca.tenant(self.slug))
 
     def accounts(self) -> Accounts:
         ithaca = self.served.ithaca

@@ -128,8 +128,13 @@ def event_schema(event_class: Any) -> _EventSchema:
 class MsgspecMapper(Mapper[UUID]):
     """Maps domain events to stored events and back with msgspec; see the module docstring."""
 
-    def __init__(self, personal_keys: PersonalKeys | None = None) -> None:
+    def __init__(
+        self, personal_keys: PersonalKeys | None = None, *, open_personal: bool = True
+    ) -> None:
+        """`open_personal=False` decodes personal fields as None without decrypting them, for
+        readers (projections) that never look at them."""
         super().__init__(transcoder=MsgpackTranscoder())
+        self.open_personal = open_personal
         self._encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
         self._raw = cast(MsgpackTranscoder, self.transcoder)
         self.personal_keys = personal_keys
@@ -170,7 +175,10 @@ class MsgspecMapper(Mapper[UUID]):
         state["originator_version"] = stored_event.originator_version
         schema = event_schema(event_class)
         if schema.personal:
-            self._open_personal_fields(schema, state)
+            if self.open_personal:
+                self._open_personal_fields(schema, state)
+            else:
+                state.update(dict.fromkeys(field.name for field in schema.personal))
         domain_event = object.__new__(event_class)
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)

@@ -78,7 +78,9 @@ def _page(status: int, problem: str) -> str:
 
 
 def _ithaca_error(request: Request[Any, Any, Any], exc: IthacaError) -> Response[Any]:
-    return error_response(request, exc.status_code, exc.problem, exc.field)
+    retry_after: int | None = getattr(exc, "retry_after_seconds", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return error_response(request, exc.status_code, exc.problem, exc.field, headers)
 
 
 # msgspec's own words, as Litestar passes them on: "Object contains unknown field `colour`".

@@ -40,6 +40,9 @@ from infra.web.tenant_api import (
     provide_actor,
     provide_caller,
 )
+from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
+from projections.matching.controllers import ROUTES as MATCHING_ROUTES
+from projections.timelines.controllers import ROUTES as TIMELINE_ROUTES
 from services.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from services.impact.controllers import ROUTES as IMPACT_ROUTES
 from services.meetings.controllers import ROUTES as MEETING_ROUTES
@@ -55,7 +58,7 @@ PRODUCT = "Ithaca"
 
 TENANT_API = [
     *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *MENTORING_ROUTES, *MEETING_ROUTES,
-    *MODERATION_ROUTES, *IMPACT_ROUTES,
+    *MODERATION_ROUTES, *IMPACT_ROUTES, *TIMELINE_ROUTES, *DASHBOARD_ROUTES, *MATCHING_ROUTES,
 ]
 """Every tenant-scoped route; each declares the roles that may call it (`opt=roles(...)`)."""
 
