@@ -1,4 +1,4 @@
-"""Every projection Ithaca runs, by name. The worker, the CLI and the read APIs take them from here."""
+"""Every projection Ithaca runs. The worker, the CLI and the read APIs take them from here."""
 
 from __future__ import annotations
 
