@@ -39,6 +39,7 @@ from infra.eventstore.streams import PLATFORM_STREAM
 from infra.logging import configure_logging, get_logger
 from infra.mail.sink import MailSink, text_of
 from infra.settings import Settings, SettingsError, settings_help
+from projections.commands import projections as projections_commands
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
@@ -516,6 +517,9 @@ def migrate(runtime: _Runtime) -> None:
             "ITHACA_EXTRA_DATABASES",
             field="location",
         )
+
+
+cli.add_command(projections_commands)
 
 
 if __name__ == "__main__":

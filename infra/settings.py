@@ -88,6 +88,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mail_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100), _doc(
         "Delivery attempts of one mail (backing off exponentially, 30 s doubling up to an hour) "
         "before it is given up as failed.")] = 12
+    projections_in_process: Annotated[Literal["auto", "on", "off"], _doc(
+        "Run the projection worker as a thread of the web app. auto: on for the embedded "
+        "default, off on PostgreSQL (where `ithaca projections run` serves every tenant)."
+    )] = "auto"
+    projection_threads: Annotated[int, msgspec.Meta(ge=1, le=64), _doc(
+        "Tenants a projection worker brings up to date at once (each uses one connection).")] = 4
+    projection_batch: Annotated[int, msgspec.Meta(ge=1, le=100_000), _doc(
+        "Events per projection batch (one transaction each).")] = 2000
+    projection_poll_seconds: Annotated[float, msgspec.Meta(gt=0), _doc(
+        "Seconds between a projection worker's checks of every tenant, in case a wake-up "
+        "(NOTIFY) was lost; new events normally wake it at once.")] = 5.0
     log_format: Annotated[Literal["json", "console"], _doc(
         "Log lines as JSON (production) or readable console output (development).")] = "json"
     log_level: Annotated[Literal["debug", "info", "warning", "error"], _doc(
@@ -118,6 +129,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "mail_background": "ITHACA_MAIL_BACKGROUND",
         "mail_sweep_seconds": "ITHACA_MAIL_SWEEP_SECONDS",
         "mail_max_attempts": "ITHACA_MAIL_MAX_ATTEMPTS",
+        "projections_in_process": "ITHACA_PROJECTIONS_IN_PROCESS",
+        "projection_threads": "ITHACA_PROJECTION_THREADS",
+        "projection_batch": "ITHACA_PROJECTION_BATCH",
+        "projection_poll_seconds": "ITHACA_PROJECTION_POLL_SECONDS",
         "log_format": "ITHACA_LOG_FORMAT",
         "log_level": "ITHACA_LOG_LEVEL",
     }
@@ -142,6 +157,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def embedded(self) -> bool:
         """True when running on the SQLite default rather than PostgreSQL."""
         return not self.database_url
+
+    @property
+    def projections_run_in_process(self) -> bool:
+        if self.projections_in_process == "auto":
+            return self.embedded
+        return self.projections_in_process == "on"
 
     @property
     def data_path(self) -> Path:

@@ -184,6 +184,8 @@ class Projector:
         self._mapper = MsgspecMapper(stream.personal_keys,
                                      open_personal=projection.reads_personal_data)
         self._topics = projection.topics()
+        self.superseded = 0
+        """Batches abandoned because another worker had moved the position first."""
 
     def prepare(self) -> ProjectionState:
         """Creates the tables and the state row if missing; returns the state."""
@@ -212,6 +214,7 @@ class Projector:
             try:
                 self._apply(position, reached, events)
             except _SupersededError:
+                self.superseded += 1
                 current = self.store.state(self.state_name)
                 position = current.position if current else 0
                 continue

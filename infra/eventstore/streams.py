@@ -13,6 +13,7 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -58,6 +59,7 @@ __all__ = [
     "SQLiteStorage",
     "Storage",
     "StreamApplication",
+    "listen_to_appends",
     "tenant_stream_name",
 ]
 
@@ -68,6 +70,17 @@ _STREAM_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 def tenant_stream_name(slug: str) -> str:
     """The stream (PostgreSQL schema, SQLite file stem) of a tenant: `tenant_` + slug."""
     return "tenant_" + slug.replace("-", "_")
+
+
+_append_listeners: list[Callable[[str], None]] = []
+
+
+def listen_to_appends(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Calls `listener(stream name)` after this process appends to a stream; returns the function
+    that stops it. SQLite has no NOTIFY, so in-process projection workers wake on this (on
+    PostgreSQL, other processes' appends arrive by LISTEN as well)."""
+    _append_listeners.append(listener)
+    return lambda: _append_listeners.remove(listener)
 
 
 @dataclass(frozen=True)
@@ -286,6 +299,11 @@ class StreamApplication(Application[UUID]):
         self._take_snapshots(processing_event)
         self._notify(recordings)
         return recordings
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        if recordings:
+            for listener in tuple(_append_listeners):
+                listener(self.stream.name)
 
     def construct_repository(self) -> Repository[UUID]:
         repository = super().construct_repository()

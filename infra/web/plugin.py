@@ -31,7 +31,7 @@ from infra.settings import Settings
 from infra.web.errors import EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
 from infra.web.idempotency import IdempotencyMiddleware
-from infra.web.metrics import IthacaMetrics, metrics_endpoint
+from infra.web.metrics import IthacaMetrics, ProjectionLag, metrics_endpoint
 from infra.web.requests import RequestContextMiddleware, echo_request_id
 from infra.web.tenant_api import (
     MEMBER_TOKEN_SCHEME,
@@ -42,9 +42,12 @@ from infra.web.tenant_api import (
 )
 from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
 from projections.matching.controllers import ROUTES as MATCHING_ROUTES
+from projections.status import statuses
 from projections.timelines.controllers import ROUTES as TIMELINE_ROUTES
+from projections.worker import ProjectionWorker
 from services.accounts.controllers import ROUTES as ACCOUNT_ROUTES
 from services.impact.controllers import ROUTES as IMPACT_ROUTES
+from services.matching.controllers import ROUTES as MATCHING_WEIGHT_ROUTES
 from services.meetings.controllers import ROUTES as MEETING_ROUTES
 from services.mentoring.controllers import ROUTES as MENTORING_ROUTES
 from services.moderation.controllers import ROUTES as MODERATION_ROUTES
@@ -59,6 +62,7 @@ PRODUCT = "Ithaca"
 TENANT_API = [
     *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *MENTORING_ROUTES, *MEETING_ROUTES,
     *MODERATION_ROUTES, *IMPACT_ROUTES, *TIMELINE_ROUTES, *DASHBOARD_ROUTES, *MATCHING_ROUTES,
+    *MATCHING_WEIGHT_ROUTES,
 ]
 """Every tenant-scoped route; each declares the roles that may call it (`opt=roles(...)`)."""
 
@@ -139,6 +143,12 @@ class IthacaCore(InitPlugin):
         app.state.mailer = mailer = Mailer(ithaca, self.settings)
         if self.settings.mail_background:
             mailer.start()
+        worker = ProjectionWorker(ithaca) if self.settings.projections_run_in_process else None
+        if worker is not None:
+            worker.start()
+        metrics.add_projection_lag(lambda: (
+            ProjectionLag(row.tenant, row.projection, row.lag_events) for row in statuses(ithaca)
+        ))
         get_logger("ithaca.web").info(
             "started", backend="sqlite" if self.settings.embedded else "postgresql",
             tenants=len(ithaca.directory.all()),
@@ -147,6 +157,8 @@ class IthacaCore(InitPlugin):
             yield
         finally:
             metrics.ithaca = None
+            if worker is not None:
+                await anyio.to_thread.run_sync(worker.stop)
             await anyio.to_thread.run_sync(mailer.stop)
             await anyio.to_thread.run_sync(ithaca.close)
 

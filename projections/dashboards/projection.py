@@ -1,21 +1,497 @@
-"""Placeholder: the dashboards read model is being written."""
+"""The impact dashboards' read model: fact tables, one row per member, request, meeting and survey
+response, with the dimensions the dashboards filter by.
+
+The tables hold facts, not totals: a total per country, per month, per programme, per employer
+and per every mix of them would multiply with each filter, while facts answer any filter with
+one `GROUP BY` at read time (`queries`). A row holds what its events said, with times from the
+events (never the clock), so a rebuild from position 0 writes the same rows.
+
+- `dashboards_members`: a member's current roles, the month they joined, and their profiles'
+  dimensions: the entrepreneur's business country, industry and programme, the mentor's country,
+  industries, employer and programme. It also carries what other facts are compared with: when
+  the entrepreneur was first mentored and their baseline survey's figures.
+- `dashboards_relationships`: a request (sent, answered, how long the first answer took, its
+  outcome) and, if it became a relationship, when it started and closed.
+- `dashboards_meetings`: a meeting (month of its start, status) and its session log (minutes,
+  confirmed or not).
+- `dashboards_survey_responses`: a survey response's figures, whether the entrepreneur had been
+  mentored when answering (an active relationship started before), and for a follow-up its
+  outcome against the baseline (`outcomes`).
+
+Dimensions are the members' current ones, joined in at read time: when an entrepreneur moves
+their business to another country, their whole history moves with them in the dashboards.
+
+Personal data: the mentor's `employer` is sealed in `MentorProfile.Changed` (it says where a
+person works), and volunteer hours per employer cannot be answered without it, so this
+projection opens personal fields and keeps that one. Once a mentor is erased, a rebuild reads
+their employer as "" (`docs/read-models/dashboards.md`). No other personal field is kept.
+
+Speed: a batch loads every row it touches with one query per table (members after
+relationships, since a relationship's mentee is on its row), changes them in memory and writes
+each table once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID
 
+from projections.dashboards.outcomes import (
+    Baseline,
+    baseline_from_json,
+    baseline_of,
+    compare,
+)
 from projections.engine import BatchRows, ProjectedEvent, Projection
+from projections.tables import Column, ColumnType, Row, Table
+from services.accounts.domain import Member, Role
+from services.impact.domain import ImpactSurveys, SurveyKind
+from services.meetings.domain import Meeting, MeetingStatus
+from services.mentoring.domain import Relationship, RelationshipStatus
+from services.profiles.domain import EntrepreneurProfile, MentorProfile
 
-__all__ = ["DASHBOARDS"]
+__all__ = [
+    "DASHBOARDS",
+    "MEETINGS",
+    "MEMBERS",
+    "RELATIONSHIPS",
+    "ROLE_COLUMNS",
+    "SURVEY_RESPONSES",
+    "DashboardProjection",
+    "month_of",
+]
+
+T = ColumnType
+
+MEMBERS = Table(
+    "dashboards_members",
+    columns=(
+        Column("member_id", T.UUID),
+        Column("joined_at", T.TIMESTAMP),
+        Column("joined_month", T.TEXT),
+        Column("entrepreneur", T.BOOL),
+        Column("mentor", T.BOOL),
+        Column("programme_admin", T.BOOL),
+        Column("tenant_admin", T.BOOL),
+        Column("auditor", T.BOOL),
+        Column("suspended", T.BOOL),
+        Column("country", T.TEXT, nullable=True),
+        Column("industry", T.TEXT, nullable=True),
+        Column("programme", T.TEXT, nullable=True),
+        Column("mentor_country", T.TEXT, nullable=True),
+        Column("mentor_industries", T.JSON, nullable=True),
+        Column("employer", T.TEXT, nullable=True),
+        Column("mentor_programme", T.TEXT, nullable=True),
+        Column("mentored_since", T.TIMESTAMP, nullable=True),
+        Column("baseline", T.JSON, nullable=True),
+        Column("survey_responses", T.INT),
+    ),
+    key=("member_id",),
+    indexes=(("joined_month",),),
+)
+
+RELATIONSHIPS = Table(
+    "dashboards_relationships",
+    columns=(
+        Column("relationship_id", T.UUID),
+        Column("mentee_id", T.UUID),
+        Column("mentor_id", T.UUID),
+        Column("sent_at", T.TIMESTAMP),
+        Column("sent_month", T.TEXT),
+        Column("outcome", T.TEXT),
+        Column("answered_at", T.TIMESTAMP, nullable=True),
+        Column("answer_seconds", T.REAL, nullable=True),
+        Column("status", T.TEXT),
+        Column("activated_at", T.TIMESTAMP, nullable=True),
+        Column("activated_month", T.TEXT, nullable=True),
+        Column("closed_at", T.TIMESTAMP, nullable=True),
+        Column("closed_month", T.TEXT, nullable=True),
+        Column("completed", T.BOOL),
+    ),
+    key=("relationship_id",),
+    indexes=(("sent_month",), ("activated_month",)),
+)
+
+MEETINGS = Table(
+    "dashboards_meetings",
+    columns=(
+        Column("meeting_id", T.UUID),
+        Column("relationship_id", T.UUID),
+        Column("mentee_id", T.UUID),
+        Column("mentor_id", T.UUID),
+        Column("starts_at", T.TIMESTAMP),
+        Column("month", T.TEXT),
+        Column("planned_minutes", T.INT),
+        Column("status", T.TEXT),
+        Column("logged_minutes", T.INT, nullable=True),
+        Column("logged_at", T.TIMESTAMP, nullable=True),
+        Column("confirmed", T.BOOL),
+        Column("confirmed_at", T.TIMESTAMP, nullable=True),
+    ),
+    key=("meeting_id",),
+    indexes=(("month",),),
+)
+
+SURVEY_RESPONSES = Table(
+    "dashboards_survey_responses",
+    columns=(
+        Column("entrepreneur_id", T.UUID),
+        Column("number", T.INT),
+        Column("kind", T.TEXT),
+        Column("months_after", T.INT, nullable=True),
+        Column("relationship_id", T.UUID, nullable=True),
+        Column("mentor_id", T.UUID, nullable=True),
+        Column("answered_at", T.TIMESTAMP),
+        Column("answered_month", T.TEXT),
+        Column("mentored", T.BOOL),
+        Column("operating", T.BOOL),
+        Column("revenue_amount", T.TEXT, nullable=True),
+        Column("revenue_currency", T.TEXT, nullable=True),
+        Column("revenue_band", T.TEXT, nullable=True),
+        Column("full_time", T.INT),
+        Column("part_time", T.INT),
+        Column("confidence", T.JSON),
+        Column("new_finance", T.BOOL),
+        Column("compared", T.BOOL),
+        Column("revenue_change_pct", T.REAL, nullable=True),
+        Column("revenue_band_move", T.INT, nullable=True),
+        Column("jobs_added", T.INT, nullable=True),
+        Column("jobs_retained", T.INT, nullable=True),
+        Column("confidence_change", T.REAL, nullable=True),
+    ),
+    key=("entrepreneur_id", "number"),
+    indexes=(("answered_month",),),
+)
+
+ROLE_COLUMNS: dict[Role, str] = {role: str(role) for role in Role}
+"""The member-row column that says whether a member holds a role (named like the role)."""
+
+_OUTCOMES = {
+    Relationship.Accepted: RelationshipStatus.ACCEPTED,
+    Relationship.Declined: RelationshipStatus.DECLINED,
+    Relationship.Withdrawn: RelationshipStatus.WITHDRAWN,
+    Relationship.Expired: RelationshipStatus.EXPIRED,
+}
+_ANSWERS = (Relationship.Accepted, Relationship.Declined)
+_STATUSES = {
+    Relationship.Paused: RelationshipStatus.PAUSED,
+    Relationship.Resumed: RelationshipStatus.ACTIVE,
+}
+_MEETING_ANSWERS = {
+    Meeting.Accepted: MeetingStatus.ACCEPTED,
+    Meeting.Declined: MeetingStatus.DECLINED,
+    Meeting.Cancelled: MeetingStatus.CANCELLED,
+}
 
 
-class _Placeholder(Projection):
+def month_of(moment: datetime) -> str:
+    """The UTC calendar month of an instant, as YYYY-MM (how every series is keyed)."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc.month:02d}"
+
+
+class DashboardProjection(Projection):
     name = "dashboards"
-    tables = ()
-    event_classes = ()
+    version = 1
+    reads_personal_data = True  # the mentor's employer only; see the module docstring
+    tables = (MEMBERS, RELATIONSHIPS, MEETINGS, SURVEY_RESPONSES)
+    event_classes = (
+        Member.SignedUp, Member.RolesChanged, Member.Suspended, Member.Reinstated,
+        EntrepreneurProfile.Changed, MentorProfile.Changed,
+        Relationship.Requested, Relationship.Accepted, Relationship.Declined,
+        Relationship.Withdrawn, Relationship.Expired, Relationship.Started,
+        Relationship.Paused, Relationship.Resumed, Relationship.Completed, Relationship.Ended,
+        Meeting.Proposed, Meeting.Accepted, Meeting.Declined, Meeting.Rescheduled,
+        Meeting.Cancelled, Meeting.SessionLogged, Meeting.SessionConfirmed,
+        ImpactSurveys.BaselineAnswered, ImpactSurveys.FollowUpAnswered,
+    )
+
+    _handlers: ClassVar[dict[type, Callable[[DashboardProjection, Any, BatchRows], None]]]
 
     def apply(self, events: Sequence[ProjectedEvent], rows: BatchRows) -> None:
-        """Nothing yet."""
+        self._load(events, rows)
+        handlers = self._handlers
+        for projected in events:
+            event = projected.event
+            handlers[type(event)](self, event, rows)
+
+    @staticmethod
+    def _load(events: Sequence[ProjectedEvent], rows: BatchRows) -> None:
+        """Loads every row the batch touches: one query per table."""
+        members: set[UUID] = set()
+        relationships: set[UUID] = set()
+        meetings: set[UUID] = set()
+        for projected in events:
+            event = projected.event
+            kind = type(event)
+            if kind in _MEMBER_EVENTS:
+                members.add(event.originator_id)
+            elif kind in _PROFILE_EVENTS:
+                members.add(event.member_id)
+            elif kind in _RELATIONSHIP_EVENTS:
+                relationships.add(event.originator_id)
+            elif kind in _MEETING_EVENTS:
+                meetings.add(event.originator_id)
+            else:
+                members.add(event.entrepreneur_id)
+                relationship_id = getattr(event, "relationship_id", None)
+                if relationship_id is not None:
+                    relationships.add(relationship_id)
+        rows.load(RELATIONSHIPS, [(key,) for key in relationships])
+        rows.load(MEETINGS, [(key,) for key in meetings])
+        for key in relationships:
+            row = rows.get(RELATIONSHIPS, key)
+            if row is not None:
+                members.add(row["mentee_id"])
+        rows.load(MEMBERS, [(key,) for key in members])
+
+    # Members ----------------------------------------------------------------------------------
+
+    def _signed_up(self, event: Any, rows: BatchRows) -> None:
+        row = _member(rows, event.originator_id, event.timestamp)
+        row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
+        rows.put(MEMBERS, row)
+
+    def _roles_changed(self, event: Any, rows: BatchRows) -> None:
+        row = _member(rows, event.originator_id, event.timestamp)
+        row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
+        rows.put(MEMBERS, row)
+
+    def _suspended(self, event: Any, rows: BatchRows) -> None:
+        row = _member(rows, event.originator_id, event.timestamp)
+        row["suspended"] = isinstance(event, Member.Suspended)
+        rows.put(MEMBERS, row)
+
+    def _entrepreneur_profile(self, event: Any, rows: BatchRows) -> None:
+        row = _member(rows, event.member_id, event.timestamp)
+        row["country"], row["industry"] = event.country, event.industry
+        row["programme"] = event.programme or None
+        rows.put(MEMBERS, row)
+
+    def _mentor_profile(self, event: Any, rows: BatchRows) -> None:
+        row = _member(rows, event.member_id, event.timestamp)
+        row["mentor_country"], row["mentor_industries"] = event.country, list(event.industries)
+        row["employer"] = event.employer or None
+        row["mentor_programme"] = event.programme or None
+        rows.put(MEMBERS, row)
+
+    # Requests and relationships ---------------------------------------------------------------
+
+    def _requested(self, event: Any, rows: BatchRows) -> None:
+        rows.put(RELATIONSHIPS, {
+            "relationship_id": event.originator_id, "mentee_id": event.mentee_id,
+            "mentor_id": event.mentor_id, "sent_at": event.requested_at,
+            "sent_month": month_of(event.requested_at),
+            "outcome": str(RelationshipStatus.REQUESTED), "answered_at": None,
+            "answer_seconds": None, "status": str(RelationshipStatus.REQUESTED),
+            "activated_at": None, "activated_month": None, "closed_at": None,
+            "closed_month": None, "completed": False,
+        })
+
+    def _request_closed(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, RELATIONSHIPS, event)
+        outcome = str(_OUTCOMES[type(event)])
+        row["outcome"] = row["status"] = outcome
+        if isinstance(event, _ANSWERS):
+            row["answered_at"] = event.at
+            row["answer_seconds"] = (event.at - row["sent_at"]).total_seconds()
+        if outcome != RelationshipStatus.ACCEPTED:
+            row["closed_at"], row["closed_month"] = event.at, month_of(event.at)
+        rows.put(RELATIONSHIPS, row)
+
+    def _started(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, RELATIONSHIPS, event)
+        row["status"] = str(RelationshipStatus.ACTIVE)
+        row["activated_at"], row["activated_month"] = event.at, month_of(event.at)
+        rows.put(RELATIONSHIPS, row)
+        mentee = _member(rows, row["mentee_id"], event.timestamp)
+        if mentee["mentored_since"] is None or event.at < mentee["mentored_since"]:
+            mentee["mentored_since"] = event.at
+            rows.put(MEMBERS, mentee)
+
+    def _paused_or_resumed(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, RELATIONSHIPS, event)
+        row["status"] = str(_STATUSES[type(event)])
+        rows.put(RELATIONSHIPS, row)
+
+    def _closed(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, RELATIONSHIPS, event)
+        completed = isinstance(event, Relationship.Completed)
+        row["status"] = str(RelationshipStatus.COMPLETED if completed else RelationshipStatus.ENDED)
+        row["closed_at"], row["closed_month"] = event.at, month_of(event.at)
+        row["completed"] = completed
+        rows.put(RELATIONSHIPS, row)
+
+    # Meetings and sessions --------------------------------------------------------------------
+
+    def _proposed(self, event: Any, rows: BatchRows) -> None:
+        rows.put(MEETINGS, {
+            "meeting_id": event.originator_id, "relationship_id": event.relationship_id,
+            "mentee_id": event.mentee_id, "mentor_id": event.mentor_id,
+            "starts_at": event.starts_at, "month": month_of(event.starts_at),
+            "planned_minutes": event.duration_minutes, "status": str(MeetingStatus.PROPOSED),
+            "logged_minutes": None, "logged_at": None, "confirmed": False,
+            "confirmed_at": None,
+        })
+
+    def _meeting_answered(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, MEETINGS, event)
+        row["status"] = str(_MEETING_ANSWERS[type(event)])
+        rows.put(MEETINGS, row)
+
+    def _rescheduled(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, MEETINGS, event)
+        row["starts_at"], row["month"] = event.starts_at, month_of(event.starts_at)
+        row["planned_minutes"] = event.duration_minutes
+        row["status"] = str(MeetingStatus.PROPOSED)
+        rows.put(MEETINGS, row)
+
+    def _session_logged(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, MEETINGS, event)
+        row["logged_minutes"], row["logged_at"] = event.duration_minutes, event.at
+        rows.put(MEETINGS, row)
+
+    def _session_confirmed(self, event: Any, rows: BatchRows) -> None:
+        row = _fact(rows, MEETINGS, event)
+        row["confirmed"], row["confirmed_at"] = True, event.at
+        rows.put(MEETINGS, row)
+
+    # Surveys ----------------------------------------------------------------------------------
+
+    def _survey_answered(self, event: Any, rows: BatchRows) -> None:
+        member = _member(rows, event.entrepreneur_id, event.timestamp)
+        answers = event.answers
+        figures = baseline_of(answers)
+        follow_up = isinstance(event, ImpactSurveys.FollowUpAnswered)
+        relationship_id = event.relationship_id if follow_up else None
+        relationship = (
+            rows.get(RELATIONSHIPS, relationship_id) if relationship_id is not None else None
+        )
+        mentored_since = member["mentored_since"]
+        number = member["survey_responses"] + 1
+        row: Row = {
+            "entrepreneur_id": event.entrepreneur_id, "number": number,
+            "kind": str(SurveyKind.FOLLOW_UP if follow_up else SurveyKind.BASELINE),
+            "months_after": event.months_after if follow_up else None,
+            "relationship_id": relationship_id,
+            "mentor_id": relationship["mentor_id"] if relationship else None,
+            "answered_at": event.answered_at, "answered_month": month_of(event.answered_at),
+            "mentored": mentored_since is not None and mentored_since <= event.answered_at,
+            "operating": answers.business_operating,
+            "revenue_amount": figures.revenue_amount,
+            "revenue_currency": figures.revenue_currency,
+            "revenue_band": figures.revenue_band,
+            "full_time": answers.full_time_employees, "part_time": answers.part_time_employees,
+            "confidence": figures.confidence, "new_finance": answers.new_finance,
+        }
+        stored_baseline = member["baseline"]
+        _set_outcome(row, baseline_from_json(stored_baseline)
+                     if follow_up and stored_baseline is not None else None)
+        rows.put(SURVEY_RESPONSES, row)
+        member["survey_responses"] = number
+        if not follow_up:
+            member["baseline"] = _json(figures)
+            if number > 1:  # follow-ups answered before the baseline are compared now
+                self._compare_earlier_follow_ups(rows, event.entrepreneur_id, number, figures)
+        rows.put(MEMBERS, member)
+
+    @staticmethod
+    def _compare_earlier_follow_ups(
+        rows: BatchRows, entrepreneur_id: UUID, baseline_number: int, baseline: Baseline
+    ) -> None:
+        keys = [(entrepreneur_id, number) for number in range(1, baseline_number)]
+        rows.load(SURVEY_RESPONSES, keys)
+        for key in keys:
+            row = rows.get(SURVEY_RESPONSES, *key)
+            if row is not None and row["kind"] == SurveyKind.FOLLOW_UP:
+                _set_outcome(row, baseline)
+                rows.put(SURVEY_RESPONSES, row)
 
 
-DASHBOARDS = _Placeholder()
+def _json(figures: Baseline) -> dict[str, Any]:
+    return {field: getattr(figures, field) for field in figures.__struct_fields__}
+
+
+def _figures(row: Row) -> Baseline:
+    return Baseline(
+        revenue_amount=row["revenue_amount"], revenue_currency=row["revenue_currency"],
+        revenue_band=row["revenue_band"], headcount=row["full_time"] + row["part_time"],
+        confidence=row["confidence"],
+    )
+
+
+def _set_outcome(row: Row, baseline: Baseline | None) -> None:
+    """Stores the follow-up's outcome against `baseline` (none yet: every outcome empty)."""
+    if baseline is None:
+        row.update(compared=False, revenue_change_pct=None, revenue_band_move=None,
+                   jobs_added=None, jobs_retained=None, confidence_change=None)
+        return
+    outcome = compare(baseline, _figures(row))
+    row.update(
+        compared=True, revenue_change_pct=outcome.revenue_change_pct,
+        revenue_band_move=outcome.revenue_band_move, jobs_added=outcome.jobs_added,
+        jobs_retained=outcome.jobs_retained, confidence_change=outcome.confidence_change,
+    )
+
+
+def _member(rows: BatchRows, member_id: UUID, at: datetime) -> Row:
+    """The member's row; a fresh one if the member has none yet (their sign-up comes first in
+    the stream, so this only happens for that event)."""
+    row = rows.get(MEMBERS, member_id)
+    if row is None:
+        row = {
+            "member_id": member_id, "joined_at": at, "joined_month": month_of(at),
+            **dict.fromkeys(ROLE_COLUMNS.values(), False), "suspended": False,
+            "country": None, "industry": None, "programme": None, "mentor_country": None,
+            "mentor_industries": None, "employer": None, "mentor_programme": None,
+            "mentored_since": None, "baseline": None, "survey_responses": 0,
+        }
+    return row
+
+
+def _fact(rows: BatchRows, table: Table, event: Any) -> Row:
+    row = rows.get(table, event.originator_id)
+    if row is None:
+        msg = f"{table.name}: {type(event).__qualname__} of {event.originator_id} before its start"
+        raise LookupError(msg)
+    return row
+
+
+_MEMBER_EVENTS = frozenset({
+    Member.SignedUp, Member.RolesChanged, Member.Suspended, Member.Reinstated,
+})
+_PROFILE_EVENTS = frozenset({EntrepreneurProfile.Changed, MentorProfile.Changed})
+_RELATIONSHIP_EVENTS = frozenset({
+    Relationship.Requested, *_OUTCOMES, Relationship.Started, *_STATUSES,
+    Relationship.Completed, Relationship.Ended,
+})
+_MEETING_EVENTS = frozenset({
+    Meeting.Proposed, *_MEETING_ANSWERS, Meeting.Rescheduled, Meeting.SessionLogged,
+    Meeting.SessionConfirmed,
+})
+
+DashboardProjection._handlers = {
+    Member.SignedUp: DashboardProjection._signed_up,
+    Member.RolesChanged: DashboardProjection._roles_changed,
+    Member.Suspended: DashboardProjection._suspended,
+    Member.Reinstated: DashboardProjection._suspended,
+    EntrepreneurProfile.Changed: DashboardProjection._entrepreneur_profile,
+    MentorProfile.Changed: DashboardProjection._mentor_profile,
+    Relationship.Requested: DashboardProjection._requested,
+    **dict.fromkeys(_OUTCOMES, DashboardProjection._request_closed),
+    Relationship.Started: DashboardProjection._started,
+    **dict.fromkeys(_STATUSES, DashboardProjection._paused_or_resumed),
+    Relationship.Completed: DashboardProjection._closed,
+    Relationship.Ended: DashboardProjection._closed,
+    Meeting.Proposed: DashboardProjection._proposed,
+    **dict.fromkeys(_MEETING_ANSWERS, DashboardProjection._meeting_answered),
+    Meeting.Rescheduled: DashboardProjection._rescheduled,
+    Meeting.SessionLogged: DashboardProjection._session_logged,
+    Meeting.SessionConfirmed: DashboardProjection._session_confirmed,
+    ImpactSurveys.BaselineAnswered: DashboardProjection._survey_answered,
+    ImpactSurveys.FollowUpAnswered: DashboardProjection._survey_answered,
+}
+
+DASHBOARDS = DashboardProjection()

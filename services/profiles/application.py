@@ -75,12 +75,16 @@ class Profiles(TenantApplication):
     def save_entrepreneur_profile(
         self, member_id: UUID, details: EntrepreneurDetails, actor: Actor
     ) -> int:
+        settings = settings_in(self)
+        _check_programme(details.programme, settings.programmes)
         return self._save_profile(
             EntrepreneurProfile, Role.ENTREPRENEUR, member_id, _valid_entrepreneur(details), actor
         )
 
     def save_mentor_profile(self, member_id: UUID, details: MentorDetails, actor: Actor) -> int:
-        details = _valid_mentor(details, corporate=settings_in(self).corporate)
+        settings = settings_in(self)
+        details = _valid_mentor(details, corporate=settings.corporate)
+        _check_programme(details.programme, settings.programmes)
         return self._save_profile(MentorProfile, Role.MENTOR, member_id, details, actor)
 
     def _save_profile(
@@ -229,7 +233,7 @@ def _valid_entrepreneur(details: EntrepreneurDetails) -> EntrepreneurDetails:
         challenges=_text(details.challenges, "challenges", 1, 2000),
         goals=_text(details.goals, "goals", 1, 2000),
         employees=_within(details.employees, EMPLOYEES, "employees"),
-        website=_valid_website(details.website),
+        website=_valid_website(details.website), programme=details.programme,
     )
 
 
@@ -263,8 +267,16 @@ def _valid_mentor(details: MentorDetails, *, corporate: bool) -> MentorDetails:
         time_zone=details.time_zone, working_hours=hours,
         capacity=_within(details.capacity, CAPACITY, "capacity"),
         monthly_hours=_within(details.monthly_hours, MONTHLY_HOURS, "monthlyHours"),
-        employer=employer, employee_id=employee_id,
+        employer=employer, employee_id=employee_id, programme=details.programme,
     )
+
+
+def _check_programme(programme: str, programmes: list[str]) -> None:
+    if programme and programme not in programmes:
+        known = ", ".join(programmes) if programmes else "none are defined"
+        raise InvalidInputError(
+            f"'{programme}' is not one of this tenant's programmes ({known})", field="programme"
+        )
 
 
 def _valid_ratings(

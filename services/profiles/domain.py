@@ -61,6 +61,8 @@ class EntrepreneurDetails(msgspec.Struct, frozen=True, kw_only=True):
     goals: str
     employees: int
     website: str = ""
+    programme: str = ""
+    """One of the tenant's `ProgrammeSettings.programmes`, or "" for none."""
 
 
 class MentorDetails(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,6 +81,8 @@ class MentorDetails(msgspec.Struct, frozen=True, kw_only=True):
     monthly_hours: int
     employer: str = ""
     employee_id: str = ""
+    programme: str = ""
+    """One of the tenant's `ProgrammeSettings.programmes`, or "" for none."""
 
 
 class EntrepreneurProfile(Aggregate):
@@ -105,6 +109,7 @@ class EntrepreneurProfile(Aggregate):
         employees: int
         website: PersonalOptionalText
         actor: Actor
+        programme: str = ""
 
     class NeedsAssessed(Aggregate.Event):
         need_areas: list[str]
@@ -132,17 +137,19 @@ class EntrepreneurProfile(Aggregate):
         self, member_id: UUID, business_name: str, description: str, stage: str, industry: str,
         country: str, languages: list[str], time_zone: str, working_hours: WorkingHours,
         challenges: str, goals: str, employees: int, website: str, actor: Actor,
+        programme: str = "",
     ) -> None:
         self.business_name, self.description = business_name, description
         self.stage, self.industry, self.country = stage, industry, country
         self.languages, self.time_zone, self.working_hours = languages, time_zone, working_hours
         self.challenges, self.goals = challenges, goals
         self.employees, self.website = employees, website
+        self.programme = programme
         self.details = EntrepreneurDetails(
             business_name=business_name, description=description, stage=stage,
             industry=industry, country=country, languages=languages, time_zone=time_zone,
             working_hours=working_hours, challenges=challenges, goals=goals,
-            employees=employees, website=website,
+            employees=employees, website=website, programme=programme,
         )
 
     @event(NeedsAssessed)
@@ -175,6 +182,7 @@ class MentorProfile(Aggregate):
         employer: PersonalOptionalText
         employee_id: PersonalOptionalText
         actor: Actor
+        programme: str = ""
 
     @staticmethod
     def create_id(member_id: UUID) -> UUID:
@@ -196,6 +204,7 @@ class MentorProfile(Aggregate):
         industries: list[str], languages: list[str], country: str,
         countries_of_experience: list[str], time_zone: str, working_hours: WorkingHours,
         capacity: int, monthly_hours: int, employer: str, employee_id: str, actor: Actor,
+        programme: str = "",
     ) -> None:
         self.headline, self.bio = headline, bio
         self.expertise, self.industries, self.languages = expertise, industries, languages
@@ -203,12 +212,13 @@ class MentorProfile(Aggregate):
         self.time_zone, self.working_hours = time_zone, working_hours
         self.capacity, self.monthly_hours = capacity, monthly_hours
         self.employer, self.employee_id = employer, employee_id
+        self.programme = programme
         self.details = MentorDetails(
             headline=headline, bio=bio, expertise=expertise, industries=industries,
             languages=languages, country=country,
             countries_of_experience=countries_of_experience, time_zone=time_zone,
             working_hours=working_hours, capacity=capacity, monthly_hours=monthly_hours,
-            employer=employer, employee_id=employee_id,
+            employer=employer, employee_id=employee_id, programme=programme,
         )
 
 

@@ -88,6 +88,10 @@ class EntrepreneurProfileBody(
     goals: Annotated[Text2000, Meta(examples=["Sell to three shops in Lisbon this year"])]
     employees: Annotated[int, Meta(ge=0, le=1_000_000, examples=[2])]
     website: Annotated[str, Meta(max_length=200, examples=["https://pereira.example"])] = ""
+    programme: Annotated[str, Meta(
+        max_length=60, examples=["women-in-business-2026"],
+        description="One of the programme's tracks (GET /programme/settings), or empty",
+    )] = ""
 
     def to_domain(self) -> EntrepreneurDetails:
         return EntrepreneurDetails(
@@ -95,7 +99,7 @@ class EntrepreneurProfileBody(
             industry=self.industry, country=self.country, languages=self.languages,
             time_zone=self.time_zone, working_hours=self.working_hours.to_domain(),
             challenges=self.challenges, goals=self.goals, employees=self.employees,
-            website=self.website,
+            website=self.website, programme=self.programme,
         )
 
 
@@ -115,6 +119,7 @@ class EntrepreneurProfileView(msgspec.Struct, rename="camel", kw_only=True):
     website: str
     need_areas: list[str]
     """From the latest self-assessment; empty until the first."""
+    programme: str = ""
 
     @classmethod
     def of(cls, profile: EntrepreneurProfile) -> EntrepreneurProfileView:
@@ -125,6 +130,7 @@ class EntrepreneurProfileView(msgspec.Struct, rename="camel", kw_only=True):
             working_hours=WorkingHoursBody.of(profile.working_hours),
             challenges=profile.challenges, goals=profile.goals, employees=profile.employees,
             website=profile.website, need_areas=profile.need_areas,
+            programme=profile.programme,
         )
 
 
@@ -152,6 +158,10 @@ class MentorProfileBody(msgspec.Struct, forbid_unknown_fields=True, rename="came
     employee_id: Annotated[str, Meta(max_length=60, examples=[""],
                                      description="Corporate programmes only, and required "
                                                  "there")] = ""
+    programme: Annotated[str, Meta(
+        max_length=60, examples=["women-in-business-2026"],
+        description="One of the programme's tracks (GET /programme/settings), or empty",
+    )] = ""
 
     def to_domain(self) -> MentorDetails:
         return MentorDetails(
@@ -160,7 +170,7 @@ class MentorProfileBody(msgspec.Struct, forbid_unknown_fields=True, rename="came
             countries_of_experience=self.countries_of_experience, time_zone=self.time_zone,
             working_hours=self.working_hours.to_domain(), capacity=self.capacity,
             monthly_hours=self.monthly_hours, employer=self.employer,
-            employee_id=self.employee_id,
+            employee_id=self.employee_id, programme=self.programme,
         )
 
 
@@ -180,6 +190,7 @@ class MentorProfileView(msgspec.Struct, rename="camel", kw_only=True):
     employer: str | None = None
     """Shown to the mentor themself and to programme staff."""
     employee_id: str | None = None
+    programme: str = ""
 
     @classmethod
     def of(cls, profile: MentorProfile, *, with_employment: bool) -> MentorProfileView:
@@ -192,6 +203,7 @@ class MentorProfileView(msgspec.Struct, rename="camel", kw_only=True):
             capacity=profile.capacity, monthly_hours=profile.monthly_hours,
             employer=profile.employer if with_employment else None,
             employee_id=profile.employee_id if with_employment else None,
+            programme=profile.programme,
         )
 
 

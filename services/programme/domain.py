@@ -7,6 +7,7 @@ questionnaire as version 1); nothing needs to be stored for a new tenant to work
 
 from __future__ import annotations
 
+import re
 from uuid import UUID, uuid5
 
 import msgspec
@@ -18,6 +19,7 @@ from services.errors import InvalidInputError
 __all__ = [
     "DEFAULT_QUESTIONNAIRE_VERSION",
     "FOLLOW_UP_MONTHS_MAX",
+    "PROGRAMMES_MAX",
     "ProgrammeConfiguration",
     "ProgrammeSettings",
     "Questionnaire",
@@ -32,6 +34,8 @@ REQUEST_EXPIRY_DAYS = (1, 90)
 MAX_OPEN_REQUESTS = (1, 20)
 FOLLOW_UP_MONTHS_MAX = 36
 FOLLOW_UP_COUNT_MAX = 6
+PROGRAMMES_MAX = 50
+_PROGRAMME_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 
 
 def _default_follow_ups() -> list[int]:
@@ -47,6 +51,8 @@ class ProgrammeSettings(msgspec.Struct, frozen=True, kw_only=True):
     (for never-mentored entrepreneurs: after their baseline survey).
     `language_filter`: whether entrepreneurs only see mentors sharing one of their languages.
     `corporate`: an employer's volunteering programme: mentors give employer and employee id.
+    `programmes`: the named tracks or cohorts the tenant runs (slugs such as
+    `women-in-business-2026`); a profile may name one, and dashboards filter by it.
     """
 
     request_expiry_days: int = 14
@@ -54,6 +60,7 @@ class ProgrammeSettings(msgspec.Struct, frozen=True, kw_only=True):
     follow_up_months: list[int] = msgspec.field(default_factory=_default_follow_ups)
     language_filter: bool = True
     corporate: bool = False
+    programmes: list[str] = msgspec.field(default_factory=list)
 
     def validated(self) -> ProgrammeSettings:
         _within(self.request_expiry_days, REQUEST_EXPIRY_DAYS, "requestExpiryDays")
@@ -71,7 +78,22 @@ class ProgrammeSettings(msgspec.Struct, frozen=True, kw_only=True):
                     "follow-up months must be in ascending order without repeats", field=field
                 )
             previous = months
+        _check_programmes(self.programmes)
         return self
+
+
+def _check_programmes(programmes: list[str]) -> None:
+    if len(programmes) > PROGRAMMES_MAX:
+        raise InvalidInputError(f"at most {PROGRAMMES_MAX} programmes", field="programmes")
+    for index, slug in enumerate(programmes):
+        field = f"programmes[{index}]"
+        if not _PROGRAMME_SLUG.match(slug):
+            raise InvalidInputError(
+                "must be 1 to 60 lower-case letters, digits and inner hyphens "
+                "(e.g. women-in-business-2026)", field=field,
+            )
+        if slug in programmes[:index]:
+            raise InvalidInputError(f"'{slug}' is listed twice", field=field)
 
 
 def _within(value: int, bounds: tuple[int, int], field: str) -> None:

@@ -40,6 +40,11 @@ class ProgrammeSettingsBody(
     corporate: Annotated[bool, Meta(
         examples=[False], description="Mentors give employer and employee id",
     )]
+    programmes: Annotated[list[str], Meta(
+        max_length=50, examples=[["women-in-business-2026", "agri-export"]],
+        description="Named tracks or cohorts (lower-case slugs) a profile may belong to; "
+                    "omitted means none",
+    )] = msgspec.field(default_factory=list)
 
     def to_domain(self) -> ProgrammeSettings:
         return ProgrammeSettings(**msgspec.structs.asdict(self))

@@ -188,6 +188,41 @@ def test_corporate_programmes_ask_mentors_for_employer_and_employee_id(
     assert acme.get(f"/api/v1/mentors/{ben.id}", ana).json()["employeeId"] is None
 
 
+def test_a_profile_may_name_one_of_the_programmes_the_tenant_admin_defined(
+    acme: TenantApi,
+) -> None:
+    ana = acme.member("Ana", roles=["entrepreneur"])
+    ben = acme.member("Ben", roles=["mentor"])
+    tess = acme.member("Tess", roles=["tenant_admin"])
+    settings = acme.get("/api/v1/programme/settings", tess).json()
+    assert settings["programmes"] == []
+
+    # No programme defined yet: naming one is refused, naming none is fine.
+    before = acme.accounts().position
+    refused = acme.put("/api/v1/profiles/entrepreneur/me", ana,
+                       json=entrepreneur_profile(programme="women-in-business-2026"))
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "programme"
+    assert acme.accounts().position == before
+
+    defined = {**settings, "programmes": ["women-in-business-2026", "agri-export"]}
+    assert acme.put("/api/v1/programme/settings", tess, json=defined).status_code == 200
+    saved = acme.put("/api/v1/profiles/entrepreneur/me", ana,
+                     json=entrepreneur_profile(programme="women-in-business-2026"))
+    assert saved.status_code == 200, saved.text
+    assert acme.get("/api/v1/profiles/entrepreneur/me", ana).json()["programme"] == (
+        "women-in-business-2026"
+    )
+    unknown = acme.put("/api/v1/profiles/mentor/me", ben,
+                       json=mentor_profile(programme="fintech"))
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (422, "programme")
+    acme.put("/api/v1/profiles/mentor/me", ben, json=mentor_profile(programme="agri-export"))
+    assert acme.get(f"/api/v1/mentors/{ben.id}", ana).json()["programme"] == "agri-export"
+    # A profile written without one belongs to none.
+    acme.put("/api/v1/profiles/mentor/me", ben, json=mentor_profile())
+    assert acme.get(f"/api/v1/mentors/{ben.id}", ana).json()["programme"] == ""
+
+
 def test_taxonomies_are_public_and_localised(acme: TenantApi) -> None:
     spanish = acme.get("/api/v1/taxonomies?locale=es")
     assert spanish.status_code == 200

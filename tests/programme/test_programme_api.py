@@ -12,7 +12,7 @@ from tests.tenant_api import TenantApi
 
 DEFAULTS = {
     "requestExpiryDays": 14, "maxOpenRequests": 5, "followUpMonths": [3, 6],
-    "languageFilter": True, "corporate": False,
+    "languageFilter": True, "corporate": False, "programmes": [],
 }
 
 
@@ -65,6 +65,9 @@ BAD_SETTINGS: list[tuple[dict[str, Any], int, str]] = [
     ({"followUpMonths": [0]}, 422, "followUpMonths[0]"),
     ({"followUpMonths": [1, 2, 3, 4, 5, 6, 7]}, 400, "followUpMonths"),
     ({"languageFilter": "yes"}, 400, "languageFilter"),
+    ({"programmes": ["Women In Business"]}, 422, "programmes[0]"),
+    ({"programmes": ["agri", "-agri"]}, 422, "programmes[1]"),
+    ({"programmes": ["agri", "agri"]}, 422, "programmes[1]"),
     ({"matchmaking": "auto"}, 400, "matchmaking"),
 ]
 

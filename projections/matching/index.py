@@ -1,0 +1,625 @@
+"""The match index: a tenant's match features as NumPy arrays, scored whole in a few milliseconds.
+
+One `MatchingIndex` per tenant stream and process, kept as long as the process keeps the stream
+open. Before each query it refreshes from the read model: the rows whose position is beyond its
+own (an indexed range scan; after one profile change that is one row), or everything again when
+the projection was rebuilt (its state's `generation` moved) or went back.
+
+Codes (languages, countries, expertise, industries) become bits of per-index vocabularies, so a
+language filter is an AND over one or two 64-bit words per mentor, and shared needs are a
+popcount. Working weeks become half-hour UTC slot bitsets; members share few distinct weeks, so
+the overlap is computed once per distinct week and gathered. Every criterion is an array over
+all mentors (or entrepreneurs); candidates are masked, and `argpartition` picks the top k, which
+alone are sorted and explained.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import msgspec
+import numpy as np
+import numpy.typing as npt
+
+from projections.matching.projection import (
+    BLOCKS,
+    ENTREPRENEURS,
+    MATCHING,
+    MENTORS,
+    RELATIONSHIPS,
+    SETTINGS,
+    STAGE_ORDER,
+)
+from projections.matching.scoring import (
+    HOURS_ENOUGH,
+    SLOT_WORDS,
+    Explained,
+    explain,
+    overlap_hours,
+    responsiveness,
+    stage_affinity,
+    week_slots,
+)
+from projections.store import ReadModelStore
+from projections.tables import Row, Table
+from services.errors import NotFoundError
+from services.matching.domain import MatchingWeights
+from services.mentoring.domain import CURRENT, RelationshipStatus
+
+__all__ = [
+    "EntrepreneurFeatures",
+    "Match",
+    "MatchingIndex",
+    "MentorFeatures",
+    "Ranked",
+    "SearchFilters",
+    "index_for",
+]
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Words = npt.NDArray[np.uint64]
+_WORD = 64
+_MASK = 2**64 - 1
+_OPEN_OR_CURRENT = (str(RelationshipStatus.REQUESTED), *sorted(str(s) for s in CURRENT))
+
+
+class _Vocabulary:
+    """Codes seen in one index, each given the next bit."""
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+        self._bits: dict[str, int] = {}
+
+    def bit(self, code: str) -> int:
+        bit = self._bits.get(code)
+        if bit is None:
+            bit = self._bits[code] = len(self.codes)
+            self.codes.append(code)
+        return bit
+
+    def find(self, code: str) -> int:
+        return self._bits.get(code, -1)
+
+    def bits(self, codes: Iterable[str]) -> int:
+        mask = 0
+        for code in codes:
+            mask |= 1 << self.bit(code)
+        return mask
+
+    @property
+    def words(self) -> int:
+        return max(1, -(-len(self.codes) // _WORD))
+
+    def decode(self, words: Words) -> list[str]:
+        return sorted(self.codes[index] for index in _set_bits(words))
+
+
+def _set_bits(words: Words) -> list[int]:
+    found = []
+    for word_index, word in enumerate(words.tolist()):
+        rest = word
+        while rest:
+            low = rest & -rest
+            found.append(word_index * _WORD + low.bit_length() - 1)
+            rest ^= low
+    return found
+
+
+def _words(mask: int, count: int) -> list[int]:
+    return [(mask >> (_WORD * word)) & _MASK for word in range(count)]
+
+
+def _bit_set(bits: Words, n: int, bit: int) -> Bools:
+    if bit < 0:
+        return np.zeros(n, dtype=np.bool_)
+    word, offset = divmod(bit, _WORD)
+    if word >= bits.shape[1]:
+        return np.zeros(n, dtype=np.bool_)
+    return ((bits[:n, word] >> np.uint64(offset)) & np.uint64(1)).astype(np.bool_)
+
+
+def _any_shared(bits: Words, n: int, query: Words) -> Bools:
+    shared = np.zeros(n, dtype=np.bool_)
+    for word in np.flatnonzero(query).tolist():
+        shared |= (bits[:n, word] & query[word]) != 0
+    return shared
+
+
+def _count_shared(bits: Words, n: int, query: Words) -> npt.NDArray[np.int64]:
+    count = np.zeros(n, dtype=np.int64)
+    for word in np.flatnonzero(query).tolist():
+        count += np.bitwise_count(bits[:n, word] & query[word])
+    return count
+
+
+class _Weeks:
+    """The distinct working weeks (slot bitsets) of the index's members."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[int, ...], int] = {}
+        self.slots: Words = np.zeros((64, SLOT_WORDS), dtype=np.uint64)
+
+    def id_of(self, slots: tuple[int, ...]) -> int:
+        week = self._ids.get(slots)
+        if week is None:
+            week = self._ids[slots] = len(self._ids)
+            if week >= len(self.slots):
+                self.slots = np.concatenate([self.slots, np.zeros_like(self.slots)])
+            self.slots[week] = slots
+        return week
+
+    def overlap_scores(self, week: int) -> Floats:
+        """The hours criterion of every distinct week against one member's week."""
+        shared = np.bitwise_count(self.slots[:len(self._ids)] & self.slots[week]).sum(axis=1)
+        scores: Floats = np.minimum(1.0, overlap_hours(1) * shared / HOURS_ENOUGH)
+        return scores
+
+
+class _Columns:
+    """One side's features, a row per member, in arrays grown by doubling."""
+
+    def __init__(self, scalars: dict[str, Any], bitsets: dict[str, _Vocabulary],
+                 matrices: dict[str, int]) -> None:
+        self.n = 0
+        self.ids: list[UUID] = []
+        self.row_of: dict[UUID, int] = {}
+        self._scalars = scalars
+        self._vocabularies = bitsets
+        self._matrices = matrices
+        size = 16
+        self.arrays: dict[str, Any] = {
+            name: np.zeros(size, dtype=dtype) for name, dtype in scalars.items()}
+        self.arrays |= {name: np.zeros((size, 1), dtype=np.uint64) for name in bitsets}
+        self.arrays |= {name: np.zeros((size, width)) for name, width in matrices.items()}
+        self.texts: list[str] = []
+
+    def __getitem__(self, name: str) -> Any:
+        return self.arrays[name]
+
+    def upsert(self, encoded: Sequence[tuple[UUID, dict[str, Any]]]) -> None:
+        """Writes encoded rows (member id, column values), appending members not yet known."""
+        if not encoded:
+            return
+        rows = []
+        for member_id, _ in encoded:
+            row = self.row_of.get(member_id)
+            if row is None:
+                row = self.row_of[member_id] = self.n
+                self.n += 1
+                self.ids.append(member_id)
+                self.texts.append("")
+            rows.append(row)
+        self._reserve(self.n)
+        self.widen()
+        at = np.array(rows, dtype=np.int64)
+        for name in self.arrays:
+            values = [columns[name] for _, columns in encoded]
+            if name in self._vocabularies:
+                width = self.arrays[name].shape[1]
+                values = [_words(mask, width) for mask in values]
+            self.arrays[name][at] = np.array(values, dtype=self.arrays[name].dtype)
+        for row, (_, columns) in zip(rows, encoded, strict=True):
+            self.texts[row] = columns.get("text", "")
+
+    def _reserve(self, count: int) -> None:
+        size = len(next(iter(self.arrays.values())))
+        if count <= size:
+            return
+        while size < count:
+            size *= 2
+        for name, array in self.arrays.items():
+            grown = np.zeros((size, *array.shape[1:]), dtype=array.dtype)
+            grown[:len(array)] = array
+            self.arrays[name] = grown
+
+    def widen(self) -> None:
+        """Gives every bitset as many words as its vocabulary now needs."""
+        for name, vocabulary in self._vocabularies.items():
+            array = self.arrays[name]
+            if array.shape[1] < vocabulary.words:
+                wider = np.zeros((len(array), vocabulary.words), dtype=np.uint64)
+                wider[:, :array.shape[1]] = array
+                self.arrays[name] = wider
+
+
+@dataclass(frozen=True)
+class MentorFeatures:
+    languages: list[str]
+    country: str
+    countries_of_experience: list[str]
+    expertise: list[str]
+    industries: list[str]
+    remaining_capacity: int
+    open_requests: int
+
+
+@dataclass(frozen=True)
+class EntrepreneurFeatures:
+    languages: list[str]
+    country: str
+    industry: str
+    stage: str
+    need_areas: list[str]
+
+
+@dataclass(frozen=True)
+class Match:
+    member_id: UUID
+    score: float
+    explanation: list[Explained]
+    features: Any
+    """`MentorFeatures` or `EntrepreneurFeatures`."""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A ranked list as of a stream position; `total` counts every candidate, not just those
+    listed."""
+
+    matches: list[Match]
+    total: int
+    position: int
+    language_filter: bool
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    language: str | None = None
+    country: str | None = None
+    expertise: str | None = None
+    industry: str | None = None
+    text: str = ""
+
+
+class MatchingIndex:
+    """One tenant's match index; every public method refreshes it first (see the module
+    docstring) and is safe to call from several threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.generation = -1
+        self.position = -1
+        self._reset()
+
+    def _reset(self) -> None:
+        self.languages, self.countries = _Vocabulary(), _Vocabulary()
+        self.expertise, self.industries = _Vocabulary(), _Vocabulary()
+        self.weeks = _Weeks()
+        self.weights = MatchingWeights()
+        self.language_filter = True
+        common = {"eligible": np.bool_, "country": np.int32, "week": np.int32,
+                  "open": np.int32, "current": np.int32}
+        self.mentors = _Columns(
+            {**common, "capacity": np.int32, "responsiveness": np.float64},
+            {"languages": self.languages, "experience": self.countries,
+             "expertise": self.expertise, "industries": self.industries},
+            {"stages": len(STAGE_ORDER)},
+        )
+        self.entrepreneurs = _Columns(
+            {**common, "industry": np.int32, "stage": np.int32, "need_count": np.int32},
+            {"languages": self.languages, "needs": self.expertise}, {},
+        )
+
+    # Refreshing -----------------------------------------------------------------------------
+
+    def refresh(self, store: ReadModelStore) -> int:
+        """Brings the index to the read model's position; answers that position."""
+        state = store.state(MATCHING.name)
+        if state is None:
+            return max(self.position, 0)
+        if state.generation != self.generation or state.position < self.position:
+            self._reset()
+            self.position = -1
+        if state.position == self.position:
+            return self.position
+        since = self.position
+        for row in self._changed(store, SETTINGS, since):
+            if row["name"] == "programme":
+                self.language_filter = bool(row["value"]["languageFilter"])
+            elif row["name"] == "weights":
+                self.weights = msgspec.convert(row["value"], MatchingWeights)
+        self.mentors.upsert([self._mentor(row) for row in self._changed(store, MENTORS, since)])
+        self.entrepreneurs.upsert(
+            [self._entrepreneur(row) for row in self._changed(store, ENTREPRENEURS, since)])
+        self.mentors.widen()
+        self.entrepreneurs.widen()
+        self.generation, self.position = state.generation, state.position
+        return self.position
+
+    @staticmethod
+    def _changed(store: ReadModelStore, table: Table, since: int) -> list[Row]:
+        if since < 0:
+            return store.rows(table)
+        return store.rows(table, where="position > %s", params=[since])
+
+    def _common(self, row: Row) -> dict[str, Any]:
+        return {
+            "eligible": row["profiled"] and row["role_held"] and not row["suspended"],
+            "languages": self.languages.bits(row["languages"]),
+            "country": self.countries.bit(row["country"]) if row["country"] else -1,
+            "week": self.weeks.id_of(week_slots(row["time_zone"], row["working_hours"])),
+            "open": row["open_requests"], "current": row["current"],
+        }
+
+    def _mentor(self, row: Row) -> tuple[UUID, dict[str, Any]]:
+        return row["member_id"], {
+            **self._common(row),
+            "experience": self.countries.bits(row["countries_of_experience"]),
+            "expertise": self.expertise.bits(row["expertise"]),
+            "industries": self.industries.bits(row["industries"]),
+            "capacity": row["capacity"],
+            "responsiveness": responsiveness(row["answered"], row["expired"],
+                                             row["median_answer_hours"]),
+            "stages": stage_affinity(row["stage_counts"]),
+            "text": row["search_text"],
+        }
+
+    def _entrepreneur(self, row: Row) -> tuple[UUID, dict[str, Any]]:
+        stage = row["stage"]
+        return row["member_id"], {
+            **self._common(row),
+            "industry": self.industries.bit(row["industry"]) if row["industry"] else -1,
+            "stage": STAGE_ORDER.index(stage) if stage in STAGE_ORDER else -1,
+            "needs": self.expertise.bits(row["need_areas"]),
+            "need_count": len(set(row["need_areas"])),
+        }
+
+    # Queries --------------------------------------------------------------------------------
+
+    def mentors_for(
+        self, store: ReadModelStore, entrepreneur_id: UUID, limit: int = 20
+    ) -> Ranked:
+        """The mentors best matched to an entrepreneur, best first, each explained. Never
+        blocked, suspended or full mentors, nor those already asked or mentoring them."""
+        excluded = _connected(store, entrepreneur_id, mentee=True)
+        with self._lock:
+            position = self.refresh(store)
+            entrepreneur = self._row(self.entrepreneurs, entrepreneur_id, "entrepreneur")
+            criteria, candidates = self._mentor_criteria(entrepreneur)
+            self._exclude(self.mentors, candidates, [*excluded, entrepreneur_id])
+            return self._ranked(self.mentors, criteria, candidates, limit, position,
+                                self._mentor_features)
+
+    def entrepreneurs_for(
+        self, store: ReadModelStore, mentor_id: UUID, limit: int = 20
+    ) -> Ranked:
+        """The entrepreneurs who need what a mentor offers, best matched first."""
+        excluded = _connected(store, mentor_id, mentee=False)
+        with self._lock:
+            position = self.refresh(store)
+            mentor = self._row(self.mentors, mentor_id, "mentor")
+            criteria, candidates = self._entrepreneur_criteria(mentor)
+            self._exclude(self.entrepreneurs, candidates, [*excluded, mentor_id])
+            return self._ranked(self.entrepreneurs, criteria, candidates, limit, position,
+                                self._entrepreneur_features)
+
+    def search_mentors(
+        self, store: ReadModelStore, caller_id: UUID, filters: SearchFilters, limit: int = 20
+    ) -> Ranked:
+        """Mentors taking requests that pass every filter; ranked as the caller's match list
+        when the caller has an entrepreneur profile, else by capacity and responsiveness."""
+        blocked = _blocked(store, caller_id)
+        with self._lock:
+            position = self.refresh(store)
+            mentors = self.mentors
+            n = mentors.n
+            entrepreneur = self.entrepreneurs.row_of.get(caller_id, -1)
+            if entrepreneur >= 0 and self.entrepreneurs["eligible"][entrepreneur]:
+                criteria, candidates = self._mentor_criteria(entrepreneur)
+            else:
+                criteria, candidates = self._mentor_side(), self._taking_requests()
+            candidates &= self._filtered(filters)
+            self._exclude(mentors, candidates, [*blocked, caller_id])
+            words = filters.text.lower().split()
+            if words:
+                texts = mentors.texts
+                for row in np.flatnonzero(candidates[:n]).tolist():
+                    if not all(word in texts[row] for word in words):
+                        candidates[row] = False
+            return self._ranked(mentors, criteria, candidates, limit, position,
+                                self._mentor_features)
+
+    # Scoring --------------------------------------------------------------------------------
+
+    def _taking_requests(self) -> Bools:
+        mentors = self.mentors
+        n = mentors.n
+        remaining = mentors["capacity"][:n] - mentors["current"][:n]
+        taking: Bools = mentors["eligible"][:n] & (remaining > 0)
+        return taking
+
+    def _mentor_side(self) -> dict[str, Floats]:
+        """What a mentor brings to any match: free places, responsiveness, and the penalty."""
+        mentors = self.mentors
+        n = mentors.n
+        capacity = mentors["capacity"][:n]
+        remaining = capacity - mentors["current"][:n]
+        return {
+            "capacity": np.clip(remaining / np.maximum(capacity, 1), 0.0, 1.0),
+            "responsiveness": mentors["responsiveness"][:n],
+            "openRequests": np.minimum(1.0, mentors["open"][:n] / np.maximum(remaining, 1)),
+        }
+
+    def _mentor_criteria(self, entrepreneur: int) -> tuple[dict[str, Floats], Bools]:
+        mentors, entrepreneurs = self.mentors, self.entrepreneurs
+        n = mentors.n
+        shared = _any_shared(mentors["languages"], n, entrepreneurs["languages"][entrepreneur])
+        need_count = int(entrepreneurs["need_count"][entrepreneur])
+        covered = _count_shared(mentors["expertise"], n, entrepreneurs["needs"][entrepreneur])
+        country = int(entrepreneurs["country"][entrepreneur])
+        stage = int(entrepreneurs["stage"][entrepreneur])
+        hours = self.weeks.overlap_scores(int(entrepreneurs["week"][entrepreneur]))
+        criteria = {
+            "language": shared.astype(np.float64),
+            "expertise": covered / need_count if need_count else np.zeros(n),
+            "industry": _bit_set(mentors["industries"], n,
+                                 int(entrepreneurs["industry"][entrepreneur])).astype(np.float64),
+            "country": ((mentors["country"][:n] == country) & (country >= 0)
+                        | _bit_set(mentors["experience"], n, country)).astype(np.float64),
+            "hours": hours[mentors["week"][:n]],
+            "stage": mentors["stages"][:n, stage] if stage >= 0 else np.full(n, 0.5),
+            **self._mentor_side(),
+        }
+        candidates = self._taking_requests()
+        if self.language_filter:
+            candidates &= shared
+        return criteria, candidates
+
+    def _entrepreneur_criteria(self, mentor: int) -> tuple[dict[str, Floats], Bools]:
+        mentors, entrepreneurs = self.mentors, self.entrepreneurs
+        n = entrepreneurs.n
+        shared = _any_shared(entrepreneurs["languages"], n, mentors["languages"][mentor])
+        covered = _count_shared(entrepreneurs["needs"], n, mentors["expertise"][mentor])
+        industries = np.zeros(len(self.industries.codes) + 1)  # the last: no industry (-1)
+        industries[_set_bits(mentors["industries"][mentor])] = 1.0
+        countries = np.zeros(len(self.countries.codes) + 1)
+        countries[_set_bits(mentors["experience"][mentor])] = 1.0
+        if mentors["country"][mentor] >= 0:
+            countries[mentors["country"][mentor]] = 1.0
+        stages = np.append(mentors["stages"][mentor], 0.5)  # the last: no stage (-1)
+        hours = self.weeks.overlap_scores(int(mentors["week"][mentor]))
+        criteria = {
+            "language": shared.astype(np.float64),
+            "expertise": covered / np.maximum(entrepreneurs["need_count"][:n], 1),
+            "industry": industries[entrepreneurs["industry"][:n]],
+            "country": countries[entrepreneurs["country"][:n]],
+            "hours": hours[entrepreneurs["week"][:n]],
+            "stage": stages[entrepreneurs["stage"][:n]],
+        }
+        candidates: Bools = entrepreneurs["eligible"][:n] & (covered > 0)
+        if self.language_filter:
+            candidates &= shared
+        return criteria, candidates
+
+    def _filtered(self, filters: SearchFilters) -> Bools:
+        mentors = self.mentors
+        n = mentors.n
+        passing = np.ones(n, dtype=np.bool_)
+        if filters.language is not None:
+            passing &= _bit_set(mentors["languages"], n, self.languages.find(filters.language))
+        if filters.country is not None:
+            country = self.countries.find(filters.country)
+            passing &= ((mentors["country"][:n] == country) & (country >= 0)) | _bit_set(
+                mentors["experience"], n, country)
+        if filters.expertise is not None:
+            passing &= _bit_set(mentors["expertise"], n, self.expertise.find(filters.expertise))
+        if filters.industry is not None:
+            passing &= _bit_set(mentors["industries"], n, self.industries.find(filters.industry))
+        return passing
+
+    @staticmethod
+    def _exclude(columns: _Columns, candidates: Bools, member_ids: Iterable[UUID]) -> None:
+        rows = [row for member in member_ids if (row := columns.row_of.get(member)) is not None]
+        candidates[rows] = False
+
+    def _total(self, criteria: dict[str, Floats]) -> Floats:
+        total = np.zeros(len(next(iter(criteria.values()))))
+        for criterion, scores in criteria.items():
+            weight = self.weights.of(criterion)
+            if weight:
+                total += (-weight if criterion == "openRequests" else weight) * scores
+        return total
+
+    def _ranked(
+        self, columns: _Columns, criteria: dict[str, Floats], candidates: Bools, limit: int,
+        position: int, features: Any,
+    ) -> Ranked:
+        total = self._total(criteria)
+        rows = np.flatnonzero(candidates)
+        if len(rows) > limit:
+            best = np.argpartition(-total[rows], limit - 1)[:limit]
+            chosen = rows[best]
+        else:
+            chosen = rows
+        ordered = sorted(chosen.tolist(), key=lambda row: (-total[row], str(columns.ids[row])))
+        matches = []
+        for row in ordered:
+            score, explanation = explain(
+                {criterion: float(scores[row]) for criterion, scores in criteria.items()},
+                self.weights)
+            matches.append(Match(columns.ids[row], score, explanation, features(row)))
+        return Ranked(matches, len(rows), position, self.language_filter)
+
+    # Reading rows back ----------------------------------------------------------------------
+
+    @staticmethod
+    def _row(columns: _Columns, member_id: UUID, kind: str) -> int:
+        row = columns.row_of.get(member_id)
+        if row is None or not _profiled(columns, row):
+            raise NotFoundError(f"no {kind} profile for member {member_id}", field="memberId")
+        return row
+
+    def _mentor_features(self, row: int) -> MentorFeatures:
+        mentors = self.mentors
+        country = int(mentors["country"][row])
+        return MentorFeatures(
+            languages=self.languages.decode(mentors["languages"][row]),
+            country=self.countries.codes[country] if country >= 0 else "",
+            countries_of_experience=self.countries.decode(mentors["experience"][row]),
+            expertise=self.expertise.decode(mentors["expertise"][row]),
+            industries=self.industries.decode(mentors["industries"][row]),
+            remaining_capacity=max(0, int(mentors["capacity"][row] - mentors["current"][row])),
+            open_requests=int(mentors["open"][row]),
+        )
+
+    def _entrepreneur_features(self, row: int) -> EntrepreneurFeatures:
+        entrepreneurs = self.entrepreneurs
+        country = int(entrepreneurs["country"][row])
+        industry = int(entrepreneurs["industry"][row])
+        stage = int(entrepreneurs["stage"][row])
+        return EntrepreneurFeatures(
+            languages=self.languages.decode(entrepreneurs["languages"][row]),
+            country=self.countries.codes[country] if country >= 0 else "",
+            industry=self.industries.codes[industry] if industry >= 0 else "",
+            stage=STAGE_ORDER[stage] if stage >= 0 else "",
+            need_areas=self.expertise.decode(entrepreneurs["needs"][row]),
+        )
+
+
+def _profiled(columns: _Columns, row: int) -> bool:
+    """Whether the member has written their profile (a row may exist from relationships or
+    role changes alone): every profile names a country."""
+    return bool(columns["country"][row] >= 0)
+
+
+def _connected(store: ReadModelStore, member_id: UUID, *, mentee: bool) -> list[UUID]:
+    """The members this one may not be matched with again: blocked either way, or already
+    asked or mentoring (an open request or a current relationship)."""
+    mine, theirs = ("mentee_id", "mentor_id") if mentee else ("mentor_id", "mentee_id")
+    marks = ", ".join("%s" for _ in _OPEN_OR_CURRENT)
+    found = store.select(
+        f"SELECT {theirs} FROM {{r}} WHERE {mine} = %s AND status IN ({marks})",
+        [member_id, *_OPEN_OR_CURRENT], r=RELATIONSHIPS.name)
+    return [*_uuids(found), *_blocked(store, member_id)]
+
+
+def _blocked(store: ReadModelStore, member_id: UUID) -> list[UUID]:
+    found = store.select(
+        "SELECT member_b FROM {b} WHERE member_a = %s AND in_force"
+        " UNION ALL SELECT member_a FROM {b} WHERE member_b = %s AND in_force",
+        [member_id, member_id], b=BLOCKS.name)
+    return _uuids(found)
+
+
+def _uuids(found: list[tuple[Any, ...]]) -> list[UUID]:
+    return [value if isinstance(value, UUID) else UUID(value) for value, *_ in found]
+
+
+_INDEXES: weakref.WeakKeyDictionary[object, MatchingIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+def index_for(stream_events: object) -> MatchingIndex:
+    """The process's index of the stream whose events recorder is given (an index lives as long
+    as the process keeps the stream open, so idle tenants hold none)."""
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(stream_events)
+        if index is None:
+            index = _INDEXES[stream_events] = MatchingIndex()
+        return index

@@ -1,0 +1,1 @@
+"""matching bounded context: the weights a tenant gives each match criterion."""

@@ -1,0 +1,44 @@
+"""Wire shapes of the matching weights API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from services.matching.domain import MatchingWeights
+
+__all__ = ["WeightsBody"]
+
+_DEFAULTS = MatchingWeights()
+
+
+def _weight(default: float, description: str) -> Meta:
+    return Meta(examples=[default], description=f"{description}; 0 to 10, default {default:g}")
+
+
+class WeightsBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    """The weight of every match criterion (all of them; also what GET answers)."""
+
+    language: Annotated[float, _weight(_DEFAULTS.language, "A shared language")]
+    expertise: Annotated[float, _weight(
+        _DEFAULTS.expertise, "The mentor's expertise covers the entrepreneur's needs")]
+    industry: Annotated[float, _weight(_DEFAULTS.industry, "The mentor knows the industry")]
+    country: Annotated[float, _weight(
+        _DEFAULTS.country, "The mentor lives in or knows the entrepreneur's country")]
+    hours: Annotated[float, _weight(_DEFAULTS.hours, "Working hours overlap")]
+    stage: Annotated[float, _weight(
+        _DEFAULTS.stage, "The mentor has mentored businesses at this stage")]
+    capacity: Annotated[float, _weight(_DEFAULTS.capacity, "Share of free places")]
+    responsiveness: Annotated[float, _weight(
+        _DEFAULTS.responsiveness, "Share of requests answered, and how fast")]
+    open_requests: Annotated[float, _weight(
+        _DEFAULTS.open_requests, "Penalty for requests waiting on the mentor, per free place")]
+
+    def to_domain(self) -> MatchingWeights:
+        return MatchingWeights(**msgspec.structs.asdict(self))
+
+    @classmethod
+    def of(cls, weights: MatchingWeights) -> WeightsBody:
+        return cls(**msgspec.structs.asdict(weights))
