@@ -92,6 +92,10 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
         password_hash_memory_kib=1024,
         # Tests drive the mailer themselves (`tests/mail`); no background sends to port 8025.
         mail_background=False,
+        # Reads in API tests wait for their writes (`?after=`) on both backends: the app runs
+        # the projection worker in-process, as the embedded default does.
+        projections_in_process="on",
+        projection_poll_seconds=1.0,
     )
 
 
