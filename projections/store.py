@@ -14,6 +14,7 @@ Read APIs query with `select`, writing `{table}` for a table's name (qualified b
 from __future__ import annotations
 
 import re
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from eventsourcing.persistence import OperationalError
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from psycopg import sql
 
@@ -476,6 +478,26 @@ class _PostgresTransaction(ReadModelTransaction):
 # SQLite --------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _immediate(datastore: SQLiteDatastore) -> Iterator[Any]:
+    """A write transaction that takes SQLite's write lock at BEGIN (waiting up to the lock
+    timeout). The library's deferred BEGIN takes it at the first write, and a transaction whose
+    first statements only read (CREATE TABLE IF NOT EXISTS of a table that exists) then fails
+    at once with "database is locked" if another process committed in between."""
+    with datastore.get_connection(commit=True) as connection:
+        cursor = connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            yield cursor
+            connection.commit()
+        except sqlite3.Error as error:
+            connection.rollback()
+            raise OperationalError(str(error)) from error
+        except BaseException:
+            connection.rollback()
+            raise
+
+
 class _SQLiteStore(ReadModelStore):
     def __init__(self, datastore: SQLiteDatastore, stream_name: str) -> None:
         self.datastore, self.stream_name = datastore, stream_name
@@ -501,7 +523,7 @@ class _SQLiteStore(ReadModelStore):
         return statements
 
     def create_tables(self, tables: Iterable[Table], suffix: str = "") -> None:
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS projection_state (name TEXT PRIMARY KEY,"
                 " version INTEGER NOT NULL, generation INTEGER NOT NULL,"
@@ -513,7 +535,7 @@ class _SQLiteStore(ReadModelStore):
                     cursor.execute(statement)
 
     def drop_tables(self, tables: Iterable[Table], suffix: str = "") -> None:
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             for table in tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {self._quote(table.name + suffix)}")
 
@@ -521,7 +543,7 @@ class _SQLiteStore(ReadModelStore):
         # SQLite has no ALTER INDEX ... RENAME: the shadow's indexes go with its old name and
         # are built again under the live names, inside the same transaction (readers in WAL
         # mode keep their snapshot meanwhile).
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             for table in tables:
                 for index in table.indexes:
                     cursor.execute("DROP INDEX IF EXISTS "
@@ -550,7 +572,7 @@ class _SQLiteStore(ReadModelStore):
         return self._fetch_states("ORDER BY name", ())
 
     def start(self, name: str, version: int, generation: int = 0) -> ProjectionState:
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             cursor.execute(
                 "INSERT INTO projection_state (name, version, generation, position)"
                 " VALUES (?, ?, ?, 0) ON CONFLICT (name) DO NOTHING", (name, version, generation))
@@ -559,7 +581,7 @@ class _SQLiteStore(ReadModelStore):
         return state
 
     def reset(self, name: str, version: int) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             cursor.execute(
                 "INSERT INTO projection_state (name, version, generation, position)"
                 " VALUES (?, ?, 0, 0) ON CONFLICT (name) DO UPDATE SET version = excluded.version,"
@@ -567,7 +589,7 @@ class _SQLiteStore(ReadModelStore):
                 " failures = 0", (name, version))
 
     def record_error(self, name: str, position: int, error: str, now: datetime) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             cursor.execute(
                 "UPDATE projection_state SET error = ?, error_position = ?, failed_at = ?,"
                 " failures = failures + 1 WHERE name = ?",
@@ -575,12 +597,12 @@ class _SQLiteStore(ReadModelStore):
 
     def forget(self, name: str) -> None:
         if self._fetch_states("WHERE name = ?", (name,)):
-            with self.datastore.transaction(commit=True) as cursor:
+            with _immediate(self.datastore) as cursor:
                 cursor.execute("DELETE FROM projection_state WHERE name = ?", (name,))
 
     @contextmanager
     def transaction(self) -> Iterator[ReadModelTransaction]:
-        with self.datastore.transaction(commit=True) as cursor:
+        with _immediate(self.datastore) as cursor:
             yield _SQLiteTransaction(self, cursor)
 
     def select(self, statement: str, params: Sequence[Any] = (), **tables: str) -> Records:

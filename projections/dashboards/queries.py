@@ -345,7 +345,8 @@ class _Dashboard:
         first = self.filters.from_month or min(found, default=None)
         last = self.filters.to_month or max(found, default=None)
         if first is None or last is None:
-            return [first or last] if (first or last) else []
+            only = first or last
+            return [only] if only else []
         if last < first:
             return []
         return [_month(i) for i in range(_index(first), _index(last) + 1)]
