@@ -28,7 +28,7 @@ from tenants.directory import TenantRecord
 
 __all__ = ["ROUTES", "DashboardController"]
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = "text/csv"  # Litestar adds the charset
 _READERS = roles(Role.PROGRAMME_ADMIN, Role.TENANT_ADMIN)
 _DESCRIPTION = (
     "Per-tenant impact figures with monthly series: members by role; requests, acceptance "

@@ -26,9 +26,10 @@ person works), and volunteer hours per employer cannot be answered without it, s
 projection opens personal fields and keeps that one. Once a mentor is erased, a rebuild reads
 their employer as "" (`docs/read-models/dashboards.md`). No other personal field is kept.
 
-Speed: a batch loads every row it touches with one query per table (members after
+Speed: a batch loads every stored row it touches with one query per table (members after
 relationships, since a relationship's mentee is on its row), changes them in memory and writes
-each table once.
+each table once. The tables have no secondary indexes: the dashboard aggregates whole tables,
+and every index would be paid for on each row a rebuild writes.
 """
 
 from __future__ import annotations
@@ -38,12 +39,9 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from projections.dashboards.outcomes import (
-    Baseline,
-    baseline_from_json,
-    baseline_of,
-    compare,
-)
+import msgspec
+
+from projections.dashboards.outcomes import Baseline, baseline_from_json, baseline_of, compare
 from projections.engine import BatchRows, ProjectedEvent, Projection
 from projections.tables import Column, ColumnType, Row, Table
 from services.accounts.domain import Member, Role
@@ -69,14 +67,12 @@ MEMBERS = Table(
     "dashboards_members",
     columns=(
         Column("member_id", T.UUID),
-        Column("joined_at", T.TIMESTAMP),
         Column("joined_month", T.TEXT),
         Column("entrepreneur", T.BOOL),
         Column("mentor", T.BOOL),
         Column("programme_admin", T.BOOL),
         Column("tenant_admin", T.BOOL),
         Column("auditor", T.BOOL),
-        Column("suspended", T.BOOL),
         Column("country", T.TEXT, nullable=True),
         Column("industry", T.TEXT, nullable=True),
         Column("programme", T.TEXT, nullable=True),
@@ -89,7 +85,6 @@ MEMBERS = Table(
         Column("survey_responses", T.INT),
     ),
     key=("member_id",),
-    indexes=(("joined_month",),),
 )
 
 RELATIONSHIPS = Table(
@@ -104,14 +99,11 @@ RELATIONSHIPS = Table(
         Column("answered_at", T.TIMESTAMP, nullable=True),
         Column("answer_seconds", T.REAL, nullable=True),
         Column("status", T.TEXT),
-        Column("activated_at", T.TIMESTAMP, nullable=True),
         Column("activated_month", T.TEXT, nullable=True),
-        Column("closed_at", T.TIMESTAMP, nullable=True),
         Column("closed_month", T.TEXT, nullable=True),
         Column("completed", T.BOOL),
     ),
     key=("relationship_id",),
-    indexes=(("sent_month",), ("activated_month",)),
 )
 
 MEETINGS = Table(
@@ -123,15 +115,11 @@ MEETINGS = Table(
         Column("mentor_id", T.UUID),
         Column("starts_at", T.TIMESTAMP),
         Column("month", T.TEXT),
-        Column("planned_minutes", T.INT),
         Column("status", T.TEXT),
         Column("logged_minutes", T.INT, nullable=True),
-        Column("logged_at", T.TIMESTAMP, nullable=True),
         Column("confirmed", T.BOOL),
-        Column("confirmed_at", T.TIMESTAMP, nullable=True),
     ),
     key=("meeting_id",),
-    indexes=(("month",),),
 )
 
 SURVEY_RESPONSES = Table(
@@ -162,7 +150,6 @@ SURVEY_RESPONSES = Table(
         Column("confidence_change", T.REAL, nullable=True),
     ),
     key=("entrepreneur_id", "number"),
-    indexes=(("answered_month",),),
 )
 
 ROLE_COLUMNS: dict[Role, str] = {role: str(role) for role in Role}
@@ -175,10 +162,6 @@ _OUTCOMES = {
     Relationship.Expired: RelationshipStatus.EXPIRED,
 }
 _ANSWERS = (Relationship.Accepted, Relationship.Declined)
-_STATUSES = {
-    Relationship.Paused: RelationshipStatus.PAUSED,
-    Relationship.Resumed: RelationshipStatus.ACTIVE,
-}
 _MEETING_ANSWERS = {
     Meeting.Accepted: MeetingStatus.ACCEPTED,
     Meeting.Declined: MeetingStatus.DECLINED,
@@ -193,225 +176,231 @@ def month_of(moment: datetime) -> str:
 
 
 class DashboardProjection(Projection):
+    """See the module docstring. A paused relationship counts as active (nothing reads the
+    pause), so `Paused` and `Resumed` are not read."""
+
     name = "dashboards"
     version = 1
     reads_personal_data = True  # the mentor's employer only; see the module docstring
     tables = (MEMBERS, RELATIONSHIPS, MEETINGS, SURVEY_RESPONSES)
     event_classes = (
-        Member.SignedUp, Member.RolesChanged, Member.Suspended, Member.Reinstated,
+        Member.SignedUp, Member.RolesChanged,
         EntrepreneurProfile.Changed, MentorProfile.Changed,
-        Relationship.Requested, Relationship.Accepted, Relationship.Declined,
-        Relationship.Withdrawn, Relationship.Expired, Relationship.Started,
-        Relationship.Paused, Relationship.Resumed, Relationship.Completed, Relationship.Ended,
-        Meeting.Proposed, Meeting.Accepted, Meeting.Declined, Meeting.Rescheduled,
-        Meeting.Cancelled, Meeting.SessionLogged, Meeting.SessionConfirmed,
+        Relationship.Requested, *_OUTCOMES, Relationship.Started, Relationship.Completed,
+        Relationship.Ended,
+        Meeting.Proposed, *_MEETING_ANSWERS, Meeting.Rescheduled, Meeting.SessionLogged,
+        Meeting.SessionConfirmed,
         ImpactSurveys.BaselineAnswered, ImpactSurveys.FollowUpAnswered,
     )
 
-    _handlers: ClassVar[dict[type, Callable[[DashboardProjection, Any, BatchRows], None]]]
+    _handlers: ClassVar[dict[type, Callable[[Any, BatchRows], None]]]
 
     def apply(self, events: Sequence[ProjectedEvent], rows: BatchRows) -> None:
-        self._load(events, rows)
+        _load(events, rows)
         handlers = self._handlers
         for projected in events:
             event = projected.event
-            handlers[type(event)](self, event, rows)
-
-    @staticmethod
-    def _load(events: Sequence[ProjectedEvent], rows: BatchRows) -> None:
-        """Loads every row the batch touches: one query per table."""
-        members: set[UUID] = set()
-        relationships: set[UUID] = set()
-        meetings: set[UUID] = set()
-        for projected in events:
-            event = projected.event
-            kind = type(event)
-            if kind in _MEMBER_EVENTS:
-                members.add(event.originator_id)
-            elif kind in _PROFILE_EVENTS:
-                members.add(event.member_id)
-            elif kind in _RELATIONSHIP_EVENTS:
-                relationships.add(event.originator_id)
-            elif kind in _MEETING_EVENTS:
-                meetings.add(event.originator_id)
-            else:
-                members.add(event.entrepreneur_id)
-                relationship_id = getattr(event, "relationship_id", None)
-                if relationship_id is not None:
-                    relationships.add(relationship_id)
-        rows.load(RELATIONSHIPS, [(key,) for key in relationships])
-        rows.load(MEETINGS, [(key,) for key in meetings])
-        for key in relationships:
-            row = rows.get(RELATIONSHIPS, key)
-            if row is not None:
-                members.add(row["mentee_id"])
-        rows.load(MEMBERS, [(key,) for key in members])
-
-    # Members ----------------------------------------------------------------------------------
-
-    def _signed_up(self, event: Any, rows: BatchRows) -> None:
-        row = _member(rows, event.originator_id, event.timestamp)
-        row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
-        rows.put(MEMBERS, row)
-
-    def _roles_changed(self, event: Any, rows: BatchRows) -> None:
-        row = _member(rows, event.originator_id, event.timestamp)
-        row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
-        rows.put(MEMBERS, row)
-
-    def _suspended(self, event: Any, rows: BatchRows) -> None:
-        row = _member(rows, event.originator_id, event.timestamp)
-        row["suspended"] = isinstance(event, Member.Suspended)
-        rows.put(MEMBERS, row)
-
-    def _entrepreneur_profile(self, event: Any, rows: BatchRows) -> None:
-        row = _member(rows, event.member_id, event.timestamp)
-        row["country"], row["industry"] = event.country, event.industry
-        row["programme"] = event.programme or None
-        rows.put(MEMBERS, row)
-
-    def _mentor_profile(self, event: Any, rows: BatchRows) -> None:
-        row = _member(rows, event.member_id, event.timestamp)
-        row["mentor_country"], row["mentor_industries"] = event.country, list(event.industries)
-        row["employer"] = event.employer or None
-        row["mentor_programme"] = event.programme or None
-        rows.put(MEMBERS, row)
-
-    # Requests and relationships ---------------------------------------------------------------
-
-    def _requested(self, event: Any, rows: BatchRows) -> None:
-        rows.put(RELATIONSHIPS, {
-            "relationship_id": event.originator_id, "mentee_id": event.mentee_id,
-            "mentor_id": event.mentor_id, "sent_at": event.requested_at,
-            "sent_month": month_of(event.requested_at),
-            "outcome": str(RelationshipStatus.REQUESTED), "answered_at": None,
-            "answer_seconds": None, "status": str(RelationshipStatus.REQUESTED),
-            "activated_at": None, "activated_month": None, "closed_at": None,
-            "closed_month": None, "completed": False,
-        })
-
-    def _request_closed(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, RELATIONSHIPS, event)
-        outcome = str(_OUTCOMES[type(event)])
-        row["outcome"] = row["status"] = outcome
-        if isinstance(event, _ANSWERS):
-            row["answered_at"] = event.at
-            row["answer_seconds"] = (event.at - row["sent_at"]).total_seconds()
-        if outcome != RelationshipStatus.ACCEPTED:
-            row["closed_at"], row["closed_month"] = event.at, month_of(event.at)
-        rows.put(RELATIONSHIPS, row)
-
-    def _started(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, RELATIONSHIPS, event)
-        row["status"] = str(RelationshipStatus.ACTIVE)
-        row["activated_at"], row["activated_month"] = event.at, month_of(event.at)
-        rows.put(RELATIONSHIPS, row)
-        mentee = _member(rows, row["mentee_id"], event.timestamp)
-        if mentee["mentored_since"] is None or event.at < mentee["mentored_since"]:
-            mentee["mentored_since"] = event.at
-            rows.put(MEMBERS, mentee)
-
-    def _paused_or_resumed(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, RELATIONSHIPS, event)
-        row["status"] = str(_STATUSES[type(event)])
-        rows.put(RELATIONSHIPS, row)
-
-    def _closed(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, RELATIONSHIPS, event)
-        completed = isinstance(event, Relationship.Completed)
-        row["status"] = str(RelationshipStatus.COMPLETED if completed else RelationshipStatus.ENDED)
-        row["closed_at"], row["closed_month"] = event.at, month_of(event.at)
-        row["completed"] = completed
-        rows.put(RELATIONSHIPS, row)
-
-    # Meetings and sessions --------------------------------------------------------------------
-
-    def _proposed(self, event: Any, rows: BatchRows) -> None:
-        rows.put(MEETINGS, {
-            "meeting_id": event.originator_id, "relationship_id": event.relationship_id,
-            "mentee_id": event.mentee_id, "mentor_id": event.mentor_id,
-            "starts_at": event.starts_at, "month": month_of(event.starts_at),
-            "planned_minutes": event.duration_minutes, "status": str(MeetingStatus.PROPOSED),
-            "logged_minutes": None, "logged_at": None, "confirmed": False,
-            "confirmed_at": None,
-        })
-
-    def _meeting_answered(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, MEETINGS, event)
-        row["status"] = str(_MEETING_ANSWERS[type(event)])
-        rows.put(MEETINGS, row)
-
-    def _rescheduled(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, MEETINGS, event)
-        row["starts_at"], row["month"] = event.starts_at, month_of(event.starts_at)
-        row["planned_minutes"] = event.duration_minutes
-        row["status"] = str(MeetingStatus.PROPOSED)
-        rows.put(MEETINGS, row)
-
-    def _session_logged(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, MEETINGS, event)
-        row["logged_minutes"], row["logged_at"] = event.duration_minutes, event.at
-        rows.put(MEETINGS, row)
-
-    def _session_confirmed(self, event: Any, rows: BatchRows) -> None:
-        row = _fact(rows, MEETINGS, event)
-        row["confirmed"], row["confirmed_at"] = True, event.at
-        rows.put(MEETINGS, row)
-
-    # Surveys ----------------------------------------------------------------------------------
-
-    def _survey_answered(self, event: Any, rows: BatchRows) -> None:
-        member = _member(rows, event.entrepreneur_id, event.timestamp)
-        answers = event.answers
-        figures = baseline_of(answers)
-        follow_up = isinstance(event, ImpactSurveys.FollowUpAnswered)
-        relationship_id = event.relationship_id if follow_up else None
-        relationship = (
-            rows.get(RELATIONSHIPS, relationship_id) if relationship_id is not None else None
-        )
-        mentored_since = member["mentored_since"]
-        number = member["survey_responses"] + 1
-        row: Row = {
-            "entrepreneur_id": event.entrepreneur_id, "number": number,
-            "kind": str(SurveyKind.FOLLOW_UP if follow_up else SurveyKind.BASELINE),
-            "months_after": event.months_after if follow_up else None,
-            "relationship_id": relationship_id,
-            "mentor_id": relationship["mentor_id"] if relationship else None,
-            "answered_at": event.answered_at, "answered_month": month_of(event.answered_at),
-            "mentored": mentored_since is not None and mentored_since <= event.answered_at,
-            "operating": answers.business_operating,
-            "revenue_amount": figures.revenue_amount,
-            "revenue_currency": figures.revenue_currency,
-            "revenue_band": figures.revenue_band,
-            "full_time": answers.full_time_employees, "part_time": answers.part_time_employees,
-            "confidence": figures.confidence, "new_finance": answers.new_finance,
-        }
-        stored_baseline = member["baseline"]
-        _set_outcome(row, baseline_from_json(stored_baseline)
-                     if follow_up and stored_baseline is not None else None)
-        rows.put(SURVEY_RESPONSES, row)
-        member["survey_responses"] = number
-        if not follow_up:
-            member["baseline"] = _json(figures)
-            if number > 1:  # follow-ups answered before the baseline are compared now
-                self._compare_earlier_follow_ups(rows, event.entrepreneur_id, number, figures)
-        rows.put(MEMBERS, member)
-
-    @staticmethod
-    def _compare_earlier_follow_ups(
-        rows: BatchRows, entrepreneur_id: UUID, baseline_number: int, baseline: Baseline
-    ) -> None:
-        keys = [(entrepreneur_id, number) for number in range(1, baseline_number)]
-        rows.load(SURVEY_RESPONSES, keys)
-        for key in keys:
-            row = rows.get(SURVEY_RESPONSES, *key)
-            if row is not None and row["kind"] == SurveyKind.FOLLOW_UP:
-                _set_outcome(row, baseline)
-                rows.put(SURVEY_RESPONSES, row)
+            handlers[type(event)](event, rows)
 
 
-def _json(figures: Baseline) -> dict[str, Any]:
-    return {field: getattr(figures, field) for field in figures.__struct_fields__}
+def _load(events: Sequence[ProjectedEvent], rows: BatchRows) -> None:
+    """Loads every stored row the batch touches: one query per table (rows the batch creates
+    are not looked for)."""
+    members: set[UUID] = set()
+    relationships: set[UUID] = set()
+    meetings: set[UUID] = set()
+    created: set[UUID] = set()
+    for projected in events:
+        event = projected.event
+        kind = type(event)
+        if kind is Member.SignedUp or kind is Relationship.Requested or kind is Meeting.Proposed:
+            created.add(event.originator_id)
+            if kind is Relationship.Requested:
+                members.add(event.mentee_id)
+        elif kind is Member.RolesChanged:
+            members.add(event.originator_id)
+        elif kind in _PROFILE_EVENTS:
+            members.add(event.member_id)
+        elif kind in _RELATIONSHIP_EVENTS:
+            relationships.add(event.originator_id)
+        elif kind in _MEETING_EVENTS:
+            meetings.add(event.originator_id)
+        else:
+            members.add(event.entrepreneur_id)
+            relationship_id = getattr(event, "relationship_id", None)
+            if relationship_id is not None:
+                relationships.add(relationship_id)
+    rows.load(RELATIONSHIPS, [(key,) for key in relationships - created])
+    rows.load(MEETINGS, [(key,) for key in meetings - created])
+    for key in relationships - created:
+        row = rows.get(RELATIONSHIPS, key)
+        if row is not None:
+            members.add(row["mentee_id"])
+    rows.load(MEMBERS, [(key,) for key in members - created])
+
+
+# Members -------------------------------------------------------------------------------------
+
+
+def _signed_up(event: Any, rows: BatchRows) -> None:
+    row = _new_member(event.originator_id, event.timestamp)
+    row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
+    rows.put(MEMBERS, row)
+
+
+def _roles_changed(event: Any, rows: BatchRows) -> None:
+    row = _member(rows, event.originator_id, event.timestamp)
+    row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
+    rows.put(MEMBERS, row)
+
+
+def _entrepreneur_profile(event: Any, rows: BatchRows) -> None:
+    row = _member(rows, event.member_id, event.timestamp)
+    row["country"], row["industry"] = event.country, event.industry
+    row["programme"] = event.programme or None
+    rows.put(MEMBERS, row)
+
+
+def _mentor_profile(event: Any, rows: BatchRows) -> None:
+    row = _member(rows, event.member_id, event.timestamp)
+    row["mentor_country"], row["mentor_industries"] = event.country, list(event.industries)
+    row["employer"] = event.employer or None
+    row["mentor_programme"] = event.programme or None
+    rows.put(MEMBERS, row)
+
+
+# Requests and relationships ------------------------------------------------------------------
+
+
+def _requested(event: Any, rows: BatchRows) -> None:
+    rows.put(RELATIONSHIPS, {
+        "relationship_id": event.originator_id, "mentee_id": event.mentee_id,
+        "mentor_id": event.mentor_id, "sent_at": event.requested_at,
+        "sent_month": month_of(event.requested_at),
+        "outcome": str(RelationshipStatus.REQUESTED), "answered_at": None,
+        "answer_seconds": None, "status": str(RelationshipStatus.REQUESTED),
+        "activated_month": None, "closed_month": None, "completed": False,
+    })
+
+
+def _request_closed(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, RELATIONSHIPS, event)
+    outcome = str(_OUTCOMES[type(event)])
+    row["outcome"] = row["status"] = outcome
+    if isinstance(event, _ANSWERS):
+        row["answered_at"] = event.at
+        row["answer_seconds"] = (event.at - row["sent_at"]).total_seconds()
+    if outcome != RelationshipStatus.ACCEPTED:
+        row["closed_month"] = month_of(event.at)
+    rows.put(RELATIONSHIPS, row)
+
+
+def _started(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, RELATIONSHIPS, event)
+    row["status"], row["activated_month"] = str(RelationshipStatus.ACTIVE), month_of(event.at)
+    rows.put(RELATIONSHIPS, row)
+    mentee = _member(rows, row["mentee_id"], event.timestamp)
+    if mentee["mentored_since"] is None or event.at < mentee["mentored_since"]:
+        mentee["mentored_since"] = event.at
+        rows.put(MEMBERS, mentee)
+
+
+def _closed(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, RELATIONSHIPS, event)
+    completed = isinstance(event, Relationship.Completed)
+    row["status"] = str(RelationshipStatus.COMPLETED if completed else RelationshipStatus.ENDED)
+    row["closed_month"], row["completed"] = month_of(event.at), completed
+    rows.put(RELATIONSHIPS, row)
+
+
+# Meetings and sessions -----------------------------------------------------------------------
+
+
+def _proposed(event: Any, rows: BatchRows) -> None:
+    rows.put(MEETINGS, {
+        "meeting_id": event.originator_id, "relationship_id": event.relationship_id,
+        "mentee_id": event.mentee_id, "mentor_id": event.mentor_id,
+        "starts_at": event.starts_at, "month": month_of(event.starts_at),
+        "status": str(MeetingStatus.PROPOSED), "logged_minutes": None, "confirmed": False,
+    })
+
+
+def _meeting_answered(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, MEETINGS, event)
+    row["status"] = str(_MEETING_ANSWERS[type(event)])
+    rows.put(MEETINGS, row)
+
+
+def _rescheduled(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, MEETINGS, event)
+    row["starts_at"], row["month"] = event.starts_at, month_of(event.starts_at)
+    row["status"] = str(MeetingStatus.PROPOSED)
+    rows.put(MEETINGS, row)
+
+
+def _session_logged(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, MEETINGS, event)
+    row["logged_minutes"] = event.duration_minutes
+    rows.put(MEETINGS, row)
+
+
+def _session_confirmed(event: Any, rows: BatchRows) -> None:
+    row = _fact(rows, MEETINGS, event)
+    row["confirmed"] = True
+    rows.put(MEETINGS, row)
+
+
+# Surveys -------------------------------------------------------------------------------------
+
+
+def _survey_answered(event: Any, rows: BatchRows) -> None:
+    member = _member(rows, event.entrepreneur_id, event.timestamp)
+    answers = event.answers
+    figures = baseline_of(answers)
+    follow_up = isinstance(event, ImpactSurveys.FollowUpAnswered)
+    relationship_id = event.relationship_id if follow_up else None
+    relationship = (
+        rows.get(RELATIONSHIPS, relationship_id) if relationship_id is not None else None
+    )
+    mentored_since = member["mentored_since"]
+    number = member["survey_responses"] + 1
+    row: Row = {
+        "entrepreneur_id": event.entrepreneur_id, "number": number,
+        "kind": str(SurveyKind.FOLLOW_UP if follow_up else SurveyKind.BASELINE),
+        "months_after": event.months_after if follow_up else None,
+        "relationship_id": relationship_id,
+        "mentor_id": relationship["mentor_id"] if relationship else None,
+        "answered_at": event.answered_at, "answered_month": month_of(event.answered_at),
+        "mentored": mentored_since is not None and mentored_since <= event.answered_at,
+        "operating": answers.business_operating,
+        "revenue_amount": figures.revenue_amount,
+        "revenue_currency": figures.revenue_currency,
+        "revenue_band": figures.revenue_band,
+        "full_time": answers.full_time_employees, "part_time": answers.part_time_employees,
+        "confidence": figures.confidence, "new_finance": answers.new_finance,
+    }
+    stored_baseline = member["baseline"]
+    _set_outcome(row, baseline_from_json(stored_baseline)
+                 if follow_up and stored_baseline is not None else None)
+    rows.put(SURVEY_RESPONSES, row)
+    member["survey_responses"] = number
+    if not follow_up:
+        member["baseline"] = msgspec.structs.asdict(figures)
+        if number > 1:  # follow-ups answered before the baseline are compared now
+            _compare_earlier_follow_ups(rows, event.entrepreneur_id, number, figures)
+    rows.put(MEMBERS, member)
+
+
+def _compare_earlier_follow_ups(
+    rows: BatchRows, entrepreneur_id: UUID, baseline_number: int, baseline: Baseline
+) -> None:
+    keys = [(entrepreneur_id, number) for number in range(1, baseline_number)]
+    rows.load(SURVEY_RESPONSES, keys)
+    for key in keys:
+        row = rows.get(SURVEY_RESPONSES, *key)
+        if row is not None and row["kind"] == SurveyKind.FOLLOW_UP:
+            _set_outcome(row, baseline)
+            rows.put(SURVEY_RESPONSES, row)
 
 
 def _figures(row: Row) -> Baseline:
@@ -436,19 +425,23 @@ def _set_outcome(row: Row, baseline: Baseline | None) -> None:
     )
 
 
+# Rows ----------------------------------------------------------------------------------------
+
+
+def _new_member(member_id: UUID, at: datetime) -> Row:
+    return {
+        "member_id": member_id, "joined_month": month_of(at),
+        **dict.fromkeys(ROLE_COLUMNS.values(), False),
+        "country": None, "industry": None, "programme": None, "mentor_country": None,
+        "mentor_industries": None, "employer": None, "mentor_programme": None,
+        "mentored_since": None, "baseline": None, "survey_responses": 0,
+    }
+
+
 def _member(rows: BatchRows, member_id: UUID, at: datetime) -> Row:
-    """The member's row; a fresh one if the member has none yet (their sign-up comes first in
-    the stream, so this only happens for that event)."""
-    row = rows.get(MEMBERS, member_id)
-    if row is None:
-        row = {
-            "member_id": member_id, "joined_at": at, "joined_month": month_of(at),
-            **dict.fromkeys(ROLE_COLUMNS.values(), False), "suspended": False,
-            "country": None, "industry": None, "programme": None, "mentor_country": None,
-            "mentor_industries": None, "employer": None, "mentor_programme": None,
-            "mentored_since": None, "baseline": None, "survey_responses": 0,
-        }
-    return row
+    """The member's row (a sign-up comes first in the stream; a stream without it still gets
+    a row, joined at this event)."""
+    return rows.get(MEMBERS, member_id) or _new_member(member_id, at)
 
 
 def _fact(rows: BatchRows, table: Table, event: Any) -> Row:
@@ -459,39 +452,31 @@ def _fact(rows: BatchRows, table: Table, event: Any) -> Row:
     return row
 
 
-_MEMBER_EVENTS = frozenset({
-    Member.SignedUp, Member.RolesChanged, Member.Suspended, Member.Reinstated,
-})
 _PROFILE_EVENTS = frozenset({EntrepreneurProfile.Changed, MentorProfile.Changed})
 _RELATIONSHIP_EVENTS = frozenset({
-    Relationship.Requested, *_OUTCOMES, Relationship.Started, *_STATUSES,
-    Relationship.Completed, Relationship.Ended,
+    *_OUTCOMES, Relationship.Started, Relationship.Completed, Relationship.Ended,
 })
 _MEETING_EVENTS = frozenset({
-    Meeting.Proposed, *_MEETING_ANSWERS, Meeting.Rescheduled, Meeting.SessionLogged,
-    Meeting.SessionConfirmed,
+    *_MEETING_ANSWERS, Meeting.Rescheduled, Meeting.SessionLogged, Meeting.SessionConfirmed,
 })
 
 DashboardProjection._handlers = {
-    Member.SignedUp: DashboardProjection._signed_up,
-    Member.RolesChanged: DashboardProjection._roles_changed,
-    Member.Suspended: DashboardProjection._suspended,
-    Member.Reinstated: DashboardProjection._suspended,
-    EntrepreneurProfile.Changed: DashboardProjection._entrepreneur_profile,
-    MentorProfile.Changed: DashboardProjection._mentor_profile,
-    Relationship.Requested: DashboardProjection._requested,
-    **dict.fromkeys(_OUTCOMES, DashboardProjection._request_closed),
-    Relationship.Started: DashboardProjection._started,
-    **dict.fromkeys(_STATUSES, DashboardProjection._paused_or_resumed),
-    Relationship.Completed: DashboardProjection._closed,
-    Relationship.Ended: DashboardProjection._closed,
-    Meeting.Proposed: DashboardProjection._proposed,
-    **dict.fromkeys(_MEETING_ANSWERS, DashboardProjection._meeting_answered),
-    Meeting.Rescheduled: DashboardProjection._rescheduled,
-    Meeting.SessionLogged: DashboardProjection._session_logged,
-    Meeting.SessionConfirmed: DashboardProjection._session_confirmed,
-    ImpactSurveys.BaselineAnswered: DashboardProjection._survey_answered,
-    ImpactSurveys.FollowUpAnswered: DashboardProjection._survey_answered,
+    Member.SignedUp: _signed_up,
+    Member.RolesChanged: _roles_changed,
+    EntrepreneurProfile.Changed: _entrepreneur_profile,
+    MentorProfile.Changed: _mentor_profile,
+    Relationship.Requested: _requested,
+    **dict.fromkeys(_OUTCOMES, _request_closed),
+    Relationship.Started: _started,
+    Relationship.Completed: _closed,
+    Relationship.Ended: _closed,
+    Meeting.Proposed: _proposed,
+    **dict.fromkeys(_MEETING_ANSWERS, _meeting_answered),
+    Meeting.Rescheduled: _rescheduled,
+    Meeting.SessionLogged: _session_logged,
+    Meeting.SessionConfirmed: _session_confirmed,
+    ImpactSurveys.BaselineAnswered: _survey_answered,
+    ImpactSurveys.FollowUpAnswered: _survey_answered,
 }
 
 DASHBOARDS = DashboardProjection()

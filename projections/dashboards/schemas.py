@@ -27,6 +27,7 @@ __all__ = [
     "RequestsSection",
     "RoleMembers",
     "Series",
+    "Value",
 ]
 
 Value = int | float | None
