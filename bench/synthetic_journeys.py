@@ -94,7 +94,7 @@ __all__ = [
 SYNTHETIC_PASSWORD = "synthetic journeys password"  # noqa: S105 - synthetic members only
 SPAN = timedelta(days=548)
 DEFAULT_START = datetime(2024, 6, 3, tzinfo=UTC)
-EVENTS_PER_ENTREPRENEUR = 162
+EVENTS_PER_ENTREPRENEUR = 171
 """Events the log holds per entrepreneur, measured at the mix below; `events` is divided by it."""
 MENTORS_PER_ENTREPRENEUR = 0.25
 PROGRAMMES = ["women-in-business", "export-ready", "green-growth"]
@@ -181,6 +181,8 @@ class JourneyLog:
     relationship_ids: list[UUID]
     topics: dict[str, int]
     """Events per topic."""
+    emails: dict[UUID, str]
+    """Every member's e-mail address (they all sign in with `SYNTHETIC_PASSWORD`)."""
 
     @property
     def members(self) -> int:
@@ -320,8 +322,10 @@ class _Journeys:
     def flush(self) -> None:
         if self.pending:
             self._appended()
-            assert self.appender is not None
-            self.appending = self.appender.submit(self._append, self.pending)
+            if self.appender is None:
+                self.head = self._append(self.pending)
+            else:
+                self.appending = self.appender.submit(self._append, self.pending)
             self.written += len(self.pending)
             self.pending = []
 
@@ -927,6 +931,8 @@ class _Journeys:
             mentor_ids=[m.id for m in self.mentors],
             relationship_ids=list(self.relationship_ids),
             topics={get_topic(kind): count for kind, count in self.kinds.most_common()},
+            emails={person.id: person.member.email
+                    for person in [*self.entrepreneurs, *self.mentors]},
         )
 
 

@@ -60,8 +60,9 @@ class Projection(ABC):
     version: ClassVar[int] = 1
     tables: ClassVar[tuple[Table, ...]]
     event_classes: ClassVar[tuple[type, ...]]
-    reads_personal_data: ClassVar[bool] = False
-    """Whether `apply` needs personal fields opened (it costs a decryption per field)."""
+    reads_personal_data: ClassVar[bool | frozenset[str]] = False
+    """Which personal fields `apply` needs opened: none, all (True), or those named (each costs
+    a decryption); the others decode as None."""
 
     @classmethod
     def topics(cls) -> list[str]:

@@ -129,10 +129,12 @@ class MsgspecMapper(Mapper[UUID]):
     """Maps domain events to stored events and back with msgspec; see the module docstring."""
 
     def __init__(
-        self, personal_keys: PersonalKeys | None = None, *, open_personal: bool = True
+        self, personal_keys: PersonalKeys | None = None, *,
+        open_personal: bool | frozenset[str] = True,
     ) -> None:
         """`open_personal=False` decodes personal fields as None without decrypting them, for
-        readers (projections) that never look at them."""
+        readers (projections) that never look at them; a set of field names opens only those
+        (each decryption costs a key lookup and an AES-GCM pass)."""
         super().__init__(transcoder=MsgpackTranscoder())
         self.open_personal = open_personal
         self._encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
@@ -175,10 +177,14 @@ class MsgspecMapper(Mapper[UUID]):
         state["originator_version"] = stored_event.originator_version
         schema = event_schema(event_class)
         if schema.personal:
-            if self.open_personal:
-                self._open_personal_fields(schema, state)
+            if self.open_personal is True:
+                self._open_personal_fields(schema, state, schema.personal)
             else:
+                wanted = self.open_personal or frozenset()
+                fields = tuple(field for field in schema.personal if field.name in wanted)
                 state.update(dict.fromkeys(field.name for field in schema.personal))
+                if fields:
+                    self._open_personal_fields(schema, state, fields)
         domain_event = object.__new__(event_class)
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
@@ -216,10 +222,12 @@ class MsgspecMapper(Mapper[UUID]):
                 key, self._encoder.encode(state[field.name]), subject.bytes + field.context
             )
 
-    def _open_personal_fields(self, schema: _EventSchema, state: dict[str, Any]) -> None:
+    def _open_personal_fields(
+        self, schema: _EventSchema, state: dict[str, Any], fields: tuple[_PersonalField, ...],
+    ) -> None:
         subject: UUID = state[schema.subject_field]
         key = self._keys().key_for(subject, create=False)
-        for field in schema.personal:
+        for field in fields:
             if key is None:
                 state[field.name] = field.erased
             else:

@@ -181,7 +181,7 @@ class DashboardProjection(Projection):
 
     name = "dashboards"
     version = 1
-    reads_personal_data = True  # the mentor's employer only; see the module docstring
+    reads_personal_data = frozenset({"employer"})  # see the module docstring
     tables = (MEMBERS, RELATIONSHIPS, MEETINGS, SURVEY_RESPONSES)
     event_classes = (
         Member.SignedUp, Member.RolesChanged,

@@ -1,23 +1,25 @@
 """The match index: a tenant's match features as NumPy arrays, scored whole in a few milliseconds.
 
 One `MatchingIndex` per tenant stream and process, kept as long as the process keeps the stream
-open. Before each query it refreshes from the read model: the rows whose position is beyond its
-own (an indexed range scan; after one profile change that is one row), or everything again when
-the projection was rebuilt (its state's `generation` moved) or went back.
+open. Before each query it refreshes from the read model: one statement reads the projection's
+position and generation and which tables have rows beyond the index's position, then only those
+rows are read (an indexed range scan; after one profile change, one row). A new generation (a
+rebuild was swapped in) or a position that went back reloads everything.
 
 Codes (languages, countries, expertise, industries) become bits of per-index vocabularies, so a
 language filter is an AND over one or two 64-bit words per mentor, and shared needs are a
 popcount. Working weeks become half-hour UTC slot bitsets; members share few distinct weeks, so
-the overlap is computed once per distinct week and gathered. Every criterion is an array over
-all mentors (or entrepreneurs); candidates are masked, and `argpartition` picks the top k, which
-alone are sorted and explained.
+the overlap is computed once per distinct week and gathered. A mentor's total is their own part
+(kept per entrepreneur stage, see `MatchingIndex`) plus a few whole-array operations for the
+criteria that depend on the entrepreneur; candidates are masked, `argpartition` picks the top k,
+and only those are sorted and explained.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -58,6 +60,7 @@ __all__ = [
     "MentorFeatures",
     "Ranked",
     "SearchFilters",
+    "excluded_for",
     "index_for",
 ]
 
@@ -182,10 +185,11 @@ class _Columns:
     def __getitem__(self, name: str) -> Any:
         return self.arrays[name]
 
-    def upsert(self, encoded: Sequence[tuple[UUID, dict[str, Any]]]) -> None:
-        """Writes encoded rows (member id, column values), appending members not yet known."""
+    def upsert(self, encoded: Sequence[tuple[UUID, dict[str, Any]]]) -> npt.NDArray[np.int64]:
+        """Writes encoded rows (member id, column values), appending members not yet known;
+        answers the rows written."""
         if not encoded:
-            return
+            return np.zeros(0, dtype=np.int64)
         rows = []
         for member_id, _ in encoded:
             row = self.row_of.get(member_id)
@@ -206,6 +210,7 @@ class _Columns:
             self.arrays[name][at] = np.array(values, dtype=self.arrays[name].dtype)
         for row, (_, columns) in zip(rows, encoded, strict=True):
             self.texts[row] = columns.get("text", "")
+        return at
 
     def _reserve(self, count: int) -> None:
         size = len(next(iter(self.arrays.values())))
@@ -277,9 +282,25 @@ class SearchFilters:
     text: str = ""
 
 
+Explainer = Callable[[npt.NDArray[np.int64]], dict[str, Floats]]
+"""Gives each criterion's scores for some rows (the top k), to explain them."""
+
+_TIEBREAK_SHIFT = 65
+"""Equal totals are ordered by member id (its first 63 bits), so a list is the same in every
+process and after every rebuild."""
+_NO_STAGE = len(STAGE_ORDER)
+"""The mentor's `base_<stage>` column used for entrepreneurs without a stage."""
+
+
 class MatchingIndex:
     """One tenant's match index; every public method refreshes it first (see the module
-    docstring) and is safe to call from several threads."""
+    docstring) and is safe to call from several threads.
+
+    A mentor's own criteria (free places, responsiveness, the open-request penalty) and their
+    stage affinity do not depend on who asks, so each mentor row keeps their weighted sum per
+    entrepreneur stage (`base_<stage>`), recomputed when the row or the weights change; a query
+    adds the criteria that depend on the entrepreneur to one of those columns.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -294,9 +315,12 @@ class MatchingIndex:
         self.weights = MatchingWeights()
         self.language_filter = True
         common = {"eligible": np.bool_, "country": np.int32, "week": np.int32,
-                  "open": np.int32, "current": np.int32}
+                  "open": np.int32, "current": np.int32, "tiebreak": np.int64}
+        bases = {f"base_{stage}": np.float64 for stage in range(_NO_STAGE + 1)}
         self.mentors = _Columns(
-            {**common, "capacity": np.int32, "responsiveness": np.float64},
+            {**common, "capacity": np.int32, "responsiveness": np.float64,
+             "taking": np.bool_, "capacity_score": np.float64, "exposure": np.float64,
+             **bases},
             {"languages": self.languages, "experience": self.countries,
              "expertise": self.expertise, "industries": self.industries},
             {"stages": len(STAGE_ORDER)},
@@ -305,32 +329,82 @@ class MatchingIndex:
             {**common, "industry": np.int32, "stage": np.int32, "need_count": np.int32},
             {"languages": self.languages, "needs": self.expertise}, {},
         )
+        self._mentor_cache: dict[int, MentorFeatures] = {}
+        self._entrepreneur_cache: dict[int, EntrepreneurFeatures] = {}
 
     # Refreshing -----------------------------------------------------------------------------
 
     def refresh(self, store: ReadModelStore) -> int:
         """Brings the index to the read model's position; answers that position."""
-        state = store.state(MATCHING.name)
-        if state is None:
-            return max(self.position, 0)
-        if state.generation != self.generation or state.position < self.position:
+        if self.position < 0:
+            state = store.state(MATCHING.name)
+            if state is None:
+                return 0
+            position, generation = state.position, state.generation
+            changed: tuple[Table, ...] = (SETTINGS, MENTORS, ENTREPRENEURS)
+        else:
+            looked = self._look(store)
+            if looked is None:
+                return self.position
+            position, generation, changed = looked
+        if generation != self.generation or position < self.position:
             self._reset()
             self.position = -1
-        if state.position == self.position:
+            changed = (SETTINGS, MENTORS, ENTREPRENEURS)
+        if position == self.position:
             return self.position
-        since = self.position
-        for row in self._changed(store, SETTINGS, since):
-            if row["name"] == "programme":
-                self.language_filter = bool(row["value"]["languageFilter"])
-            elif row["name"] == "weights":
-                self.weights = msgspec.convert(row["value"], MatchingWeights)
-        self.mentors.upsert([self._mentor(row) for row in self._changed(store, MENTORS, since)])
-        self.entrepreneurs.upsert(
-            [self._entrepreneur(row) for row in self._changed(store, ENTREPRENEURS, since)])
+        self._load(store, changed, since=self.position)
+        self.generation, self.position = generation, position
+        return self.position
+
+    def _look(self, store: ReadModelStore) -> tuple[int, int, tuple[Table, ...]] | None:
+        """The projection's position and generation, and which tables have rows beyond the
+        index's position, in one query (one round trip per query when nothing changed)."""
+        tables = (SETTINGS, MENTORS, ENTREPRENEURS)
+        found = store.select(
+            "SELECT position, generation, "
+            + ", ".join(f"EXISTS (SELECT 1 FROM {{{table.name}}} WHERE position > %s)"
+                        for table in tables)
+            + " FROM {state} WHERE name = %s",
+            [*(self.position for _ in tables), MATCHING.name],
+            state="projection_state", **{table.name: table.name for table in tables})
+        if not found:
+            return None
+        position, generation, *flags = found[0]
+        return int(position), int(generation), tuple(
+            table for table, flag in zip(tables, flags, strict=True) if flag)
+
+    def _load(self, store: ReadModelStore, tables: tuple[Table, ...], since: int) -> None:
+        reweighed = since < 0
+        if SETTINGS in tables:
+            for row in self._changed(store, SETTINGS, since):
+                if row["name"] == "programme":
+                    self.language_filter = bool(row["value"]["languageFilter"])
+                elif row["name"] == "weights":
+                    self.weights = msgspec.convert(row["value"], MatchingWeights)
+                    reweighed = True
+        mentors = self.mentors.upsert(
+            [self._mentor(row) for row in self._changed(store, MENTORS, since)]
+            if MENTORS in tables else [])
+        entrepreneurs = self.entrepreneurs.upsert(
+            [self._entrepreneur(row) for row in self._changed(store, ENTREPRENEURS, since)]
+            if ENTREPRENEURS in tables else [])
         self.mentors.widen()
         self.entrepreneurs.widen()
-        self.generation, self.position = state.generation, state.position
-        return self.position
+        self._rebase(np.arange(self.mentors.n) if reweighed else mentors)
+        for row in mentors.tolist():
+            self._mentor_cache.pop(row, None)
+        for row in entrepreneurs.tolist():
+            self._entrepreneur_cache.pop(row, None)
+
+    def _rebase(self, rows: npt.NDArray[np.int64]) -> None:
+        mentors, weights = self.mentors, self.weights
+        own = (weights.capacity * mentors["capacity_score"][rows]
+               + weights.responsiveness * mentors["responsiveness"][rows]
+               - weights.open_requests * mentors["exposure"][rows])
+        for stage in range(_NO_STAGE):
+            mentors[f"base_{stage}"][rows] = own + weights.stage * mentors["stages"][rows, stage]
+        mentors[f"base_{_NO_STAGE}"][rows] = own + weights.stage * 0.5
 
     @staticmethod
     def _changed(store: ReadModelStore, table: Table, since: int) -> list[Row]:
@@ -345,17 +419,25 @@ class MatchingIndex:
             "country": self.countries.bit(row["country"]) if row["country"] else -1,
             "week": self.weeks.id_of(week_slots(row["time_zone"], row["working_hours"])),
             "open": row["open_requests"], "current": row["current"],
+            "tiebreak": row["member_id"].int >> _TIEBREAK_SHIFT,
         }
 
     def _mentor(self, row: Row) -> tuple[UUID, dict[str, Any]]:
+        common = self._common(row)
+        capacity, current = row["capacity"], row["current"]
+        remaining = capacity - current
         return row["member_id"], {
-            **self._common(row),
+            **common,
             "experience": self.countries.bits(row["countries_of_experience"]),
             "expertise": self.expertise.bits(row["expertise"]),
             "industries": self.industries.bits(row["industries"]),
-            "capacity": row["capacity"],
+            "capacity": capacity,
             "responsiveness": responsiveness(row["answered"], row["expired"],
                                              row["median_answer_hours"]),
+            "taking": common["eligible"] and remaining > 0,
+            "capacity_score": min(1.0, max(0.0, remaining / max(capacity, 1))),
+            "exposure": min(1.0, row["open_requests"] / max(remaining, 1)),
+            **{f"base_{stage}": 0.0 for stage in range(_NO_STAGE + 1)},
             "stages": stage_affinity(row["stage_counts"]),
             "text": row["search_text"],
         }
@@ -377,26 +459,27 @@ class MatchingIndex:
     ) -> Ranked:
         """The mentors best matched to an entrepreneur, best first, each explained. Never
         blocked, suspended or full mentors, nor those already asked or mentoring them."""
-        excluded = _connected(store, entrepreneur_id, mentee=True)
+        excluded = excluded_for(store, entrepreneur_id, mentee=True)
         with self._lock:
             position = self.refresh(store)
             entrepreneur = self._row(self.entrepreneurs, entrepreneur_id, "entrepreneur")
-            criteria, candidates = self._mentor_criteria(entrepreneur)
+            total, candidates, explained = self._score_mentors(entrepreneur)
             self._exclude(self.mentors, candidates, [*excluded, entrepreneur_id])
-            return self._ranked(self.mentors, criteria, candidates, limit, position,
+            return self._ranked(self.mentors, total, candidates, explained, limit, position,
                                 self._mentor_features)
 
     def entrepreneurs_for(
         self, store: ReadModelStore, mentor_id: UUID, limit: int = 20
     ) -> Ranked:
         """The entrepreneurs who need what a mentor offers, best matched first."""
-        excluded = _connected(store, mentor_id, mentee=False)
+        excluded = excluded_for(store, mentor_id, mentee=False)
         with self._lock:
             position = self.refresh(store)
             mentor = self._row(self.mentors, mentor_id, "mentor")
             criteria, candidates = self._entrepreneur_criteria(mentor)
             self._exclude(self.entrepreneurs, candidates, [*excluded, mentor_id])
-            return self._ranked(self.entrepreneurs, criteria, candidates, limit, position,
+            return self._ranked(self.entrepreneurs, self._total(criteria), candidates,
+                                _explainer(criteria), limit, position,
                                 self._entrepreneur_features)
 
     def search_mentors(
@@ -411,65 +494,72 @@ class MatchingIndex:
             n = mentors.n
             entrepreneur = self.entrepreneurs.row_of.get(caller_id, -1)
             if entrepreneur >= 0 and self.entrepreneurs["eligible"][entrepreneur]:
-                criteria, candidates = self._mentor_criteria(entrepreneur)
+                total, candidates, explained = self._score_mentors(entrepreneur)
             else:
-                criteria, candidates = self._mentor_side(), self._taking_requests()
+                criteria = {
+                    "capacity": mentors["capacity_score"][:n],
+                    "responsiveness": mentors["responsiveness"][:n],
+                    "openRequests": mentors["exposure"][:n],
+                }
+                total, explained = self._total(criteria), _explainer(criteria)
+                candidates = mentors["taking"][:n].copy()
             candidates &= self._filtered(filters)
             self._exclude(mentors, candidates, [*blocked, caller_id])
             words = filters.text.lower().split()
             if words:
                 texts = mentors.texts
-                for row in np.flatnonzero(candidates[:n]).tolist():
+                for row in np.flatnonzero(candidates).tolist():
                     if not all(word in texts[row] for word in words):
                         candidates[row] = False
-            return self._ranked(mentors, criteria, candidates, limit, position,
+            return self._ranked(mentors, total, candidates, explained, limit, position,
                                 self._mentor_features)
 
     # Scoring --------------------------------------------------------------------------------
 
-    def _taking_requests(self) -> Bools:
-        mentors = self.mentors
+    def _score_mentors(self, entrepreneur: int) -> tuple[Floats, Bools, Explainer]:
+        """Every mentor's total for one entrepreneur, who may be listed, and the explainer."""
+        mentors, entrepreneurs, weights = self.mentors, self.entrepreneurs, self.weights
         n = mentors.n
-        remaining = mentors["capacity"][:n] - mentors["current"][:n]
-        taking: Bools = mentors["eligible"][:n] & (remaining > 0)
-        return taking
-
-    def _mentor_side(self) -> dict[str, Floats]:
-        """What a mentor brings to any match: free places, responsiveness, and the penalty."""
-        mentors = self.mentors
-        n = mentors.n
-        capacity = mentors["capacity"][:n]
-        remaining = capacity - mentors["current"][:n]
-        return {
-            "capacity": np.clip(remaining / np.maximum(capacity, 1), 0.0, 1.0),
-            "responsiveness": mentors["responsiveness"][:n],
-            "openRequests": np.minimum(1.0, mentors["open"][:n] / np.maximum(remaining, 1)),
-        }
-
-    def _mentor_criteria(self, entrepreneur: int) -> tuple[dict[str, Floats], Bools]:
-        mentors, entrepreneurs = self.mentors, self.entrepreneurs
-        n = mentors.n
-        shared = _any_shared(mentors["languages"], n, entrepreneurs["languages"][entrepreneur])
+        stage = int(entrepreneurs["stage"][entrepreneur])
+        total: Floats = mentors[f"base_{stage if stage >= 0 else _NO_STAGE}"][:n].copy()
         need_count = int(entrepreneurs["need_count"][entrepreneur])
         covered = _count_shared(mentors["expertise"], n, entrepreneurs["needs"][entrepreneur])
-        country = int(entrepreneurs["country"][entrepreneur])
-        stage = int(entrepreneurs["stage"][entrepreneur])
+        if need_count and weights.expertise:
+            total += covered * (weights.expertise / need_count)
+        shared = _any_shared(mentors["languages"], n, entrepreneurs["languages"][entrepreneur])
+        industry = _bit_set(mentors["industries"], n,
+                            int(entrepreneurs["industry"][entrepreneur]))
+        country_bit = int(entrepreneurs["country"][entrepreneur])
+        country = _bit_set(mentors["experience"], n, country_bit)
+        if country_bit >= 0:
+            country |= mentors["country"][:n] == country_bit
+        for weight, passing in ((weights.language, shared), (weights.industry, industry),
+                                (weights.country, country)):
+            if weight:
+                np.add(total, weight, out=total, where=passing)
         hours = self.weeks.overlap_scores(int(entrepreneurs["week"][entrepreneur]))
-        criteria = {
-            "language": shared.astype(np.float64),
-            "expertise": covered / need_count if need_count else np.zeros(n),
-            "industry": _bit_set(mentors["industries"], n,
-                                 int(entrepreneurs["industry"][entrepreneur])).astype(np.float64),
-            "country": ((mentors["country"][:n] == country) & (country >= 0)
-                        | _bit_set(mentors["experience"], n, country)).astype(np.float64),
-            "hours": hours[mentors["week"][:n]],
-            "stage": mentors["stages"][:n, stage] if stage >= 0 else np.full(n, 0.5),
-            **self._mentor_side(),
-        }
-        candidates = self._taking_requests()
+        weeks = mentors["week"][:n]
+        if weights.hours:
+            total += (hours * weights.hours)[weeks]
+        candidates: Bools = mentors["taking"][:n].copy()
         if self.language_filter:
             candidates &= shared
-        return criteria, candidates
+
+        def explained(rows: npt.NDArray[np.int64]) -> dict[str, Floats]:
+            return {
+                "language": shared[rows].astype(np.float64),
+                "expertise": covered[rows] / need_count if need_count else np.zeros(len(rows)),
+                "industry": industry[rows].astype(np.float64),
+                "country": country[rows].astype(np.float64),
+                "hours": hours[weeks[rows]],
+                "stage": (mentors["stages"][rows, stage] if stage >= 0
+                          else np.full(len(rows), 0.5)),
+                "capacity": mentors["capacity_score"][rows],
+                "responsiveness": mentors["responsiveness"][rows],
+                "openRequests": mentors["exposure"][rows],
+            }
+
+        return total, candidates, explained
 
     def _entrepreneur_criteria(self, mentor: int) -> tuple[dict[str, Floats], Bools]:
         mentors, entrepreneurs = self.mentors, self.entrepreneurs
@@ -527,24 +617,31 @@ class MatchingIndex:
         return total
 
     def _ranked(
-        self, columns: _Columns, criteria: dict[str, Floats], candidates: Bools, limit: int,
-        position: int, features: Any,
+        self, columns: _Columns, total: Floats, candidates: Bools, explained: Explainer,
+        limit: int, position: int, features: Callable[[int], Any],
     ) -> Ranked:
-        total = self._total(criteria)
-        rows = np.flatnonzero(candidates)
-        if len(rows) > limit:
-            best = np.argpartition(-total[rows], limit - 1)[:limit]
-            chosen = rows[best]
+        """The top `limit` candidates by total (equal totals by member id), each explained."""
+        count = int(np.count_nonzero(candidates))
+        tiebreak = columns["tiebreak"]
+        if count > limit:
+            np.copyto(total, -np.inf, where=~candidates)
+            chosen = np.argpartition(total, len(total) - limit)[len(total) - limit:]
+            threshold = total[chosen].min()
+            above = chosen[total[chosen] > threshold]
+            tied = np.flatnonzero(total == threshold)
+            tied = tied[np.argsort(tiebreak[tied], kind="stable")[:limit - len(above)]]
+            chosen = np.concatenate([above, tied])
         else:
-            chosen = rows
-        ordered = sorted(chosen.tolist(), key=lambda row: (-total[row], str(columns.ids[row])))
+            chosen = np.flatnonzero(candidates)
+        ordered = chosen[np.lexsort((tiebreak[chosen], -total[chosen]))]
+        criteria = explained(ordered)
         matches = []
-        for row in ordered:
+        for place, row in enumerate(ordered.tolist()):
             score, explanation = explain(
-                {criterion: float(scores[row]) for criterion, scores in criteria.items()},
+                {criterion: float(scores[place]) for criterion, scores in criteria.items()},
                 self.weights)
             matches.append(Match(columns.ids[row], score, explanation, features(row)))
-        return Ranked(matches, len(rows), position, self.language_filter)
+        return Ranked(matches, count, position, self.language_filter)
 
     # Reading rows back ----------------------------------------------------------------------
 
@@ -556,9 +653,12 @@ class MatchingIndex:
         return row
 
     def _mentor_features(self, row: int) -> MentorFeatures:
+        cached = self._mentor_cache.get(row)
+        if cached is not None:
+            return cached
         mentors = self.mentors
         country = int(mentors["country"][row])
-        return MentorFeatures(
+        features = self._mentor_cache[row] = MentorFeatures(
             languages=self.languages.decode(mentors["languages"][row]),
             country=self.countries.codes[country] if country >= 0 else "",
             countries_of_experience=self.countries.decode(mentors["experience"][row]),
@@ -567,19 +667,31 @@ class MatchingIndex:
             remaining_capacity=max(0, int(mentors["capacity"][row] - mentors["current"][row])),
             open_requests=int(mentors["open"][row]),
         )
+        return features
 
     def _entrepreneur_features(self, row: int) -> EntrepreneurFeatures:
+        cached = self._entrepreneur_cache.get(row)
+        if cached is not None:
+            return cached
         entrepreneurs = self.entrepreneurs
         country = int(entrepreneurs["country"][row])
         industry = int(entrepreneurs["industry"][row])
         stage = int(entrepreneurs["stage"][row])
-        return EntrepreneurFeatures(
+        features = self._entrepreneur_cache[row] = EntrepreneurFeatures(
             languages=self.languages.decode(entrepreneurs["languages"][row]),
             country=self.countries.codes[country] if country >= 0 else "",
             industry=self.industries.codes[industry] if industry >= 0 else "",
             stage=STAGE_ORDER[stage] if stage >= 0 else "",
             need_areas=self.expertise.decode(entrepreneurs["needs"][row]),
         )
+        return features
+
+
+def _explainer(criteria: dict[str, Floats]) -> Explainer:
+    def explained(rows: npt.NDArray[np.int64]) -> dict[str, Floats]:
+        return {criterion: scores[rows] for criterion, scores in criteria.items()}
+
+    return explained
 
 
 def _profiled(columns: _Columns, row: int) -> bool:
@@ -588,15 +700,18 @@ def _profiled(columns: _Columns, row: int) -> bool:
     return bool(columns["country"][row] >= 0)
 
 
-def _connected(store: ReadModelStore, member_id: UUID, *, mentee: bool) -> list[UUID]:
+def excluded_for(store: ReadModelStore, member_id: UUID, *, mentee: bool) -> list[UUID]:
     """The members this one may not be matched with again: blocked either way, or already
-    asked or mentoring (an open request or a current relationship)."""
+    asked or mentoring (an open request or a current relationship); one query."""
     mine, theirs = ("mentee_id", "mentor_id") if mentee else ("mentor_id", "mentee_id")
     marks = ", ".join("%s" for _ in _OPEN_OR_CURRENT)
     found = store.select(
-        f"SELECT {theirs} FROM {{r}} WHERE {mine} = %s AND status IN ({marks})",
-        [member_id, *_OPEN_OR_CURRENT], r=RELATIONSHIPS.name)
-    return [*_uuids(found), *_blocked(store, member_id)]
+        f"SELECT {theirs} FROM {{r}} WHERE {mine} = %s AND status IN ({marks})"
+        " UNION ALL SELECT member_b FROM {b} WHERE member_a = %s AND in_force"
+        " UNION ALL SELECT member_a FROM {b} WHERE member_b = %s AND in_force",
+        [member_id, *_OPEN_OR_CURRENT, member_id, member_id],
+        r=RELATIONSHIPS.name, b=BLOCKS.name)
+    return _uuids(found)
 
 
 def _blocked(store: ReadModelStore, member_id: UUID) -> list[UUID]:

@@ -137,8 +137,9 @@ def stage_affinity(stage_counts: Sequence[int]) -> list[float]:
 
 
 class Explained(msgspec.Struct, frozen=True, kw_only=True):
-    """One criterion of one match: its score in [0, 1], its weight, and the points it gave
-    (weight * score; negative for the open-request penalty). The points add up to the total."""
+    """One criterion of one match: its score in [0, 1] (to 4 decimals), its weight, and the
+    points it gave (weight * score, to 6 decimals; negative for the open-request penalty).
+    The points add up to the total."""
 
     criterion: str
     score: float
@@ -150,12 +151,14 @@ def explain(scores: Mapping[str, float], weights: MatchingWeights) -> tuple[floa
     """The total and the explanation of one match from its criterion scores (those absent,
     such as a mentor's own capacity in a mentor's list, are not part of it)."""
     items = []
+    total = 0.0
     for criterion in EXPLAINED:
         if criterion not in scores:
             continue
-        score = round(float(scores[criterion]), 4)
+        score = float(scores[criterion])
         weight = weights.of(criterion)
-        sign = -1.0 if criterion == "openRequests" else 1.0
-        items.append(Explained(criterion=criterion, score=score, weight=weight,
-                               points=round(sign * weight * score, 4)))
-    return round(sum(item.points for item in items), 4), items
+        points = (-weight if criterion == "openRequests" else weight) * score
+        total += points
+        items.append(Explained(criterion=criterion, score=round(score, 4), weight=weight,
+                               points=round(points, 6)))
+    return round(total, 6), items

@@ -21,6 +21,7 @@ from projections.reading import ReadModel, read_model
 from projections.timelines.projection import TIMELINES
 from projections.timelines.queries import (
     member_relationships,
+    message_totals,
     relationship_summary,
     timeline_page,
 )
@@ -64,9 +65,13 @@ def _relationship_list(
     found = member_relationships(timelines.store, member_id, before, limit)
     now = mentoring.clock()
     page = found[:limit]
+    totals = message_totals(timelines.store, [row["relationship_id"] for row in page])
     return MemberRelationships(
         member_id=member_id,
-        relationships=[member_relationship_view(row, member_id, now) for row in page],
+        relationships=[
+            member_relationship_view(row, totals.get(row["relationship_id"]), member_id, now)
+            for row in page
+        ],
         next_before=page[-1]["requested_position"] if len(found) > limit else None,
         position=position,
     )
@@ -103,8 +108,10 @@ class TimelinesController(Controller):
             raise NotFoundError(f"no relationship with id {relationship_id}",
                                 field="relationshipId")
         page = timeline_page(timelines.store, relationship_id, cursor, limit)
+        totals = message_totals(timelines.store, [relationship_id])
         return RelationshipTimeline(
-            relationship=summary_view(relationship, mentoring.clock()),
+            relationship=summary_view(relationship, totals.get(relationship_id),
+                                      mentoring.clock()),
             entries=[
                 week_view(row) if is_week else entry_view(row, relationship, caller.member_id)
                 for is_week, row in page.items

@@ -4,12 +4,15 @@ One entry per step (request, answer, start, pauses, meetings, session logs, foll
 completion) says what happened, who did it and when, by the event's own time. Messages are too
 many to list one by one and their bodies are personal: each relationship keeps one counter per
 ISO week (UTC) instead, split by sender side. A summary row per relationship (members, status,
-milestones, counts, last activity) lists a member's relationships without reading their entries.
+milestones, counts, last step) lists a member's relationships without reading their entries.
 
 Conversation and meeting events after the first do not name their relationship, so two small
-tables map conversation and meeting ids to relationships. `apply` is built for rebuild speed:
-it reads every key the batch touches with one `rows.load` per table, then works in memory and
-writes each changed row once.
+tables map conversation and meeting ids to relationships. The conversation's row also keeps the
+relationship's message total and last message time: a message then changes two narrow rows (its
+conversation and its week) and leaves the wider summary alone, which halves what a rebuild
+writes, messages being most of a tenant's log. `apply` is built for rebuild speed: it reads
+every key the batch touches with one `rows.load` per table, then works in memory and writes each
+changed row once.
 
 Meetings keep their instant in UTC and both members' zone names; local wall times are rendered
 when read, so the rows never depend on the tz database the projector happened to run with.
@@ -95,7 +98,6 @@ RELATIONSHIPS = Table(
         _column("answered_at", _TIME, nullable=True),
         _column("activated_at", _TIME, nullable=True),
         _column("closed_at", _TIME, nullable=True),
-        _column("messages", _INT),
         _column("meetings", _INT),
         _column("sessions", _INT),
         _column("session_minutes", _INT),
@@ -104,7 +106,8 @@ RELATIONSHIPS = Table(
     key=("relationship_id",),
     indexes=(("mentee_id", "requested_position"), ("mentor_id", "requested_position")),
 )
-"""One row per relationship: who, where it stands, its milestones and counts."""
+"""One row per relationship: who, where it stands, its milestones and counts (its messages are
+counted on its conversation's row)."""
 
 ENTRIES = Table(
     "timeline_entries",
@@ -138,9 +141,17 @@ week's first message."""
 
 CONVERSATIONS = Table(
     "timeline_conversations",
-    columns=(_column("conversation_id", _UUID), _column("relationship_id", _UUID)),
+    columns=(
+        _column("conversation_id", _UUID),
+        _column("relationship_id", _UUID),
+        _column("mentee_id", _UUID),
+        _column("messages", _INT),
+        _column("last_message_at", _TIME, nullable=True),
+    ),
     key=("conversation_id",),
+    indexes=(("relationship_id",),),
 )
+"""Conversation -> relationship (and its mentee, to count by side); the message total."""
 
 MEETINGS = Table(
     "timeline_meetings",
@@ -196,9 +207,10 @@ class _Batch:
         self.rows = rows
         self.relationships: dict[UUID, Row] = {}
         self.weeks: dict[tuple[UUID, str], Row] = {}
-        self.conversations: dict[UUID, UUID] = {}
+        self.conversations: dict[UUID, Row] = {}
         self.meetings: dict[UUID, Row] = {}
-        self.new_conversations: list[UUID] = []
+        self.changed_relationships: set[UUID] = set()
+        self.changed_conversations: set[UUID] = set()
         self.changed_meetings: set[UUID] = set()
         self._weeks_of_days: dict[date, str] = {}
         self._prefetch(events)
@@ -214,6 +226,7 @@ class _Batch:
         relationship_ids: set[UUID] = set()
         conversation_ids: set[UUID] = set()
         meeting_ids: set[UUID] = set()
+        opened: dict[UUID, UUID] = {}
         messages: list[Any] = []
         for _, event in events:
             kind = type(event)
@@ -223,41 +236,48 @@ class _Batch:
             elif kind in _LATER_MEETING_EVENTS:
                 meeting_ids.add(event.originator_id)
             elif kind is Conversation.Opened:
-                self.conversations[event.originator_id] = event.relationship_id
-                self.new_conversations.append(event.originator_id)
+                opened[event.originator_id] = event.relationship_id
+                relationship_ids.add(event.relationship_id)
             elif kind is Meeting.Proposed or kind is ImpactSurveys.FollowUpAnswered:
                 relationship_ids.add(event.relationship_id)
             else:
                 relationship_ids.add(event.originator_id)
         relationship_ids.discard(None)  # a follow-up of someone never mentored names none
-        self._load_maps(conversation_ids, meeting_ids)
-        relationship_ids.update(self.conversations.values())
+        self._load_maps(conversation_ids.difference(opened), meeting_ids)
         relationship_ids.update(meeting["relationship_id"] for meeting in self.meetings.values())
-        self._load_relationships(relationship_ids, messages)
+        self._load_relationships(relationship_ids)
+        # A message's week row is keyed by its relationship, known from the stored conversation
+        # or from the conversation opened earlier in this batch.
+        relationship_of = opened | {
+            conversation_id: row["relationship_id"]
+            for conversation_id, row in self.conversations.items()
+        }
+        self._load_weeks({
+            (found, self.week_of(event.sent_at))
+            for event in messages
+            if (found := relationship_of.get(event.originator_id)) is not None
+        })
 
     def _load_maps(self, conversation_ids: set[UUID], meeting_ids: set[UUID]) -> None:
         rows = self.rows
-        stored = conversation_ids.difference(self.conversations)
-        rows.load(CONVERSATIONS, [(conversation_id,) for conversation_id in stored])
-        for conversation_id in stored:
+        rows.load(CONVERSATIONS, [(conversation_id,) for conversation_id in conversation_ids])
+        for conversation_id in conversation_ids:
             if (row := rows.get(CONVERSATIONS, conversation_id)) is not None:
-                self.conversations[conversation_id] = row["relationship_id"]
+                self.conversations[conversation_id] = row
         rows.load(MEETINGS, [(meeting_id,) for meeting_id in meeting_ids])
         for meeting_id in meeting_ids:
             if (row := rows.get(MEETINGS, meeting_id)) is not None:
                 self.meetings[meeting_id] = row
 
-    def _load_relationships(self, relationship_ids: set[UUID], messages: list[Any]) -> None:
+    def _load_relationships(self, relationship_ids: set[UUID]) -> None:
         rows = self.rows
         rows.load(RELATIONSHIPS, [(relationship_id,) for relationship_id in relationship_ids])
         for relationship_id in relationship_ids:
             if (row := rows.get(RELATIONSHIPS, relationship_id)) is not None:
                 self.relationships[relationship_id] = row
-        week_keys = {
-            (found, self.week_of(event.sent_at))
-            for event in messages
-            if (found := self.conversations.get(event.originator_id)) is not None
-        }
+
+    def _load_weeks(self, week_keys: set[tuple[UUID, str]]) -> None:
+        rows = self.rows
         rows.load(MESSAGE_WEEKS, week_keys)
         for key in week_keys:
             if (row := rows.get(MESSAGE_WEEKS, *key)) is not None:
@@ -272,18 +292,16 @@ class _Batch:
             "kind": kind.value, "who": who, "at": at, "details": details,
         })
         relationship["last_activity_at"] = max(relationship["last_activity_at"], at)
+        self.changed_relationships.add(relationship["relationship_id"])
 
     def write_back(self) -> None:
         rows = self.rows
-        for relationship in self.relationships.values():
-            rows.put(RELATIONSHIPS, relationship)
+        for relationship_id in self.changed_relationships:
+            rows.put(RELATIONSHIPS, self.relationships[relationship_id])
         for week in self.weeks.values():
             rows.put(MESSAGE_WEEKS, week)
-        for conversation_id in self.new_conversations:
-            rows.put(CONVERSATIONS, {
-                "conversation_id": conversation_id,
-                "relationship_id": self.conversations[conversation_id],
-            })
+        for conversation_id in self.changed_conversations:
+            rows.put(CONVERSATIONS, self.conversations[conversation_id])
         for meeting_id in self.changed_meetings:
             rows.put(MEETINGS, self.meetings[meeting_id])
 
@@ -297,7 +315,7 @@ def _requested(batch: _Batch, position: int, event: Relationship.Requested) -> N
         "mentor_id": event.mentor_id, "status": RelationshipStatus.REQUESTED.value,
         "requested_position": position, "requested_at": event.requested_at,
         "expires_at": event.expires_at, "answered_at": None, "activated_at": None,
-        "closed_at": None, "messages": 0, "meetings": 0, "sessions": 0, "session_minutes": 0,
+        "closed_at": None, "meetings": 0, "sessions": 0, "session_minutes": 0,
         "last_activity_at": event.requested_at,
     }
     batch.add_entry(relationship, position, EntryKind.REQUESTED, event.mentee_id,
@@ -337,16 +355,22 @@ def _relationship_step(batch: _Batch, position: int, event: Any) -> None:
 
 
 def _conversation_opened(batch: _Batch, position: int, event: Conversation.Opened) -> None:
-    """Only maps the conversation (done while prefetching)."""
+    relationship = batch.relationships.get(event.relationship_id)
+    if relationship is None:
+        return
+    batch.conversations[event.originator_id] = {
+        "conversation_id": event.originator_id, "relationship_id": event.relationship_id,
+        "mentee_id": relationship["mentee_id"], "messages": 0, "last_message_at": None,
+    }
+    batch.changed_conversations.add(event.originator_id)
 
 
 def _message_sent(batch: _Batch, position: int, event: Conversation.MessageSent) -> None:
-    relationship_id = batch.conversations.get(event.originator_id)
-    relationship = batch.relationships.get(relationship_id) if relationship_id else None
-    if relationship is None:
+    conversation = batch.conversations.get(event.originator_id)
+    if conversation is None:
         return
     sent_at = event.sent_at
-    key = (relationship["relationship_id"], batch.week_of(sent_at))
+    key = (conversation["relationship_id"], batch.week_of(sent_at))
     week = batch.weeks.get(key)
     if week is None:
         week = batch.weeks[key] = {
@@ -354,11 +378,13 @@ def _message_sent(batch: _Batch, position: int, event: Conversation.MessageSent)
             "first_at": sent_at, "last_at": sent_at, "messages": 0, "from_mentee": 0,
         }
     week["messages"] += 1
-    if event.sender_id == relationship["mentee_id"]:
+    if event.sender_id == conversation["mentee_id"]:
         week["from_mentee"] += 1
     week["last_at"] = max(week["last_at"], sent_at)
-    relationship["messages"] += 1
-    relationship["last_activity_at"] = max(relationship["last_activity_at"], sent_at)
+    conversation["messages"] += 1
+    last = conversation["last_message_at"]
+    conversation["last_message_at"] = sent_at if last is None else max(last, sent_at)
+    batch.changed_conversations.add(event.originator_id)
 
 
 def _schedule(event: Any, mentor_id: UUID, proposer_id: UUID) -> dict[str, Any]:

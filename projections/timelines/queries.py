@@ -7,9 +7,15 @@ from uuid import UUID
 
 from projections.store import ReadModelStore
 from projections.tables import Row
-from projections.timelines.projection import ENTRIES, MESSAGE_WEEKS, RELATIONSHIPS
+from projections.timelines.projection import CONVERSATIONS, ENTRIES, MESSAGE_WEEKS, RELATIONSHIPS
 
-__all__ = ["TimelinePage", "member_relationships", "relationship_summary", "timeline_page"]
+__all__ = [
+    "TimelinePage",
+    "member_relationships",
+    "message_totals",
+    "relationship_summary",
+    "timeline_page",
+]
 
 
 def relationship_summary(store: ReadModelStore, relationship_id: UUID) -> Row | None:
@@ -55,3 +61,13 @@ def member_relationships(
         params.append(before)
     return store.rows(RELATIONSHIPS, where, params, order_by="requested_position DESC",
                       limit=limit + 1)
+
+
+def message_totals(store: ReadModelStore, relationship_ids: list[UUID]) -> dict[UUID, Row]:
+    """The conversation rows (message total, last message) of these relationships, by
+    relationship; a relationship with no message yet has none."""
+    if not relationship_ids:
+        return {}
+    marks = ", ".join("%s" for _ in relationship_ids)
+    found = store.rows(CONVERSATIONS, f"relationship_id IN ({marks})", relationship_ids)
+    return {row["relationship_id"]: row for row in found}

@@ -146,26 +146,34 @@ def _status(row: Row, now: datetime) -> RelationshipStatus:
     return status
 
 
-def _summary_fields(row: Row, now: datetime) -> dict[str, Any]:
+def _summary_fields(row: Row, conversation: Row | None, now: datetime) -> dict[str, Any]:
+    last_activity_at = row["last_activity_at"]
+    last_message_at = conversation["last_message_at"] if conversation else None
     return {
         "relationship_id": row["relationship_id"], "mentee_id": row["mentee_id"],
         "mentor_id": row["mentor_id"], "status": _status(row, now),
         "requested_at": row["requested_at"], "expires_at": row["expires_at"],
         "answered_at": row["answered_at"], "activated_at": row["activated_at"],
-        "closed_at": row["closed_at"], "messages": row["messages"], "meetings": row["meetings"],
-        "sessions": row["sessions"], "session_minutes": row["session_minutes"],
-        "last_activity_at": row["last_activity_at"],
+        "closed_at": row["closed_at"],
+        "messages": conversation["messages"] if conversation else 0,
+        "meetings": row["meetings"], "sessions": row["sessions"],
+        "session_minutes": row["session_minutes"],
+        "last_activity_at": (last_activity_at if last_message_at is None
+                             else max(last_activity_at, last_message_at)),
     }
 
 
-def summary_view(row: Row, now: datetime) -> RelationshipSummaryView:
-    return RelationshipSummaryView(**_summary_fields(row, now))
+def summary_view(row: Row, conversation: Row | None, now: datetime) -> RelationshipSummaryView:
+    """`row` from `timeline_relationships`, `conversation` its `timeline_conversations` row."""
+    return RelationshipSummaryView(**_summary_fields(row, conversation, now))
 
 
-def member_relationship_view(row: Row, member_id: UUID, now: datetime) -> MemberRelationshipView:
+def member_relationship_view(
+    row: Row, conversation: Row | None, member_id: UUID, now: datetime
+) -> MemberRelationshipView:
     mentee = row["mentee_id"] == member_id
     return MemberRelationshipView(
-        **_summary_fields(row, now), side=Side.MENTEE if mentee else Side.MENTOR,
+        **_summary_fields(row, conversation, now), side=Side.MENTEE if mentee else Side.MENTOR,
         counterpart_id=row["mentor_id"] if mentee else row["mentee_id"],
     )
 

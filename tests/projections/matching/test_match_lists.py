@@ -47,11 +47,11 @@ def test_the_mentor_whose_expertise_covers_her_needs_comes_first_and_says_why(
         assert names == ["language", "expertise", "industry", "country", "hours", "stage",
                          "capacity", "responsiveness", "openRequests"]
         assert sum(item["points"] for item in match["explanation"]) == pytest.approx(
-            match["score"], abs=1e-6)
+            match["score"], abs=1e-5)
         for item in match["explanation"]:
             sign = -1 if item["criterion"] == "openRequests" else 1
             assert item["points"] == pytest.approx(sign * item["weight"] * item["score"],
-                                                   abs=1e-4)
+                                                   abs=1e-3)
     assert first["expertise"] == ["finance", "marketing", "sales"]
     assert first["remainingCapacity"] == 5
 
@@ -232,7 +232,7 @@ def test_a_mentor_sees_the_entrepreneurs_who_need_what_they_offer(acme: TenantAp
         assert [item["criterion"] for item in match["explanation"]] == [
             "language", "expertise", "industry", "country", "hours", "stage"]
         assert sum(item["points"] for item in match["explanation"]) == pytest.approx(
-            match["score"], abs=1e-6)
+            match["score"], abs=1e-5)
 
 
 def test_hours_and_country_ties_count_across_time_zones(acme: TenantApi) -> None:
