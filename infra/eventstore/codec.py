@@ -182,9 +182,10 @@ class MsgspecMapper(Mapper[UUID]):
             else:
                 wanted = self.open_personal or frozenset()
                 fields = tuple(field for field in schema.personal if field.name in wanted)
-                state.update(dict.fromkeys(field.name for field in schema.personal))
                 if fields:
                     self._open_personal_fields(schema, state, fields)
+                state.update(dict.fromkeys(
+                    field.name for field in schema.personal if field.name not in wanted))
         domain_event = object.__new__(event_class)
         object.__setattr__(domain_event, "__dict__", state)
         return cast(DomainEventProtocol[UUID], domain_event)
