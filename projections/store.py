@@ -417,7 +417,7 @@ class _PostgresTransaction(ReadModelTransaction):
 
     def _arrays(self, table: Table, names: Sequence[str]) -> sql.Composed:
         return sql.SQL(", ").join(
-            sql.SQL("%s::{}[]").format(sql.SQL(_POSTGRES_TYPES[table.column_types[name]]))
+            sql.SQL("%b::{}[]").format(sql.SQL(_POSTGRES_TYPES[table.column_types[name]]))
             for name in names
         )
 

@@ -7,12 +7,11 @@ ISO week (UTC) instead, split by sender side. A summary row per relationship (me
 milestones, counts, last step) lists a member's relationships without reading their entries.
 
 Conversation and meeting events after the first do not name their relationship, so two small
-tables map conversation and meeting ids to relationships. The conversation's row also keeps the
-relationship's message total and last message time: a message then changes two narrow rows (its
-conversation and its week) and leaves the wider summary alone, which halves what a rebuild
-writes, messages being most of a tenant's log. `apply` is built for rebuild speed: it reads
-every key the batch touches with one `rows.load` per table, then works in memory and writes each
-changed row once.
+tables map conversation and meeting ids to relationships. A message changes one narrow row, its
+week's; a relationship's message total and last message are summed from its weeks when read.
+Messages are most of a tenant's log, so this is most of what a rebuild writes. `apply` is built
+for rebuild speed: it reads every key the batch touches with one `rows.load` per table, then
+works in memory and writes each changed row once.
 
 Meetings keep their instant in UTC and both members' zone names; local wall times are rendered
 when read, so the rows never depend on the tz database the projector happened to run with.
@@ -101,13 +100,13 @@ RELATIONSHIPS = Table(
         _column("meetings", _INT),
         _column("sessions", _INT),
         _column("session_minutes", _INT),
-        _column("last_activity_at", _TIME),
+        _column("last_step_at", _TIME),
     ),
     key=("relationship_id",),
     indexes=(("mentee_id", "requested_position"), ("mentor_id", "requested_position")),
 )
 """One row per relationship: who, where it stands, its milestones and counts (its messages are
-counted on its conversation's row)."""
+counted in `timeline_message_weeks`); `last_step_at` is the time of its latest entry."""
 
 ENTRIES = Table(
     "timeline_entries",
@@ -145,13 +144,10 @@ CONVERSATIONS = Table(
         _column("conversation_id", _UUID),
         _column("relationship_id", _UUID),
         _column("mentee_id", _UUID),
-        _column("messages", _INT),
-        _column("last_message_at", _TIME, nullable=True),
     ),
     key=("conversation_id",),
-    indexes=(("relationship_id",),),
 )
-"""Conversation -> relationship (and its mentee, to count by side); the message total."""
+"""Conversation -> relationship, and its mentee (to count messages by side)."""
 
 MEETINGS = Table(
     "timeline_meetings",
@@ -210,7 +206,7 @@ class _Batch:
         self.conversations: dict[UUID, Row] = {}
         self.meetings: dict[UUID, Row] = {}
         self.changed_relationships: set[UUID] = set()
-        self.changed_conversations: set[UUID] = set()
+        self.opened_conversations: set[UUID] = set()
         self.changed_meetings: set[UUID] = set()
         self._weeks_of_days: dict[date, str] = {}
         self._prefetch(events)
@@ -291,7 +287,7 @@ class _Batch:
             "relationship_id": relationship["relationship_id"], "position": position,
             "kind": kind.value, "who": who, "at": at, "details": details,
         })
-        relationship["last_activity_at"] = max(relationship["last_activity_at"], at)
+        relationship["last_step_at"] = max(relationship["last_step_at"], at)
         self.changed_relationships.add(relationship["relationship_id"])
 
     def write_back(self) -> None:
@@ -300,7 +296,7 @@ class _Batch:
             rows.put(RELATIONSHIPS, self.relationships[relationship_id])
         for week in self.weeks.values():
             rows.put(MESSAGE_WEEKS, week)
-        for conversation_id in self.changed_conversations:
+        for conversation_id in self.opened_conversations:
             rows.put(CONVERSATIONS, self.conversations[conversation_id])
         for meeting_id in self.changed_meetings:
             rows.put(MEETINGS, self.meetings[meeting_id])
@@ -316,7 +312,7 @@ def _requested(batch: _Batch, position: int, event: Relationship.Requested) -> N
         "requested_position": position, "requested_at": event.requested_at,
         "expires_at": event.expires_at, "answered_at": None, "activated_at": None,
         "closed_at": None, "meetings": 0, "sessions": 0, "session_minutes": 0,
-        "last_activity_at": event.requested_at,
+        "last_step_at": event.requested_at,
     }
     batch.add_entry(relationship, position, EntryKind.REQUESTED, event.mentee_id,
                     event.requested_at)
@@ -360,9 +356,9 @@ def _conversation_opened(batch: _Batch, position: int, event: Conversation.Opene
         return
     batch.conversations[event.originator_id] = {
         "conversation_id": event.originator_id, "relationship_id": event.relationship_id,
-        "mentee_id": relationship["mentee_id"], "messages": 0, "last_message_at": None,
+        "mentee_id": relationship["mentee_id"],
     }
-    batch.changed_conversations.add(event.originator_id)
+    batch.opened_conversations.add(event.originator_id)
 
 
 def _message_sent(batch: _Batch, position: int, event: Conversation.MessageSent) -> None:
@@ -381,10 +377,6 @@ def _message_sent(batch: _Batch, position: int, event: Conversation.MessageSent)
     if event.sender_id == conversation["mentee_id"]:
         week["from_mentee"] += 1
     week["last_at"] = max(week["last_at"], sent_at)
-    conversation["messages"] += 1
-    last = conversation["last_message_at"]
-    conversation["last_message_at"] = sent_at if last is None else max(last, sent_at)
-    batch.changed_conversations.add(event.originator_id)
 
 
 def _schedule(event: Any, mentor_id: UUID, proposer_id: UUID) -> dict[str, Any]:
@@ -488,7 +480,7 @@ class TimelineProjection(Projection):
     """Relationship timelines and per-member relationship summaries (see the module docstring)."""
 
     name = "timelines"
-    version = 1
+    version = 2
     tables = (RELATIONSHIPS, ENTRIES, MESSAGE_WEEKS, CONVERSATIONS, MEETINGS)
     event_classes = tuple(_HANDLERS)
 

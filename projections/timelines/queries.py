@@ -3,13 +3,16 @@ member's relationships a page at a time. Portable SQL over `ReadModelStore`."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
 from uuid import UUID
 
 from projections.store import ReadModelStore
 from projections.tables import Row
-from projections.timelines.projection import CONVERSATIONS, ENTRIES, MESSAGE_WEEKS, RELATIONSHIPS
+from projections.timelines.projection import ENTRIES, MESSAGE_WEEKS, RELATIONSHIPS
 
 __all__ = [
+    "MessageTotals",
     "TimelinePage",
     "member_relationships",
     "message_totals",
@@ -63,11 +66,36 @@ def member_relationships(
                       limit=limit + 1)
 
 
-def message_totals(store: ReadModelStore, relationship_ids: list[UUID]) -> dict[UUID, Row]:
-    """The conversation rows (message total, last message) of these relationships, by
-    relationship; a relationship with no message yet has none."""
+class MessageTotals(NamedTuple):
+    messages: int
+    last_message_at: datetime
+
+
+def message_totals(
+    store: ReadModelStore, relationship_ids: list[UUID]
+) -> dict[UUID, MessageTotals]:
+    """Each relationship's message total and last message, summed from its weeks (two queries
+    whatever the number of relationships); a relationship with no message has none."""
     if not relationship_ids:
         return {}
     marks = ", ".join("%s" for _ in relationship_ids)
-    found = store.rows(CONVERSATIONS, f"relationship_id IN ({marks})", relationship_ids)
-    return {row["relationship_id"]: row for row in found}
+    sums = store.select(
+        "SELECT relationship_id, SUM(messages), MAX(first_position) FROM {weeks}"
+        f" WHERE relationship_id IN ({marks}) GROUP BY relationship_id",
+        relationship_ids, weeks=MESSAGE_WEEKS.name,
+    )
+    if not sums:
+        return {}
+    # Raw values: the id is text on SQLite, and PostgreSQL sums a bigint as numeric.
+    totals = {UUID(str(found)): int(total) for found, total, _ in sums}
+    latest = [int(first_position) for _, _, first_position in sums]
+    last_weeks = store.rows(
+        MESSAGE_WEEKS,
+        f"relationship_id IN ({marks}) AND first_position IN"
+        f" ({', '.join('%s' for _ in latest)})",
+        [*relationship_ids, *latest],
+    )
+    return {
+        week["relationship_id"]: MessageTotals(totals[week["relationship_id"]], week["last_at"])
+        for week in last_weeks
+    }

@@ -17,6 +17,7 @@ import msgspec
 
 from projections.tables import Row
 from projections.timelines.projection import EntryKind
+from projections.timelines.queries import MessageTotals
 from services.mentoring.domain import (
     DeclineReason,
     RelationshipStatus,
@@ -146,34 +147,33 @@ def _status(row: Row, now: datetime) -> RelationshipStatus:
     return status
 
 
-def _summary_fields(row: Row, conversation: Row | None, now: datetime) -> dict[str, Any]:
-    last_activity_at = row["last_activity_at"]
-    last_message_at = conversation["last_message_at"] if conversation else None
+def _summary_fields(row: Row, messages: MessageTotals | None, now: datetime) -> dict[str, Any]:
     return {
         "relationship_id": row["relationship_id"], "mentee_id": row["mentee_id"],
         "mentor_id": row["mentor_id"], "status": _status(row, now),
         "requested_at": row["requested_at"], "expires_at": row["expires_at"],
         "answered_at": row["answered_at"], "activated_at": row["activated_at"],
         "closed_at": row["closed_at"],
-        "messages": conversation["messages"] if conversation else 0,
+        "messages": messages.messages if messages else 0,
         "meetings": row["meetings"], "sessions": row["sessions"],
         "session_minutes": row["session_minutes"],
-        "last_activity_at": (last_activity_at if last_message_at is None
-                             else max(last_activity_at, last_message_at)),
+        "last_activity_at": (max(row["last_step_at"], messages.last_message_at) if messages
+                             else row["last_step_at"]),
     }
 
 
-def summary_view(row: Row, conversation: Row | None, now: datetime) -> RelationshipSummaryView:
-    """`row` from `timeline_relationships`, `conversation` its `timeline_conversations` row."""
-    return RelationshipSummaryView(**_summary_fields(row, conversation, now))
+def summary_view(
+    row: Row, messages: MessageTotals | None, now: datetime
+) -> RelationshipSummaryView:
+    return RelationshipSummaryView(**_summary_fields(row, messages, now))
 
 
 def member_relationship_view(
-    row: Row, conversation: Row | None, member_id: UUID, now: datetime
+    row: Row, messages: MessageTotals | None, member_id: UUID, now: datetime
 ) -> MemberRelationshipView:
     mentee = row["mentee_id"] == member_id
     return MemberRelationshipView(
-        **_summary_fields(row, conversation, now), side=Side.MENTEE if mentee else Side.MENTOR,
+        **_summary_fields(row, messages, now), side=Side.MENTEE if mentee else Side.MENTOR,
         counterpart_id=row["mentor_id"] if mentee else row["mentee_id"],
     )
 

@@ -54,8 +54,9 @@ class Story:
         self.clock = StoryClock()
         ithaca = acme.served.ithaca
         tenant = ithaca.tenant(acme.slug)
-        for service in (Mentoring, Meetings, Impact):
-            ithaca.tenant_application(tenant, service).clock = self.clock
+        ithaca.tenant_application(tenant, Mentoring).clock = self.clock
+        ithaca.tenant_application(tenant, Meetings).clock = self.clock
+        ithaca.tenant_application(tenant, Impact).clock = self.clock
         self.sofia = acme.member("Sofía", roles=["entrepreneur"], locale="es")
         self.ben = acme.member("Ben", roles=["mentor"])
         ok(acme.put("/api/v1/profiles/entrepreneur/me", self.sofia, json={
