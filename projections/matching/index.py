@@ -289,6 +289,7 @@ _TIEBREAK_SHIFT = 65
 """Equal totals are ordered by member id (its first 63 bits), so a list is the same in every
 process and after every rebuild."""
 _NO_STAGE = len(STAGE_ORDER)
+_REFRESH_PAGE = 1000
 """The mentor's `base_<stage>` column used for entrepreneurs without a stage."""
 
 
@@ -359,20 +360,21 @@ class MatchingIndex:
 
     def _look(self, store: ReadModelStore) -> tuple[int, int, tuple[Table, ...]] | None:
         """The projection's position and generation, and which tables have rows beyond the
-        index's position, in one query (one round trip per query when nothing changed)."""
+        index's position, in one statement (the only one when nothing changed). `max` of an
+        indexed column reads one index entry whatever the planner knows of the table."""
         tables = (SETTINGS, MENTORS, ENTREPRENEURS)
         found = store.select(
             "SELECT position, generation, "
-            + ", ".join(f"EXISTS (SELECT 1 FROM {{{table.name}}} WHERE position > %s)"
-                        for table in tables)
+            + ", ".join(f"(SELECT max(position) FROM {{{table.name}}})" for table in tables)
             + " FROM {state} WHERE name = %s",
-            [*(self.position for _ in tables), MATCHING.name],
-            state="projection_state", **{table.name: table.name for table in tables})
+            [MATCHING.name], state="projection_state",
+            **{table.name: table.name for table in tables})
         if not found:
             return None
-        position, generation, *flags = found[0]
+        position, generation, *latest = found[0]
         return int(position), int(generation), tuple(
-            table for table, flag in zip(tables, flags, strict=True) if flag)
+            table for table, last in zip(tables, latest, strict=True)
+            if last is not None and last > self.position)
 
     def _load(self, store: ReadModelStore, tables: tuple[Table, ...], since: int) -> None:
         reweighed = since < 0
@@ -408,9 +410,21 @@ class MatchingIndex:
 
     @staticmethod
     def _changed(store: ReadModelStore, table: Table, since: int) -> list[Row]:
+        """Every row (since < 0), or the rows beyond `since`, a page at a time in position
+        order: a range that small must be read through the position index, and `ORDER BY ...
+        LIMIT` keeps the planner on it even before it has statistics for the table."""
         if since < 0:
             return store.rows(table)
-        return store.rows(table, where="position > %s", params=[since])
+        found: list[Row] = []
+        while True:
+            page = store.rows(table, where="position > %s", params=[since],
+                              order_by="position", limit=_REFRESH_PAGE)
+            found += page
+            if len(page) < _REFRESH_PAGE:
+                return found
+            since = page[-1]["position"]
+            # One event may have changed several rows: the rest of this position's rows.
+            found += store.rows(table, where="position = %s", params=[since])
 
     def _common(self, row: Row) -> dict[str, Any]:
         return {

@@ -1,0 +1,293 @@
+"""Rebuild throughput of the read models, against raw reads of the same log.
+
+One tenant's stream is filled with synthetic journeys (`bench.synthetic_journeys`, default
+1,000,000 events over eighteen months), then, in alternating rounds:
+  - "raw read": psycopg reading the whole log in batches of `--batch` rows (`SELECT
+    notification_id, originator_id, originator_version, topic, state ... WHERE notification_id
+    > %s ORDER BY notification_id LIMIT %s`), nothing decoded: the floor of any rebuild;
+  - "raw read + decode": the same, each row decoded by the projections' mapper (personal fields
+    left sealed), the floor of any rebuild in Python;
+  - "rebuild <model>": `projections.rebuild.rebuild` of each read model from position 0 (shadow
+    tables, batches of `--batch` events, swapped in at the end).
+Once, for reference: the library's path of one event per transaction (a `Projector` with
+`batch_size=1`) on the first `--one-by-one` positions, for the timelines.
+
+Two rates are given. Stream events/s: the stream positions a run covers (the whole log for a
+rebuild, which reads only its own topics but has then brought the model to the head) per second;
+this is the figure the issue's target (50,000/s for timelines and dashboards) is about. Topic
+events/s: the events of the model's topics it applied, per second. Each figure is the best of
+the rounds (other load on the machine only ever slows a run down), and its ratio is to the best
+raw read. `--profile <model>` runs cProfile over one more rebuild and prints where the time goes.
+
+Runs on a fresh database `ithaca_bench_<random>` on BENCH_DATABASE_URL's server (or
+`--database-url`), dropped at the end. Usage: python -m bench.projections [--events 1000000]
+[--rounds 2] [--batch 2000] [--one-by-one 5000] [--profile timelines]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import Notification
+from psycopg import sql
+
+from bench.append import DEFAULT_URL, fresh_database
+from bench.synthetic_journeys import JourneyLog, write_tenant_journeys
+from infra.bootstrap import Ithaca, bootstrap
+from infra.eventstore.codec import MsgspecMapper
+from infra.settings import Settings
+from projections.catalogue import PROJECTIONS, projection_named
+from projections.engine import CatchUp, Projection, Projector
+from projections.reading import open_read_model
+from projections.rebuild import rebuild
+from services.actor import Actor
+from tenants.directory import TenantRecord
+
+__all__ = ["Figure", "main"]
+
+TARGET = 50_000
+"""Stream events per second the issue asks of the timeline and dashboard rebuilds."""
+TARGETED = ("timelines", "dashboards")
+ONE_BY_ONE_SUFFIX = "__one"
+
+
+@dataclass
+class Figure:
+    """One contestant's best run."""
+
+    name: str
+    stream_events: int
+    topic_events: int
+    seconds: float = float("inf")
+
+    @property
+    def stream_rate(self) -> float:
+        return self.stream_events / self.seconds if self.seconds else 0.0
+
+    @property
+    def topic_rate(self) -> float:
+        return self.topic_events / self.seconds if self.seconds else 0.0
+
+    def keep_best(self, seconds: float, topic_events: int) -> None:
+        if seconds < self.seconds:
+            self.seconds, self.topic_events = seconds, topic_events
+
+
+# Contestants ---------------------------------------------------------------------------------
+
+
+def _batches(url: str, schema: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    statement = sql.SQL(
+        "SELECT notification_id, originator_id, originator_version, topic, state"
+        " FROM {}.events WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+    ).format(sql.Identifier(schema))
+    with psycopg.connect(url, autocommit=True) as conn:
+        position = 0
+        while rows := conn.execute(statement, (position, batch)).fetchall():
+            yield rows
+            position = rows[-1][0]
+
+
+def raw_read(url: str, schema: str, batch: int) -> tuple[float, int]:
+    """Seconds to read the whole log, and the rows read."""
+    began = time.perf_counter()
+    rows = sum(len(rows) for rows in _batches(url, schema, batch))
+    return time.perf_counter() - began, rows
+
+
+def raw_read_and_decode(
+    url: str, schema: str, batch: int, mapper: MsgspecMapper
+) -> tuple[float, int]:
+    began = time.perf_counter()
+    decoded = 0
+    for rows in _batches(url, schema, batch):
+        decoded += len([
+            mapper.to_domain_event(Notification(
+                id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3],
+                state=bytes(row[4]),
+            ))
+            for row in rows
+        ])
+    return time.perf_counter() - began, decoded
+
+
+def timed_rebuild(
+    ithaca: Ithaca, tenant: TenantRecord, projection: Projection
+) -> tuple[float, int]:
+    """Seconds for a rebuild from position 0 (swap included), and the events it applied."""
+    applied: list[CatchUp] = []
+    began = time.perf_counter()
+    rebuild(ithaca, tenant, projection, on_batch=applied.append)
+    seconds = time.perf_counter() - began
+    return seconds, applied[-1].events if applied else 0
+
+
+def one_by_one(
+    ithaca: Ithaca, tenant: TenantRecord, projection: Projection, positions: int
+) -> tuple[float, int]:
+    """One event per transaction into scratch tables, up to stream position `positions`."""
+    stream = open_read_model(ithaca, tenant, projection).stream
+    projector = Projector(stream, projection, batch_size=1,
+                          state_name=projection.name + ONE_BY_ONE_SUFFIX, suffix=ONE_BY_ONE_SUFFIX)
+    projector.store.drop_tables(projection.tables, ONE_BY_ONE_SUFFIX)
+    projector.store.forget(projector.state_name)
+    projector.prepare()
+    try:
+        began = time.perf_counter()
+        done = projector.catch_up(until=positions)
+        return time.perf_counter() - began, done.events
+    finally:
+        projector.store.drop_tables(projection.tables, ONE_BY_ONE_SUFFIX)
+        projector.store.forget(projector.state_name)
+
+
+# Profile -------------------------------------------------------------------------------------
+
+_PHASES: list[tuple[str, str, str]] = [
+    ("whole rebuild", "projections/rebuild.py", "rebuild"),
+    ("  stream head (max id), per batch", "projections/store.py", "head"),
+    ("  read the batch (select_notifications)", "eventstore/postgres.py", "select_notifications"),
+    ("  decode (to_domain_event)", "eventstore/codec.py", "to_domain_event"),
+    ("  batch transaction (_apply, commit included)", "projections/engine.py", "_apply"),
+    ("    advance the position", "projections/store.py", "advance"),
+    ("    projection.apply (rows.load included)", "/projection.py", "apply"),
+    ("      rows.load (SELECT ... unnest)", "projections/engine.py", "load"),
+    ("    rows.flush (DELETE / INSERT ... unnest)", "projections/engine.py", "flush"),
+    ("      value conversion for PostgreSQL (_postgres_in)", "projections/store.py",
+     "_postgres_in"),
+    ("  waiting on PostgreSQL (psycopg wait)", "psycopg/connection.py", "wait"),
+]
+
+
+def profile_rebuild(ithaca: Ithaca, tenant: TenantRecord, projection: Projection) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    rebuild(ithaca, tenant, projection)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(f"\nprofile of one rebuild of {projection.name} (cProfile slows Python code down, "
+          "not the database):")
+    stats.sort_stats("tottime").print_stats(25)
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = max(ct for (_, _, _, ct, _) in raw.values())
+    print("where the time goes (cumulative seconds, share of the whole rebuild):")
+    for label, path, function in _PHASES:
+        cumulative = sum(ct for (file, _, name), (_, _, _, ct, _) in raw.items()
+                         if name == function and path in file.replace("\\", "/"))
+        print(f"  {label:<58} {cumulative:8.2f} s {cumulative / total:6.1%}")
+
+
+# Running -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def tenant_with_log(
+    server_url: str, events: int, seed: int, batch: int
+) -> Iterator[tuple[Ithaca, TenantRecord, JourneyLog, str]]:
+    with fresh_database(server_url) as url, tempfile.TemporaryDirectory() as data_dir:
+        ithaca = bootstrap(Settings.from_env(
+            {}, database_url=url, data_dir=data_dir, log_format="console",
+            projection_batch=batch,
+        ))
+        try:
+            ithaca.registry.provision_tenant(slug="bench", display_name="Bench",
+                                             actor=Actor(kind="cli", id="bench"))
+            tenant = ithaca.tenant("bench")
+            log = write_tenant_journeys(ithaca, tenant, events=events, seed=seed)
+            with psycopg.connect(url, autocommit=True) as conn:
+                # Fresh rows have no hint bits or statistics yet: settle them before timing.
+                conn.execute(sql.SQL("VACUUM ANALYZE {}.events").format(
+                    sql.Identifier(tenant.stream_name)))
+            yield ithaca, tenant, log, url
+        finally:
+            ithaca.close()
+
+
+def run_rounds(
+    ithaca: Ithaca, tenant: TenantRecord, url: str, log: JourneyLog, args: argparse.Namespace,
+    projections: list[Projection],
+    progress: Callable[[str], None] = print,
+) -> list[Figure]:
+    schema = tenant.stream_name
+    stream = open_read_model(ithaca, tenant, projections[0]).stream
+    mapper = MsgspecMapper(stream.personal_keys, open_personal=False)
+    raw = Figure("raw read", log.head, log.head)
+    decode = Figure("raw read + decode", log.head, log.head)
+    rebuilds = {p.name: Figure(f"rebuild {p.name}", log.head, 0) for p in projections}
+    for round_number in range(1, args.rounds + 1):
+        raw.keep_best(*raw_read(url, schema, args.batch))
+        decode.keep_best(*raw_read_and_decode(url, schema, args.batch, mapper))
+        for projection in projections:
+            rebuilds[projection.name].keep_best(*timed_rebuild(ithaca, tenant, projection))
+        progress(f"round {round_number}: " + ", ".join(
+            f"{figure.name} {figure.stream_rate:,.0f}/s"
+            for figure in (raw, decode, *rebuilds.values())))
+    figures = [raw, decode]
+    timelines = next((p for p in projections if p.name == "timelines"), projections[0])
+    positions = min(args.one_by_one, log.head)
+    if positions:
+        single = Figure(f"{timelines.name}, one event per transaction", positions, 0)
+        single.keep_best(*one_by_one(ithaca, tenant, timelines, positions))
+        figures.append(single)
+    return [*figures, *rebuilds.values()]
+
+
+def report(log: JourneyLog, figures: list[Figure], batch: int, rounds: int) -> None:
+    raw = figures[0].stream_rate
+    print(f"log: {log.events:,} events, {log.members:,} members, "
+          f"{len(log.relationship_ids):,} relationships, {log.first_at:%Y-%m-%d} to "
+          f"{log.last_at:%Y-%m-%d}; generated in {log.seconds:.0f} s "
+          f"({log.events / log.seconds:,.0f} events/s)")
+    print(f"batches of {batch}, best of {rounds} rounds; stream events/s = stream positions "
+          "covered / s, topic events/s = the model's own events / s")
+    print(f"{'':<40} {'stream ev/s':>12} {'topic ev/s':>11} {'topic events':>13} "
+          f"{'seconds':>8} {'vs raw':>7}")
+    for figure in figures:
+        print(f"{figure.name:<40} {figure.stream_rate:12,.0f} {figure.topic_rate:11,.0f} "
+              f"{figure.topic_events:13,} {figure.seconds:8.2f} {figure.stream_rate / raw:7.3f}")
+    for figure in figures:
+        name = figure.name.removeprefix("rebuild ")
+        if name in TARGETED:
+            verdict = "meets" if figure.stream_rate >= TARGET else "BELOW"
+            print(f"{figure.name}: {figure.stream_rate:,.0f} stream events/s, {verdict} the "
+                  f"{TARGET:,}/s target; ratio to raw read {figure.stream_rate / raw:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=1_000_000,
+                        help="approximate events in the log")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=2000, help="events per batch")
+    parser.add_argument("--one-by-one", type=int, default=5_000,
+                        help="stream positions for the one-event-per-transaction path (0: skip)")
+    parser.add_argument("--only", nargs="*", default=[p.name for p in PROJECTIONS],
+                        help="read models to rebuild")
+    parser.add_argument("--profile", metavar="MODEL", help="profile one more rebuild of MODEL")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 DEFAULT_URL))
+    args = parser.parse_args()
+    projections = [projection_named(name) for name in args.only]
+    with tenant_with_log(args.database_url, args.events, args.seed, args.batch) as (
+        ithaca, tenant, log, url,
+    ):
+        print(f"generated {log.events:,} events in {log.seconds:.0f} s")
+        figures = run_rounds(ithaca, tenant, url, log, args, projections)
+        if args.profile:
+            profile_rebuild(ithaca, tenant, projection_named(args.profile))
+    report(log, figures, args.batch, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
