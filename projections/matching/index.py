@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,7 @@ Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 Words = npt.NDArray[np.uint64]
 _WORD = 64
+_WEEKS_KEPT = 256
 _MASK = 2**64 - 1
 _OPEN_OR_CURRENT = (str(RelationshipStatus.REQUESTED), *sorted(str(s) for s in CURRENT))
 
@@ -147,6 +149,7 @@ class _Weeks:
     def __init__(self) -> None:
         self._ids: dict[tuple[int, ...], int] = {}
         self.slots: Words = np.zeros((64, SLOT_WORDS), dtype=np.uint64)
+        self._scores: OrderedDict[int, Floats] = OrderedDict()
 
     def id_of(self, slots: tuple[int, ...]) -> int:
         week = self._ids.get(slots)
@@ -158,9 +161,17 @@ class _Weeks:
         return week
 
     def overlap_scores(self, week: int) -> Floats:
-        """The hours criterion of every distinct week against one member's week."""
-        shared = np.bitwise_count(self.slots[:len(self._ids)] & self.slots[week]).sum(axis=1)
-        scores: Floats = np.minimum(1.0, overlap_hours(1) * shared / HOURS_ENOUGH)
+        """The hours criterion of every distinct week against one member's week (kept for the
+        weeks asked about most recently; a new distinct week makes them stale)."""
+        count = len(self._ids)
+        scores = self._scores.get(week)
+        if scores is None or len(scores) != count:
+            shared = np.bitwise_count(self.slots[:count] & self.slots[week]).sum(axis=1)
+            scores = np.minimum(1.0, overlap_hours(1) * shared / HOURS_ENOUGH)
+            self._scores[week] = scores
+            while len(self._scores) > _WEEKS_KEPT:
+                self._scores.popitem(last=False)
+        self._scores.move_to_end(week)
         return scores
 
 
@@ -547,10 +558,12 @@ class MatchingIndex:
         country = _bit_set(mentors["experience"], n, country_bit)
         if country_bit >= 0:
             country |= mentors["country"][:n] == country_bit
-        for weight, passing in ((weights.language, shared), (weights.industry, industry),
-                                (weights.country, country)):
-            if weight:
-                np.add(total, weight, out=total, where=passing)
+        # The three yes/no criteria as one 3-bit code per mentor, and their points by code.
+        code = (shared.view(np.uint8) | (industry.view(np.uint8) << 1)
+                | (country.view(np.uint8) << 2))
+        points = np.array([weights.language * (c & 1) + weights.industry * (c >> 1 & 1)
+                           + weights.country * (c >> 2 & 1) for c in range(8)])
+        total += points[code]
         hours = self.weeks.overlap_scores(int(entrepreneurs["week"][entrepreneur]))
         weeks = mentors["week"][:n]
         if weights.hours:
