@@ -322,10 +322,8 @@ class _Journeys:
     def flush(self) -> None:
         if self.pending:
             self._appended()
-            if self.appender is None:
-                self.head = self._append(self.pending)
-            else:
-                self.appending = self.appender.submit(self._append, self.pending)
+            assert self.appender is not None
+            self.appending = self.appender.submit(self._append, self.pending)
             self.written += len(self.pending)
             self.pending = []
 

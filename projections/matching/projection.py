@@ -13,8 +13,8 @@ Every row is stamped with the stream position that last changed it (indexed): th
 index (`projections.matching.index`) refreshes from the rows beyond its own position.
 
 Free-text search needs mentors' headlines and bios, which are sealed personal data: this
-projection opens personal fields, and keeps only a lower-cased search text of those two. Erasing
-a mentor must clear it (issue 6). Nothing else personal is kept.
+projection opens those two fields only, and keeps a lower-cased search text of them. Erasing a
+mentor must clear it (issue 6). Nothing else personal is opened or kept.
 """
 
 from __future__ import annotations
@@ -197,7 +197,8 @@ def new_entrepreneur(profile_id: UUID, member_id: UUID, member: Row | None) -> R
 class MatchingProjection(Projection):
     name = "matching"
     version = 1
-    reads_personal_data = True  # mentors' headline and bio, for free-text search only
+    reads_personal_data = frozenset({"headline", "bio"})
+    """Mentors' headline and bio, for free-text search; no other personal field is opened."""
     tables = (MENTORS, ENTREPRENEURS, RELATIONSHIPS, BLOCKS, MEMBERS, SETTINGS)
     event_classes = (
         *_PROFILE_EVENTS, *_MEMBER_EVENTS, *_STATUS_AFTER, *_BLOCK_EVENTS,
