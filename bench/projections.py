@@ -19,8 +19,9 @@ one-by-one path, whose first events come from the log's thin start, it is its to
 divided by the model's share of the whole log. Topic events/s: the events of the model's topics
 it applied, per second. Each figure is the best of the rounds (other load on the machine only
 ever slows a run down), and its ratio is to the best raw read; client CPU is this process's CPU
-time per stream event (the database's is not in it). `--profile <model>` runs cProfile over one
-more rebuild and prints where the time goes.
+time per stream event (the database's is not in it), GC the share of the run's time Python's
+cyclic garbage collector took. `--profile <model>` runs cProfile over one more rebuild and prints
+where the time goes.
 
 Runs on a fresh database `ithaca_bench_<random>` on BENCH_DATABASE_URL's server (or
 `--database-url`), dropped at the end. Usage: python -m bench.projections [--events 1000000]
