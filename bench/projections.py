@@ -283,14 +283,15 @@ def run_rounds(
     decode = Figure("raw read + decode", log.head, log.head)
     rebuilds = {p.name: Figure(f"rebuild {p.name}", log.head, 0) for p in projections}
     for round_number in range(1, args.rounds + 1):
-        raw.keep_best(timed(lambda: raw_read(url, schema, batch)))
-        decode.keep_best(timed(lambda: raw_read_and_decode(url, schema, batch, mapper)))
-        for projection in projections:
-            rebuilds[projection.name].keep_best(
-                timed(partial(rebuild_counting, ithaca, tenant, projection)))
+        runs = [(raw, timed(lambda: raw_read(url, schema, batch))),
+                (decode, timed(lambda: raw_read_and_decode(url, schema, batch, mapper)))]
+        runs += [(rebuilds[projection.name],
+                  timed(partial(rebuild_counting, ithaca, tenant, projection)))
+                 for projection in projections]
+        for figure, run in runs:
+            figure.keep_best(run)
         progress(f"round {round_number}: " + ", ".join(
-            f"{figure.name} {figure.stream_rate:,.0f}/s"
-            for figure in (raw, decode, *rebuilds.values())))
+            f"{figure.name} {figure.stream_events / run.seconds:,.0f}/s" for figure, run in runs))
     figures = [raw, decode]
     if args.one_by_one:
         projection = next((p for p in projections if p.name == "timelines"), projections[0])

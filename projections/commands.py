@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import threading
@@ -40,6 +41,14 @@ class _Runtime(Protocol):
     def ithaca(self) -> Ithaca: ...
 
 
+def _relax_garbage_collector() -> None:
+    """A batch keeps tens of thousands of objects alive, which the default thresholds rescan
+    again and again (measured: a third of a rebuild's time). Objects from start-up are frozen
+    out of collection, and young collections run far less often."""
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+
+
 def _tenants(ithaca: Ithaca, slug: str | None) -> list[TenantRecord]:
     return [ithaca.tenant(slug)] if slug else ithaca.directory.all()
 
@@ -55,6 +64,7 @@ def projections() -> None:
 @click.pass_obj
 def run(runtime: _Runtime, threads: int | None) -> None:
     """Serve every tenant's read models until stopped (SIGTERM or Ctrl-C)."""
+    _relax_garbage_collector()
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
@@ -68,6 +78,7 @@ def run(runtime: _Runtime, threads: int | None) -> None:
 def rebuild_command(runtime: _Runtime, name: str, slug: str | None) -> None:
     """Rebuild a read model from the start of the stream into shadow tables, then swap them in;
     reads go on from the old tables meanwhile."""
+    _relax_garbage_collector()
     ithaca = runtime.ithaca
     projection = projection_named(name)
     columns = (

@@ -189,8 +189,12 @@ def _sqlite_out(kind: ColumnType, value: Any) -> Any:
 
 
 def _postgres_in(kind: ColumnType, value: Any) -> Any:
-    if value is not None and kind is ColumnType.JSON:
+    if value is None:
+        return None
+    if kind is ColumnType.JSON:
         return _json_encode(value).decode()
+    if kind is ColumnType.REAL:
+        return float(value)  # psycopg cannot dump a list mixing ints and floats
     return value
 
 

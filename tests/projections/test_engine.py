@@ -25,6 +25,7 @@ from projections.leases import PostgresLeases
 from projections.reading import NotCaughtUpError, open_read_model
 from projections.rebuild import rebuild
 from projections.status import statuses
+from projections.tables import Column, ColumnType, Table
 from projections.worker import ProjectionWorker
 from services.actor import Actor
 from tenants.directory import TenantRecord
@@ -295,3 +296,16 @@ def test_killing_the_worker_mid_batch_again_and_again_leaves_what_a_clean_rebuil
     assert _rows(ithaca, tenant) == _clean_rebuild_rows(ithaca, tenant)
     assert model.store.select("SELECT sum(total) FROM {t}", (), t="tally_groups") == [
         (60 * 25 + 3 * 5 * 3,)]
+
+
+def test_a_real_column_takes_whole_and_fractional_numbers_in_one_batch(
+    ithaca: Ithaca, tenant: TenantRecord,
+) -> None:
+    scores = Table("test_scores", (Column("name", ColumnType.TEXT),
+                                   Column("score", ColumnType.REAL)), key=("name",))
+    store = open_read_model(ithaca, tenant, TallyProjection()).store
+    store.create_tables([scores])
+    with store.transaction() as transaction:
+        transaction.write(scores, [{"name": "a", "score": 1}, {"name": "b", "score": 2.5}], [])
+    assert store.rows(scores, order_by="name") == [
+        {"name": "a", "score": 1.0}, {"name": "b", "score": 2.5}]
