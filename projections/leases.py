@@ -19,9 +19,10 @@ from typing import Any
 import psycopg
 
 from infra.eventstore.postgres import stream_lock_key
+from infra.eventstore.streams import PostgresStorage, Storage
 from infra.logging import get_logger
 
-__all__ = ["Leases", "LocalLeases", "PostgresLeases", "lease_key"]
+__all__ = ["LOCAL_LEASES", "Leases", "LocalLeases", "PostgresLeases", "lease_key", "leases_for"]
 
 _log = get_logger("ithaca.projections")
 
@@ -103,3 +104,16 @@ class PostgresLeases(Leases):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+LOCAL_LEASES = LocalLeases()
+"""One per process: embedded-default workers (and rebuilds) in one process exclude each other
+through it."""
+
+
+def leases_for(storage: Storage, application_name: str) -> Leases:
+    """Leases for the streams of `storage`: a new lease connection on PostgreSQL, the process's
+    in-process leases on SQLite."""
+    if isinstance(storage, PostgresStorage):
+        return PostgresLeases(storage.server.url, application_name=application_name)
+    return LOCAL_LEASES

@@ -15,9 +15,8 @@ import time
 from collections.abc import Callable
 
 from infra.bootstrap import Ithaca
-from infra.eventstore.streams import PostgresStorage
 from projections.engine import CatchUp, Projection, Projector
-from projections.leases import Leases, PostgresLeases
+from projections.leases import leases_for
 from projections.reading import open_read_model
 from tenants.directory import TenantRecord
 
@@ -46,7 +45,7 @@ def rebuild(
     """Rebuilds while the live projection keeps serving, taking its lease only for the swap."""
     shadow = _prepare_shadow(ithaca, tenant, projection)
     shadow.catch_up(on_batch=on_batch)
-    leases = _leases(ithaca, tenant)
+    leases = leases_for(ithaca.locations[tenant.location], "ithaca:rebuild")
     key = (tenant.stream_name, projection.name)
     deadline = time.monotonic() + LEASE_WAIT_SECONDS
     while not leases.try_acquire(*key):
@@ -80,12 +79,3 @@ def _swap(
     shadow.store.start(projection.name, projection.version)
     shadow.store.swap_in(projection.tables, SHADOW_SUFFIX, projection.name, shadow.state_name)
     return result
-
-
-def _leases(ithaca: Ithaca, tenant: TenantRecord) -> Leases:
-    storage = ithaca.locations[tenant.location]
-    if isinstance(storage, PostgresStorage):
-        return PostgresLeases(storage.server.url, application_name="ithaca:rebuild")
-    from projections.worker import LOCAL_LEASES  # noqa: PLC0415 - one per process, kept there
-
-    return LOCAL_LEASES

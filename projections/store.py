@@ -136,10 +136,21 @@ class ReadModelStore(ABC):
     def select(self, statement: str, params: Sequence[Any] = (), **tables: str) -> Records:
         """Rows of a read query; `{name}` in the statement is the qualified `tables[name]`."""
 
-    @abstractmethod
     def rows(self, table: Table, where: str = "", params: Sequence[Any] = (),
              order_by: str = "", limit: int | None = None) -> list[Row]:
         """Whole rows of one table, values converted back to Python."""
+        # Column names are the table's own declared identifiers, safe to quote as they are.
+        statement = "SELECT " + ", ".join(f'"{c}"' for c in table.column_names) + " FROM {t}"
+        statement += f" WHERE {where}" if where else ""
+        statement += f" ORDER BY {order_by}" if order_by else ""
+        statement += f" LIMIT {int(limit)}" if limit is not None else ""
+        return [_row(table, values, self._out)
+                for values in self.select(statement, params, t=table.name)]
+
+    @staticmethod
+    @abstractmethod
+    def _out(kind: ColumnType, value: Any) -> Any:
+        """A stored value as Python."""
 
     def head(self, stream: EventStream) -> int:
         return stream.events.max_notification_id() or 0
@@ -308,7 +319,10 @@ class _PostgresStore(ReadModelStore):
                         sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(
                             table.index_name(index, table.name + suffix))),
                         sql.Identifier(table.index_name(index))))
-            _swap_state(conn, self._name("projection_state"), name, shadow_name, "%s")
+            update, delete = (sql.SQL(statement).format(state=self._name("projection_state"))
+                              for statement in _SWAP_STATE)
+            conn.execute(update, (shadow_name, name))
+            conn.execute(delete, (shadow_name,))
 
     def _fetch_states(self, where: str, params: Sequence[Any]) -> list[ProjectionState]:
         with self.server.connection() as conn:
@@ -372,32 +386,18 @@ class _PostgresStore(ReadModelStore):
         with self.server.connection() as conn:
             return conn.execute(query, params).fetchall()
 
-    def rows(self, table: Table, where: str = "", params: Sequence[Any] = (),
-             order_by: str = "", limit: int | None = None) -> list[Row]:
-        statement = "SELECT " + ", ".join(f'"{c}"' for c in table.column_names) + " FROM {t}"
-        statement += f" WHERE {where}" if where else ""
-        statement += f" ORDER BY {order_by}" if order_by else ""
-        statement += f" LIMIT {int(limit)}" if limit is not None else ""
-        result = self.select(statement, params, t=table.name)
-        return [_row(table, values, _postgres_out) for values in result]
+    _out = staticmethod(_postgres_out)
 
 
-def _swap_state(cursor: Any, state_table: Any, name: str, shadow_name: str, mark: str) -> None:
-    """The shadow's position and version become the live projection's, generation + 1."""
-    update = (
-        "UPDATE {state} SET version = shadow.version, position = shadow.position,"
-        " updated_at = shadow.updated_at, error = NULL, error_position = NULL, failed_at = NULL,"
-        " failures = 0, generation = {state}.generation + 1"
-        " FROM (SELECT version, position, updated_at FROM {state} WHERE name = MARK) AS shadow"
-        " WHERE {state}.name = MARK"
-    ).replace("MARK", mark)
-    delete = "DELETE FROM {state} WHERE name = MARK".replace("MARK", mark)
-    if isinstance(state_table, str):
-        cursor.execute(update.format(state=state_table), (shadow_name, name))
-        cursor.execute(delete.format(state=state_table), (shadow_name,))
-    else:
-        cursor.execute(sql.SQL(update).format(state=state_table), (shadow_name, name))
-        cursor.execute(sql.SQL(delete).format(state=state_table), (shadow_name,))
+_SWAP_STATE = (
+    # The shadow's position and version become the live projection's, generation + 1.
+    "UPDATE {state} SET version = shadow.version, position = shadow.position,"
+    " updated_at = shadow.updated_at, error = NULL, error_position = NULL, failed_at = NULL,"
+    " failures = 0, generation = {state}.generation + 1"
+    " FROM (SELECT version, position, updated_at FROM {state} WHERE name = %s) AS shadow"
+    " WHERE {state}.name = %s",
+    "DELETE FROM {state} WHERE name = %s",
+)
 
 
 def _row(table: Table, values: Sequence[Any], convert: Any) -> Row:
@@ -557,7 +557,10 @@ class _SQLiteStore(ReadModelStore):
                                f" RENAME TO {self._quote(table.name)}")
                 for statement in self._create_statements(table, "")[1:]:
                     cursor.execute(statement)
-            _swap_state(cursor, "projection_state", name, shadow_name, "?")
+            update, delete = (_PLACEHOLDER.sub("?", statement).format(state="projection_state")
+                              for statement in _SWAP_STATE)
+            cursor.execute(update, (shadow_name, name))
+            cursor.execute(delete, (shadow_name,))
 
     def _fetch_states(self, where: str, params: Sequence[Any]) -> list[ProjectionState]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -616,14 +619,7 @@ class _SQLiteStore(ReadModelStore):
             cursor.execute(query, [_sqlite_param(value) for value in params])
             return [tuple(row) for row in cursor.fetchall()]
 
-    def rows(self, table: Table, where: str = "", params: Sequence[Any] = (),
-             order_by: str = "", limit: int | None = None) -> list[Row]:
-        statement = "SELECT " + ", ".join(self._quote(c) for c in table.column_names) + " FROM {t}"
-        statement += f" WHERE {where}" if where else ""
-        statement += f" ORDER BY {order_by}" if order_by else ""
-        statement += f" LIMIT {int(limit)}" if limit is not None else ""
-        result = self.select(statement, params, t=table.name)
-        return [_row(table, values, _sqlite_out) for values in result]
+    _out = staticmethod(_sqlite_out)
 
 
 def _sqlite_param(value: Any) -> Any:

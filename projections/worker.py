@@ -28,17 +28,17 @@ from psycopg import sql
 
 from infra.bootstrap import Ithaca
 from infra.eventstore.postgres import NOTIFY_CHANNEL
-from infra.eventstore.streams import PLATFORM_STREAM, PostgresStorage, listen_to_appends
+from infra.eventstore.streams import PLATFORM_STREAM, listen_to_appends
 from infra.logging import get_logger
 from projections.catalogue import PROJECTIONS
 from projections.engine import Projection, ProjectionFailedError
-from projections.leases import Leases, LocalLeases, PostgresLeases
+from projections.leases import Leases, leases_for
+from projections.reading import open_read_model
 from projections.rebuild import rebuild_under_lease
 from projections.runtime import projector_for
-from projections.store import ReadModelStore
 from tenants.directory import TenantRecord
 
-__all__ = ["LOCAL_LEASES", "ProjectionWorker", "WorkerCounters"]
+__all__ = ["ProjectionWorker", "WorkerCounters"]
 
 _log = get_logger("ithaca.projections")
 
@@ -46,8 +46,6 @@ LEASE_BUSY_RETRY_SECONDS = 1.0
 FIRST_BACKOFF_SECONDS = 5.0
 LONGEST_BACKOFF_SECONDS = 600.0
 
-LOCAL_LEASES = LocalLeases()
-"""One per process: embedded-default workers in one process exclude each other through it."""
 
 
 @dataclass
@@ -201,19 +199,18 @@ class ProjectionWorker:
         return None
 
     def _leases_for(self, tenant: TenantRecord) -> Leases:
-        storage = self.ithaca.locations[tenant.location]
-        if not isinstance(storage, PostgresStorage):
-            return LOCAL_LEASES
-        url = storage.server.url
-        leases = self._leases.get(url)
+        """One lease connection per location for the worker's life."""
+        leases = self._leases.get(tenant.location)
         if leases is None:
-            leases = self._leases.setdefault(url, PostgresLeases(url))
+            storage = self.ithaca.locations[tenant.location]
+            leases = self._leases.setdefault(
+                tenant.location, leases_for(storage, "ithaca:projections"))
         return leases
 
     def serve(self, tenant: TenantRecord) -> None:
         """Brings every projection of the tenant that is behind up to date (under its lease)."""
-        stream = projector_for(self.ithaca, tenant, self.projections[0]).stream
-        store = ReadModelStore.of(stream)
+        model = open_read_model(self.ithaca, tenant, self.projections[0])
+        stream, store = model.stream, model.store
         head = store.head(stream)
         states = {state.name: state for state in store.states()}
         leases = self._leases_for(tenant)

@@ -14,6 +14,8 @@ class IthacaError(Exception):
     """Base of the errors that are part of Ithaca's contract."""
 
     status_code = 400
+    retry_after_seconds: int | None = None
+    """When set, the answer says when to try again (Retry-After): 429, 503."""
 
     def __init__(self, problem: str, *, field: str | None = None) -> None:
         super().__init__(problem)

@@ -78,7 +78,7 @@ def _page(status: int, problem: str) -> str:
 
 
 def _ithaca_error(request: Request[Any, Any, Any], exc: IthacaError) -> Response[Any]:
-    retry_after: int | None = getattr(exc, "retry_after_seconds", None)
+    retry_after = exc.retry_after_seconds
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return error_response(request, exc.status_code, exc.problem, exc.field, headers)
 

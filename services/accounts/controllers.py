@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from infra.web.errors import ErrorBody, error_response
+from infra.web.errors import ErrorBody
 from infra.web.tenant_api import (
     ANY_MEMBER,
     PUBLIC,
@@ -24,7 +24,7 @@ from infra.web.tenant_api import (
     refusals,
     roles,
 )
-from services.accounts.application import Accounts, Caller, TooManyAttemptsError
+from services.accounts.application import Accounts, Caller
 from services.accounts.cookies import expired_session_cookie, set_session_cookie
 from services.accounts.domain import Role, SessionKind
 from services.accounts.schemas import (
@@ -52,15 +52,6 @@ _TOO_MANY = {429: ResponseSpec(ErrorBody, description=(
 ))}
 
 
-def _too_many_attempts(
-    request: Request[Any, Any, Any], error: TooManyAttemptsError
-) -> Response[Any]:
-    return error_response(
-        request, error.status_code, error.problem, error.field,
-        headers={"Retry-After": str(error.retry_after_seconds)},
-    )
-
-
 def _kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:
     mailer = getattr(request.app.state, "mailer", None)
     if mailer is not None:
@@ -71,7 +62,6 @@ class AccountsController(Controller):
     path = "/api/v1"
     tags = ["accounts"]  # noqa: RUF012 - Litestar's declared class attribute
     dependencies = {"accounts": application(Accounts)}  # noqa: RUF012
-    exception_handlers = {TooManyAttemptsError: _too_many_attempts}  # noqa: RUF012
 
     @post("/accounts", opt=PUBLIC, sync_to_thread=True,
           summary="Sign up as an entrepreneur, a mentor or both", responses=refusals(400, 409, 422))
