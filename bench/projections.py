@@ -25,7 +25,7 @@ where the time goes.
 
 Runs on a fresh database `ithaca_bench_<random>` on BENCH_DATABASE_URL's server (or
 `--database-url`), dropped at the end. Usage: python -m bench.projections [--events 1000000]
-[--rounds 2] [--batch 2000] [--one-by-one 2000] [--profile timelines]
+[--rounds 2] [--batch 20000] [--one-by-one 2000] [--profile timelines]
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ from functools import partial
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import Notification
 from psycopg import sql
 
 from bench.append import DEFAULT_URL, fresh_database
@@ -53,6 +52,7 @@ from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.codec import MsgspecMapper
 from infra.settings import Settings
 from projections.catalogue import PROJECTIONS, projection_named
+from projections.commands import relax_garbage_collector
 from projections.engine import CatchUp, Projection, Projector
 from projections.reading import open_read_model
 from projections.rebuild import rebuild
@@ -144,7 +144,8 @@ def _batches(url: str, schema: str, batch: int) -> Iterator[list[tuple[Any, ...]
     ).format(sql.Identifier(schema))
     with psycopg.connect(url, autocommit=True) as conn:
         position = 0
-        while rows := conn.execute(statement, (position, batch)).fetchall():
+        cursor = conn.cursor(binary=True)  # as the engine reads: bytea as stored, not hex
+        while rows := cursor.execute(statement, (position, batch)).fetchall():
             yield rows
             position = rows[-1][0]
 
@@ -157,13 +158,7 @@ def raw_read(url: str, schema: str, batch: int) -> int:
 def raw_read_and_decode(url: str, schema: str, batch: int, mapper: MsgspecMapper) -> int:
     decoded = 0
     for rows in _batches(url, schema, batch):
-        decoded += len([
-            mapper.to_domain_event(Notification(
-                id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3],
-                state=bytes(row[4]),
-            ))
-            for row in rows
-        ])
+        decoded += len([mapper.decode(row[1], row[2], row[3], row[4]) for row in rows])
     return decoded
 
 
@@ -213,8 +208,9 @@ def one_by_one(
 _PHASES: list[tuple[str, str, str]] = [
     ("whole rebuild", "projections/rebuild.py", "rebuild"),
     ("  stream head (max id), per batch", "projections/store.py", "head"),
-    ("  read the batch (select_notifications)", "eventstore/postgres.py", "select_notifications"),
-    ("  decode (to_domain_event)", "eventstore/codec.py", "to_domain_event"),
+    ("  read the batch (select_notification_rows)", "eventstore/postgres.py",
+     "select_notification_rows"),
+    ("  decode (MsgspecMapper.decode)", "eventstore/codec.py", "decode"),
     ("  batch transaction (_apply, commit included)", "projections/engine.py", "_apply"),
     ("    advance the position", "projections/store.py", "advance"),
     ("    projection.apply (rows.load included)", "/projection.py", "apply"),
@@ -254,7 +250,7 @@ def tenant_with_log(
     with fresh_database(server_url) as url, tempfile.TemporaryDirectory() as data_dir:
         ithaca = bootstrap(Settings.from_env(
             {}, database_url=url, data_dir=data_dir, log_format="console",
-            projection_batch=batch,
+            projection_batch=batch, rebuild_batch=batch,
         ))
         try:
             ithaca.registry.provision_tenant(slug="bench", display_name="Bench",
@@ -265,8 +261,10 @@ def tenant_with_log(
                 # Fresh rows have no hint bits or statistics yet: settle them before timing.
                 conn.execute(sql.SQL("VACUUM ANALYZE {}.events").format(
                     sql.Identifier(tenant.stream_name)))
-            # The simulation's object graph is garbage now; collect it before anything is timed.
+            # The simulation's object graph is garbage now; collect it before anything is timed,
+            # then collect as `ithaca projections rebuild` does.
             gc.collect()
+            relax_garbage_collector()
             yield ithaca, tenant, log, url
         finally:
             ithaca.close()
@@ -335,7 +333,8 @@ def main() -> None:
                         help="approximate events in the log")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=2000, help="events per batch")
+    parser.add_argument("--batch", type=int, default=20_000,
+                        help="events per batch (a rebuild's default, ITHACA_REBUILD_BATCH)")
     parser.add_argument("--one-by-one", type=int, default=2_000,
                         help="transactions of the one-event-per-transaction path (0: skip)")
     parser.add_argument("--only", nargs="*", default=[p.name for p in PROJECTIONS],

@@ -102,6 +102,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     projection_poll_seconds: Annotated[float, msgspec.Meta(gt=0), _doc(
         "Seconds between a projection worker's checks of every tenant, in case a wake-up "
         "(NOTIFY) was lost; new events normally wake it at once.")] = 5.0
+    match_index_refresh_seconds: Annotated[float, msgspec.Meta(ge=0), _doc(
+        "Seconds between the web process's background refreshes of its tenants' match indexes, "
+        "which also loads them at start-up so that no request pays for it (0: load on the "
+        "first request instead).")] = 10.0
     log_format: Annotated[Literal["json", "console"], _doc(
         "Log lines as JSON (production) or readable console output (development).")] = "json"
     log_level: Annotated[Literal["debug", "info", "warning", "error"], _doc(
@@ -137,6 +141,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "projection_batch": "ITHACA_PROJECTION_BATCH",
         "rebuild_batch": "ITHACA_REBUILD_BATCH",
         "projection_poll_seconds": "ITHACA_PROJECTION_POLL_SECONDS",
+        "match_index_refresh_seconds": "ITHACA_MATCH_INDEX_REFRESH_SECONDS",
         "log_format": "ITHACA_LOG_FORMAT",
         "log_level": "ITHACA_LOG_LEVEL",
     }

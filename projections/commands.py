@@ -31,7 +31,7 @@ from projections.status import statuses
 from projections.worker import ProjectionWorker
 from tenants.directory import TenantRecord
 
-__all__ = ["projections"]
+__all__ = ["projections", "relax_garbage_collector"]
 
 
 class _Runtime(Protocol):
@@ -41,7 +41,7 @@ class _Runtime(Protocol):
     def ithaca(self) -> Ithaca: ...
 
 
-def _relax_garbage_collector() -> None:
+def relax_garbage_collector() -> None:
     """A batch keeps tens of thousands of objects alive, which the default thresholds rescan
     again and again (measured: a third of a rebuild's time). Objects from start-up are frozen
     out of collection, and young collections run far less often."""
@@ -64,7 +64,7 @@ def projections() -> None:
 @click.pass_obj
 def run(runtime: _Runtime, threads: int | None) -> None:
     """Serve every tenant's read models until stopped (SIGTERM or Ctrl-C)."""
-    _relax_garbage_collector()
+    relax_garbage_collector()
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
@@ -78,7 +78,7 @@ def run(runtime: _Runtime, threads: int | None) -> None:
 def rebuild_command(runtime: _Runtime, name: str, slug: str | None) -> None:
     """Rebuild a read model from the start of the stream into shadow tables, then swap them in;
     reads go on from the old tables meanwhile."""
-    _relax_garbage_collector()
+    relax_garbage_collector()
     ithaca = runtime.ithaca
     projection = projection_named(name)
     columns = (

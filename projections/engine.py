@@ -205,13 +205,11 @@ class Projector:
             head = self.store.head(self.stream) if until is None else until
             if position >= head:
                 break
-            notifications = self.stream.events.select_notifications(
-                start=position, limit=self.batch_size, stop=head, topics=self._topics,
-                inclusive_of_start=False,
-            )
-            reached = notifications[-1].id if len(notifications) == self.batch_size else head
-            events = [ProjectedEvent(n.id, self._mapper.to_domain_event(n))
-                      for n in notifications]
+            stored = self.stream.notification_rows(position, head, self.batch_size, self._topics)
+            reached = stored[-1][0] if len(stored) == self.batch_size else head
+            decode = self._mapper.decode
+            events = [ProjectedEvent(row[0], decode(row[1], row[2], row[3], row[4]))
+                      for row in stored]
             try:
                 self._apply(position, reached, events)
             except _SupersededError:

@@ -71,6 +71,15 @@ class _EventSchema(typing.NamedTuple):
     subject_field: str
 
 
+class _DecodePlan(typing.NamedTuple):
+    """How one mapper decodes one topic: personal fields it opens, and those it leaves None."""
+
+    event_class: Any
+    schema: _EventSchema
+    opened: tuple[_PersonalField, ...]
+    blanked: tuple[str, ...]
+
+
 def _personal_marker(hint: Any) -> Personal | None:
     if typing.get_origin(hint) is Annotated:
         for extra in hint.__metadata__:
@@ -140,6 +149,7 @@ class MsgspecMapper(Mapper[UUID]):
         self._encoder = msgspec.msgpack.Encoder(uuid_format="bytes")
         self._raw = cast(MsgpackTranscoder, self.transcoder)
         self.personal_keys = personal_keys
+        self._plans: dict[str, _DecodePlan] = {}
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         # Building the schema first refuses (TypeError) an event that could never be read back,
@@ -161,50 +171,65 @@ class MsgspecMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        event_class = resolve_topic(stored_event.topic)
+        return self.decode(stored_event.originator_id, stored_event.originator_version,
+                           stored_event.topic, stored_event.state)
+
+    def decode(
+        self, originator_id: UUID | str, originator_version: int, topic: str, state: bytes,
+    ) -> DomainEventProtocol[UUID]:
+        """The domain event of one stored row. Batch readers (projections) call this with the
+        row's columns, sparing a `StoredEvent` object per event; what a topic needs (its class,
+        its decoder, which personal fields to open) is worked out once per mapper."""
         try:
-            state = self._decode_state(event_class, stored_event.state)
+            plan = self._plans.get(topic)
+            if plan is None:
+                plan = self._plans[topic] = self._plan(topic)
+            if plan.schema.class_version == 1:
+                values = msgspec.structs.asdict(plan.schema.decoder.decode(state))
+                del values["class_version"]
+            else:
+                values = self._upcast(plan.event_class, plan.schema, state)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError) as error:
             msg = (
-                f"Stored event {stored_event.topic} of {stored_event.originator_id} "
-                f"v{stored_event.originator_version} does not fit its schema: {error}"
+                f"Stored event {topic} of {originator_id} v{originator_version} does not fit "
+                f"its schema: {error}"
             )
             raise MapperDeserialisationError(msg) from error
-        id_convertor = find_id_convertor(
-            event_class, cast(Hashable, type(stored_event.originator_id))
-        )
-        state["originator_id"] = id_convertor(stored_event.originator_id)
-        state["originator_version"] = stored_event.originator_version
-        schema = event_schema(event_class)
-        if schema.personal:
-            if self.open_personal is True:
-                self._open_personal_fields(schema, state, schema.personal)
-            else:
-                wanted = self.open_personal or frozenset()
-                fields = tuple(field for field in schema.personal if field.name in wanted)
-                if fields:
-                    self._open_personal_fields(schema, state, fields)
-                state.update(dict.fromkeys(
-                    field.name for field in schema.personal if field.name not in wanted))
-        domain_event = object.__new__(event_class)
-        object.__setattr__(domain_event, "__dict__", state)
+        if not isinstance(originator_id, UUID):
+            originator_id = find_id_convertor(
+                plan.event_class, cast(Hashable, type(originator_id)))(originator_id)
+        values["originator_id"] = originator_id
+        values["originator_version"] = originator_version
+        if plan.opened:
+            self._open_personal_fields(plan.schema, values, plan.opened)
+        for name in plan.blanked:
+            values[name] = None
+        domain_event = object.__new__(plan.event_class)
+        object.__setattr__(domain_event, "__dict__", values)
         return cast(DomainEventProtocol[UUID], domain_event)
 
-    def _decode_state(self, event_class: Any, data: bytes) -> dict[str, Any]:
+    def _plan(self, topic: str) -> _DecodePlan:
+        event_class = resolve_topic(topic)
         schema = event_schema(event_class)
-        if schema.class_version == 1:
-            decoded = schema.decoder.decode(data)
+        if self.open_personal is True:
+            opened = schema.personal
         else:
-            raw: dict[str, Any] = self._raw.decode(data)
-            stored_version = raw.pop("class_version", 1)
-            while stored_version < schema.class_version:
-                upcast = getattr(event_class, f"upcast_v{stored_version}_v{stored_version + 1}")
-                upcast(raw)
-                stored_version += 1
-            decoded = msgspec.convert(raw, schema.struct, strict=False)
-        state = msgspec.structs.asdict(decoded)
-        del state["class_version"]
-        return state
+            wanted = self.open_personal or frozenset()
+            opened = tuple(field for field in schema.personal if field.name in wanted)
+        blanked = tuple(field.name for field in schema.personal if field not in opened)
+        return _DecodePlan(event_class, schema, opened, blanked)
+
+    def _upcast(self, event_class: Any, schema: _EventSchema, data: bytes) -> dict[str, Any]:
+        """Decodes a state stored under an older `class_version`, upcasting it step by step."""
+        raw: dict[str, Any] = self._raw.decode(data)
+        stored_version = raw.pop("class_version", 1)
+        while stored_version < schema.class_version:
+            upcast = getattr(event_class, f"upcast_v{stored_version}_v{stored_version + 1}")
+            upcast(raw)
+            stored_version += 1
+        values = msgspec.structs.asdict(msgspec.convert(raw, schema.struct, strict=False))
+        del values["class_version"]
+        return values
 
     def _keys(self) -> PersonalKeys:
         if self.personal_keys is None:

@@ -13,10 +13,10 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import Application, LRUCache, ProcessingEvent, Repository
@@ -45,6 +45,8 @@ from infra.eventstore.personal import (
     SQLitePersonalKeys,
 )
 from infra.eventstore.postgres import (
+    NotificationRow,
+    PostgresApplicationRecorder,
     PostgresProcessRecorder,
     PostgresServer,
     PostgresSnapshotRecorder,
@@ -92,6 +94,20 @@ class EventStream:
     events: ProcessRecorder
     snapshots: AggregateRecorder
     personal_keys: PersonalKeys
+
+    def notification_rows(
+        self, after: int, stop: int, limit: int, topics: Sequence[str] = (),
+    ) -> Sequence[NotificationRow]:
+        """Up to `limit` events after position `after` and up to `stop`, of `topics` (all if
+        none), as plain rows for `MsgspecMapper.decode`; the batch readers' path."""
+        if isinstance(self.events, PostgresApplicationRecorder):
+            return self.events.select_notification_rows(
+                after, limit, stop, topics, inclusive_of_start=False)
+        return [
+            (n.id, cast(UUID, n.originator_id), n.originator_version, n.topic, n.state)
+            for n in self.events.select_notifications(
+                after, limit, stop, topics, inclusive_of_start=False)
+        ]
 
 
 class Storage(ABC):

@@ -42,6 +42,7 @@ from infra.web.tenant_api import (
 )
 from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
 from projections.matching.controllers import ROUTES as MATCHING_ROUTES
+from projections.matching.warming import MatchIndexWarmer
 from projections.status import statuses
 from projections.timelines.controllers import ROUTES as TIMELINE_ROUTES
 from projections.worker import ProjectionWorker
@@ -146,6 +147,11 @@ class IthacaCore(InitPlugin):
         worker = ProjectionWorker(ithaca) if self.settings.projections_run_in_process else None
         if worker is not None:
             worker.start()
+        warmer = (MatchIndexWarmer(ithaca, self.settings.match_index_refresh_seconds)
+                  if self.settings.match_index_refresh_seconds else None)
+        if warmer is not None:
+            warmer.start()
+        app.state.match_index_warmer = warmer
         metrics.add_projection_lag(lambda: (
             ProjectionLag(row.tenant, row.projection, row.lag_events) for row in statuses(ithaca)
         ))
@@ -157,6 +163,8 @@ class IthacaCore(InitPlugin):
             yield
         finally:
             metrics.ithaca = None
+            if warmer is not None:
+                await anyio.to_thread.run_sync(warmer.stop)
             if worker is not None:
                 await anyio.to_thread.run_sync(worker.stop)
             await anyio.to_thread.run_sync(mailer.stop)

@@ -477,6 +477,11 @@ class MatchingIndex:
             "need_count": len(set(row["need_areas"])),
         }
 
+    def warm(self, store: ReadModelStore) -> int:
+        """Refreshes between queries (`projections.matching.warming`); answers the position."""
+        with self._lock:
+            return self.refresh(store)
+
     # Queries --------------------------------------------------------------------------------
 
     def mentors_for(

@@ -6,11 +6,17 @@ in one thing at a time, so each scenario shows what that one thing does to her l
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+import msgspec
 import pytest
 
+from infra.settings import Settings
+from projections.matching.index import index_for
+from projections.matching.projection import MATCHING
+from projections.reading import open_read_model
 from services.actor import Actor
 from services.mentoring.application import Mentoring
 from tests.projections.matching.people import (
@@ -23,6 +29,7 @@ from tests.projections.matching.people import (
     request,
 )
 from tests.tenant_api import TenantApi
+from tests.web import serving
 
 
 def test_the_mentor_whose_expertise_covers_her_needs_comes_first_and_says_why(
@@ -295,3 +302,36 @@ def test_a_profile_change_shows_in_the_list_read_after_its_position(acme: Tenant
     body = read(acme, "/api/v1/matches/mentors", ana, after=changed.json()["position"])
     assert criterion(body["matches"][0], "expertise")["score"] == 1.0
     assert body["matches"][0]["remainingCapacity"] == 3
+
+
+def test_the_web_app_loads_and_refreshes_the_match_index_before_anyone_asks(
+    settings: Settings,
+) -> None:
+    # A cold index costs seconds at scale; the first member to ask must not be the one to pay.
+    settings = msgspec.structs.replace(settings, match_index_refresh_seconds=0.2)
+    with serving(settings) as served:
+        served.ithaca.registry.provision_tenant(
+            slug="acme", display_name="Acme Mentoring", actor=Actor(kind="cli", id="test"))
+        acme = TenantApi(served, "acme")
+        ana = entrepreneur(acme, "Ana", needs=["finance"])
+        ben = mentor(acme, "Ben", expertise=["finance"])
+        acme.project()
+        model = open_read_model(served.ithaca, served.ithaca.tenant("acme"), MATCHING)
+        index = index_for(model.stream.events)
+        position = model.position
+
+        deadline = time.monotonic() + 20
+        while index.position < position and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert index.position >= position, "the warmer never loaded the index"
+        assert index.mentors.n == 1
+        assert index.entrepreneurs.n == 1
+
+        carla = mentor(acme, "Carla", expertise=["finance", "marketing"])
+        acme.project()
+        position = model.position
+        deadline = time.monotonic() + 20
+        while index.position < position and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert index.mentors.n == 2, "the warmer did not bring in the new mentor"
+        assert set(ids(mentors_for(acme, ana))) == {ben.id, carla.id}
