@@ -7,6 +7,7 @@ else receives a `Settings`. `settings_help()` renders the table that `ithaca --h
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -49,6 +50,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "Port `ithaca serve` listens on.")] = 8000
     workers: Annotated[int, msgspec.Meta(ge=1, le=64), _doc(
         "Granian worker processes for `ithaca serve`; each holds its own pool.")] = 1
+    secret_key: Annotated[str, _doc(
+        "Signs the pages' CSRF tokens; every web process of a deployment needs the same one. "
+        "Empty: a random key kept in the data directory (`secret_key`), which does for one "
+        "machine.")] = ""
     tenant_cache_seconds: Annotated[float, msgspec.Meta(ge=0), _doc(
         "How stale a process's tenant directory may be before it checks the platform stream "
         "again; changes made through this process are seen at once.")] = 2.0
@@ -121,6 +126,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "host": "ITHACA_HOST",
         "port": "ITHACA_PORT",
         "workers": "ITHACA_WORKERS",
+        "secret_key": "ITHACA_SECRET_KEY",
         "tenant_cache_seconds": "ITHACA_TENANT_CACHE_SECONDS",
         "open_tenants": "ITHACA_OPEN_TENANTS",
         "password_hash_time_cost": "ITHACA_PASSWORD_HASH_TIME_COST",
@@ -176,6 +182,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    def web_secret(self) -> str:
+        """`secret_key`, or the data directory's own random key (created on first use)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_path / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Written aside, then linked into place: of two workers starting together, one key
+            # wins and neither reads a half-written file.
+            draft = path.with_name(f"secret_key.{os.getpid()}")
+            draft.write_text(secrets.token_urlsafe(32), encoding="ascii")
+            draft.chmod(0o600)
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return path.read_text(encoding="ascii").strip()
 
     def database_locations(self) -> dict[str, str]:
         """Location name -> URL; 'main' is always present ('' meaning the embedded default)."""

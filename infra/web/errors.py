@@ -5,13 +5,13 @@
 Domain errors (`services.errors.IthacaError`) carry their status, problem and field; Litestar's
 own refusals (malformed bodies, unknown routes, missing credentials) are translated to the same
 shape; anything unexpected is a 500 that says nothing about the internals and is logged with its
-traceback. A client that prefers HTML (a browser) gets a small page saying the same thing.
+traceback. A client that prefers HTML (a browser) gets the same as a branded page
+(`infra.web.pages.errors`).
 Handlers raise before they store, so an error path never leaves anything recorded.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -21,6 +21,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.types import ExceptionHandlersMap
 
 from infra.logging import get_logger
+from infra.web.pages.errors import error_page
 from services.errors import IthacaError
 
 __all__ = ["EXCEPTION_HANDLERS", "ErrorBody", "ErrorDetail", "error_response"]
@@ -48,12 +49,7 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     if _prefers_html(request):
-        return Response(
-            content=_page(status, problem),
-            status_code=status,
-            media_type=MediaType.HTML,
-            headers=headers,
-        )
+        return error_page(request, status, problem, headers)
     return Response(
         content=ErrorBody(ErrorDetail(status=status, problem=problem, field=field)),
         status_code=status,
@@ -66,15 +62,6 @@ def _prefers_html(request: Request[Any, Any, Any]) -> bool:
     # Browsers list text/html before */*; API clients send application/json or only */*.
     best = request.accept.best_match(["application/json", "text/html"], "application/json")
     return best == "text/html"
-
-
-def _page(status: int, problem: str) -> str:
-    text = html.escape(problem)
-    return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{status}</title></head><body><main><h1>{status}</h1><p>{text}</p></main>"
-        "</body></html>"
-    )
 
 
 def _ithaca_error(request: Request[Any, Any, Any], exc: IthacaError) -> Response[Any]:

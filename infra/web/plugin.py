@@ -32,6 +32,14 @@ from infra.web.errors import EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
 from infra.web.idempotency import IdempotencyMiddleware
 from infra.web.metrics import IthacaMetrics, ProjectionLag, metrics_endpoint
+from infra.web.pages.site import (
+    CSRF_EXEMPT,
+    csrf_config,
+    operator_router,
+    page_routers,
+    static_files,
+    template_config,
+)
 from infra.web.requests import RequestContextMiddleware, echo_request_id
 from infra.web.tenant_api import (
     MEMBER_TOKEN_SCHEME,
@@ -96,14 +104,18 @@ class IthacaCore(InitPlugin):
                     "caller": Provide(provide_caller, sync_to_thread=False),
                     "actor": Provide(provide_actor, sync_to_thread=False),
                 },
-                include_in_schema=path == "/",
+                include_in_schema=path == "/", opt=CSRF_EXEMPT,
             )
             for path in ("/", f"/t/{{{TENANT_SLUG_PARAMETER}:str}}")
         ]
         _require_declared_roles(tenant_scoped)
-        app_config.route_handlers.extend(
-            [PlatformController, healthz, readyz, metrics_endpoint, *tenant_scoped]
-        )
+        app_config.route_handlers.extend([
+            Router(path="/", route_handlers=[PlatformController, healthz, readyz, metrics_endpoint],
+                   opt=CSRF_EXEMPT),
+            *tenant_scoped, *page_routers(), operator_router(), static_files(),
+        ])
+        app_config.template_config = template_config()
+        app_config.csrf_config = csrf_config(self.settings)
         app_config.middleware.insert(0, RequestContextMiddleware(metrics))
         app_config.before_send.append(echo_request_id)
         app_config.exception_handlers = {**EXCEPTION_HANDLERS, **app_config.exception_handlers}

@@ -35,6 +35,7 @@ __all__ = [
     "SESSION_COOKIE",
     "application",
     "authorize",
+    "kick_mailer",
     "provide_actor",
     "provide_caller",
     "refusals",
@@ -105,6 +106,13 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         return Actor(kind="visitor", id="anonymous", correlation_id=correlation_id,
                      idempotency_key=key)
     return caller.actor(correlation_id=correlation_id, idempotency_key=key)
+
+
+def kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:
+    """Wakes the mailer for the tenant's new mail now rather than at its next poll."""
+    mailer = getattr(request.app.state, "mailer", None)
+    if mailer is not None:
+        mailer.kick(tenant.slug)
 
 
 def application(app_class: type[AppT]) -> Provide:

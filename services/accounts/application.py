@@ -278,6 +278,21 @@ class Accounts(TenantApplication):
 
         return self.retrying(command)
 
+    def change_locale(self, member_id: UUID, locale: str, actor: Actor) -> int:
+        """The member's interface language (pages, mail)."""
+        if locale not in INTERFACE_LOCALES:
+            raise InvalidInputError(
+                f"'{locale}' is not one of {', '.join(INTERFACE_LOCALES)}", field="locale")
+
+        def command() -> int:
+            member = self.get_member(member_id)
+            if member.locale == locale:
+                return self.position
+            member.change_locale(locale=locale, actor=actor)
+            return self.record(member)
+
+        return self.retrying(command)
+
     def verify_email(self, token: str, actor: Actor) -> int:
         """Marks the member's address verified; a token used twice changes nothing more."""
         claim = self.tokens.open(token, VERIFY_EMAIL, self.clock())

@@ -21,6 +21,7 @@ from infra.web.tenant_api import (
     PUBLIC,
     SESSION_COOKIE,
     application,
+    kick_mailer,
     refusals,
     roles,
 )
@@ -52,12 +53,6 @@ _TOO_MANY = {429: ResponseSpec(ErrorBody, description=(
 ))}
 
 
-def _kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:
-    mailer = getattr(request.app.state, "mailer", None)
-    if mailer is not None:
-        mailer.kick(tenant.slug)
-
-
 class AccountsController(Controller):
     path = "/api/v1"
     tags = ["accounts"]  # noqa: RUF012 - Litestar's declared class attribute
@@ -74,7 +69,7 @@ class AccountsController(Controller):
             email=data.email, name=data.name, password=data.password, roles=data.roles,
             locale=data.locale or tenant.default_locale, actor=actor,
         )
-        _kick_mailer(request, tenant)  # the verification mail
+        kick_mailer(request, tenant)  # the verification mail
         return SignedUp(member_id=member.id, position=position)
 
     @post("/sessions", opt=PUBLIC, sync_to_thread=True,
@@ -125,7 +120,7 @@ class AccountsController(Controller):
         actor: NamedDependency[Actor],
     ) -> Written:
         position = accounts.request_verification_mail(caller.member_id, actor)
-        _kick_mailer(request, tenant)
+        kick_mailer(request, tenant)
         return Written(position=position)
 
     @post("/password-resets", opt=PUBLIC, sync_to_thread=True, status_code=202,
@@ -137,7 +132,7 @@ class AccountsController(Controller):
         actor: NamedDependency[Actor],
     ) -> PasswordResetRequested:
         accounts.request_password_reset(data.email, actor)
-        _kick_mailer(request, tenant)  # whether or not mail was queued: same timing
+        kick_mailer(request, tenant)  # whether or not mail was queued: same timing
         return PasswordResetRequested()
 
     @post("/password-resets/confirm", opt=PUBLIC, sync_to_thread=True, status_code=200,

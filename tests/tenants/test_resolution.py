@@ -97,7 +97,7 @@ def test_a_suspended_tenant_is_refused_in_json_for_apis_and_in_html_for_browsers
     assert browser.status_code == 403
     assert browser.headers["content-type"].startswith("text/html")
     assert "Acme Mentoring (acme) is suspended" in browser.text
-    assert "<h1>403</h1>" in browser.text
+    assert "Error 403" in browser.text  # the branded error page
 
     # Accept: */* (curl, scripts) gets JSON.
     curl = served.client.get(f"/t/acme{TENANT_INFO}", headers={"Accept": "*/*"})

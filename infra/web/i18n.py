@@ -1,0 +1,136 @@
+"""The pages' languages: gettext catalogues (Babel), locale negotiation, and formatting of dates,
+times, numbers and money for a member's locale and time zone.
+
+Catalogues live as `.po` files in `infra/web/locales/<locale>/LC_MESSAGES/messages.po` and are
+compiled in memory when the process starts, so there is no build step and no binary file in the
+repository. `messages.pot` is extracted from the templates and page modules with
+`./dev translations` (pybabel extract + update); a test fails when a catalogue lacks a message.
+
+The locale of a request: the signed-in member's own, else the visitor's choice (the
+`ithaca_locale` cookie set by the language switcher), else the best match of the browser's
+Accept-Language among the interface languages, else the tenant's default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, dates, numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from tenants.domain import INTERFACE_LOCALES
+
+__all__ = [
+    "LOCALES_DIRECTORY",
+    "LOCALE_COOKIE",
+    "RIGHT_TO_LEFT",
+    "Formatter",
+    "negotiate_locale",
+    "translations_for",
+]
+
+LOCALES_DIRECTORY = Path(__file__).parent / "locales"
+LOCALE_COOKIE = "ithaca_locale"
+RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+@cache
+def translations_for(locale: str) -> NullTranslations:
+    """The compiled catalogue of an interface language (English is the source language)."""
+    path = LOCALES_DIRECTORY / locale / "LC_MESSAGES" / "messages.po"
+    if locale not in INTERFACE_LOCALES or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as po_file:
+        catalogue = read_po(po_file, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def negotiate_locale(
+    *, member: str | None, chosen: str | None, accept_language: str, default: str
+) -> str:
+    for candidate in (member, chosen):
+        if candidate in INTERFACE_LOCALES:
+            return candidate
+    wanted = [part.split(";")[0].strip().replace("-", "_")
+              for part in accept_language.split(",") if part.strip()]
+    found = Locale.negotiate(wanted, list(INTERFACE_LOCALES), sep="_") if wanted else None
+    return str(found) if found is not None else default
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values for one reader: their locale and their time zone."""
+
+    locale: str
+    time_zone: str
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.locale in RIGHT_TO_LEFT else "ltr"
+
+    def datetime(self, moment: dt.datetime | None, format: str = "medium") -> str:
+        if moment is None:
+            return ""
+        return dates.format_datetime(moment, format, tzinfo=self.zone, locale=self.locale)
+
+    def date(self, day: dt.date | dt.datetime | None, format: str = "medium") -> str:
+        if day is None:
+            return ""
+        if isinstance(day, dt.datetime):
+            day = day.astimezone(self.zone).date()
+        return dates.format_date(day, format, locale=self.locale)
+
+    def time(self, moment: dt.datetime | None, format: str = "short") -> str:
+        if moment is None:
+            return ""
+        return dates.format_time(moment, format, tzinfo=self.zone, locale=self.locale)
+
+    def time_in(self, moment: dt.datetime | None, time_zone: str) -> str:
+        """A moment on another person's clock, with their zone's name (meetings)."""
+        if moment is None:
+            return ""
+        zone = ZoneInfo(time_zone)
+        return (dates.format_datetime(moment, "medium", tzinfo=zone, locale=self.locale)
+                + " (" + dates.get_timezone_location(zone, locale=self.locale) + ")")
+
+    def number(self, value: float | int | Decimal | None) -> str:
+        if value is None:
+            return ""
+        return numbers.format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        if value is None:
+            return ""
+        return numbers.format_percent(value, locale=self.locale)
+
+    def money(self, value: float | int | Decimal | None, currency: str) -> str:
+        if value is None:
+            return ""
+        return numbers.format_currency(value, currency, locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """A language's name in the reader's language ("espagnol" for es, read in French)."""
+        return Locale.parse(code).get_display_name(self.locale) or code
+
+    @staticmethod
+    def native_language_name(code: str) -> str:
+        """A language's name in itself ("español"), as a language switcher lists it."""
+        return Locale.parse(code).get_display_name(code) or code
+
+    def month(self, day: dt.date) -> str:
+        return dates.format_skeleton("yMMM", day, locale=self.locale)

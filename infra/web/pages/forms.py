@@ -1,0 +1,92 @@
+"""Forms: read a submitted form into the same msgspec Struct the JSON API takes, or say, field by
+field and in the reader's language, what is wrong.
+
+Form fields carry the JSON API's names (`primaryColour`, `roles`), so one Struct and one set of
+rules serve both, and a domain error's `field` (`IthacaError.field`) points at the form field to
+show it beside. A page that fails re-renders the form with the submitted values and the errors,
+status 422 (400 for a form that does not fit at all), and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request
+
+from infra.web.i18n import translations_for
+from infra.web.pages.rendering import FormErrors, page_context
+from services.errors import IthacaError
+
+__all__ = ["FormInvalidError", "error_of", "keep", "read_form", "submitted"]
+
+StructT = TypeVar("StructT", bound=msgspec.Struct)
+
+_AT_FIELD = re.compile(r"at `\$\.([A-Za-z0-9_]+)")
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+
+
+class FormInvalidError(Exception):
+    """A submitted form that does not fit its Struct; `errors` are ready to show."""
+
+    def __init__(self, errors: FormErrors) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+async def submitted(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The form's values: a field given several times (checkboxes) becomes a list; the CSRF
+    field is dropped."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for name in form:
+        if name == "_csrf_token":
+            continue
+        every = form.getall(name)
+        values[name] = every if len(every) > 1 else every[0]
+    return values
+
+
+def read_form(
+    request: Request[Any, Any, Any], values: dict[str, Any], struct: type[StructT],
+    *, lists: tuple[str, ...] = (), blank_is_missing: bool = True,
+) -> StructT:
+    """`values` as `struct`. Fields named in `lists` are lists even with one value or none;
+    empty text fields count as not given (so defaults apply)."""
+    shaped: dict[str, Any] = {}
+    for name, value in values.items():
+        if blank_is_missing and value == "":
+            continue
+        shaped[name] = value
+    for name in lists:
+        value = values.get(name, [])
+        shaped[name] = [item for item in (value if isinstance(value, list) else [value]) if item]
+    try:
+        return msgspec.convert(shaped, struct, strict=False)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        found = _MISSING.search(message) or _AT_FIELD.search(message)
+        field = found.group(1) if found else "form"
+        gettext = translations_for(page_context(request).locale).gettext
+        problem = (gettext("This field is required.") if _MISSING.search(message)
+                   else gettext("This value is not valid.") + " " + _detail(message))
+        raise FormInvalidError({field: problem}) from error
+
+
+def _detail(message: str) -> str:
+    """msgspec's reason without its path ("Expected `str` of length >= 20")."""
+    return message.split(" - at ", maxsplit=1)[0]
+
+
+def error_of(request: Request[Any, Any, Any], error: IthacaError) -> FormErrors:
+    """A domain refusal as form errors: beside its field, or at the top of the form."""
+    gettext = translations_for(page_context(request).locale).gettext
+    return {error.field or "form": gettext(error.problem)}
+
+
+def keep(values: dict[str, Any], hide: Callable[[str], bool] = lambda name: "password" in name
+         ) -> dict[str, Any]:
+    """What a re-rendered form shows again: everything but passwords."""
+    return {name: value for name, value in values.items() if not hide(name.lower())}

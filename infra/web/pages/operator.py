@@ -1,0 +1,9 @@
+"""Platform operator pages (being built): mounted at /platform, without a tenant."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+__all__ = ["PAGES"]
+
+PAGES: list[ControllerRouterHandler] = []

@@ -1,0 +1,251 @@
+"""The programme's public pages: landing, sign-up, sign-in and out, password reset, e-mail
+verification, the language switcher, and the brand's style sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from infra.bootstrap import Ithaca
+from infra.web.i18n import LOCALE_COOKIE
+from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.rendering import page_context, render
+from infra.web.tenant_api import ANY_MEMBER, PUBLIC, kick_mailer, provide_actor, roles
+from services.accounts.application import Accounts, Caller
+from services.accounts.cookies import expired_session_cookie, set_session_cookie
+from services.accounts.domain import Role, SessionKind
+from services.accounts.schemas import ConfirmPasswordReset, RequestPasswordReset, SignIn, SignUp
+from services.accounts.throttling import sign_in_limits
+from services.errors import IthacaError
+from tenants.directory import TenantRecord
+from tenants.domain import INTERFACE_LOCALES
+
+__all__ = ["PUBLIC_PAGES"]
+
+T = TypeVar("T")
+
+
+def _accounts(request: Request[Any, Any, Any]) -> Accounts:
+    ithaca: Ithaca = request.app.state.ithaca
+    return ithaca.tenant_application(request.state.tenant, Accounts)
+
+
+@get("/home", opt=roles(ANY_MEMBER), sync_to_thread=False)
+def home(request: Request[Any, Any, Any]) -> Redirect:
+    """Where a member lands after signing in: the first page of their main role."""
+    page = page_context(request)
+    for role, path in _HOMES:
+        if page.has_role(role):
+            return Redirect(page.url(path))
+    return Redirect(page.url("/"))
+
+
+_HOMES = (
+    (Role.PROGRAMME_ADMIN, "/admin"), (Role.TENANT_ADMIN, "/settings"),
+    (Role.AUDITOR, "/admin/dashboard"), (Role.ENTREPRENEUR, "/mentors"),
+    (Role.MENTOR, "/requests"),
+)
+
+
+def _safe_next(request: Request[Any, Any, Any], target: str | None) -> str | None:
+    """Only a path on this site: never an open redirect to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@get("/", opt=PUBLIC, sync_to_thread=False, name="landing")
+def landing(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "public/landing.html")
+
+
+@get("/sign-up", opt=PUBLIC, sync_to_thread=False)
+def sign_up_form(request: Request[Any, Any, Any], role: str = "entrepreneur") -> Template:
+    return render(request, "public/sign_up.html", values={"roles": [role]}, errors={})
+
+
+@post("/sign-up", opt=PUBLIC, sync_to_thread=False)
+async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    tenant: TenantRecord = request.state.tenant
+    try:
+        data = read_form(request, values, SignUp, lists=("roles",))
+        accounts = _accounts(request)
+        actor = provide_actor(request)
+        await _in_thread(lambda: accounts.sign_up(
+            email=data.email, name=data.name, password=data.password, roles=data.roles,
+            locale=data.locale or page_context(request).locale, actor=actor))
+        kick_mailer(request, tenant)
+        signed_in = await _in_thread(lambda: accounts.sign_in(
+            email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor))
+    except FormInvalidError as invalid:
+        return render(request, "public/sign_up.html", values=keep(values),
+                      errors=invalid.errors, status_code=400)
+    except IthacaError as refused:
+        return render(request, "public/sign_up.html", values=keep(values),
+                      errors=error_of(request, refused), status_code=refused.status_code)
+    response: Response[Any] = Redirect(page_context(request).url("/onboarding"))
+    return set_session_cookie(response, signed_in)
+
+
+@get("/sign-in", opt=PUBLIC, sync_to_thread=False)
+def sign_in_form(request: Request[Any, Any, Any], next: str | None = None) -> Template:
+    return render(request, "public/sign_in.html", values={"next": next or ""}, errors={})
+
+
+@post("/sign-in", opt=PUBLIC, sync_to_thread=False)
+async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    target = _safe_next(request, values.pop("next", None))
+    try:
+        data = read_form(request, values, SignIn)
+        accounts = _accounts(request)
+        actor = provide_actor(request)
+        signed_in = await _in_thread(lambda: accounts.sign_in(
+            email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor,
+            client_address=request.client.host if request.client else "",
+            limits=sign_in_limits(request.app.state.ithaca)))
+    except FormInvalidError as invalid:
+        return render(request, "public/sign_in.html", values={**keep(values), "next": target},
+                      errors=invalid.errors, status_code=400)
+    except IthacaError as refused:
+        # One message for a wrong address or password: it says nothing about who has an account.
+        errors = error_of(request, refused)
+        errors = {"form": next(iter(errors.values()))}
+        headers = ({"Retry-After": str(refused.retry_after_seconds)}
+                   if refused.retry_after_seconds else None)
+        template = render(request, "public/sign_in.html", values={**keep(values), "next": target},
+                          errors=errors, status_code=refused.status_code)
+        if headers:
+            template.headers.update(headers)
+        return template
+    response: Response[Any] = Redirect(target or page_context(request).url("/home"))
+    return set_session_cookie(response, signed_in)
+
+
+@post("/sign-out", opt=roles(ANY_MEMBER), sync_to_thread=False)
+async def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
+    caller: Caller = request.state.caller
+    accounts = _accounts(request)
+    actor = caller.actor(correlation_id=request.state.get("request_id", ""))
+    await _in_thread(lambda: accounts.sign_out(caller.session_id, actor))
+    response: Response[Any] = Redirect(page_context(request).url("/"))
+    response.set_cookie(expired_session_cookie())
+    return response
+
+
+@get("/forgot-password", opt=PUBLIC, sync_to_thread=False)
+def forgot_password_form(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "public/forgot_password.html", values={}, errors={}, sent=False)
+
+
+@post("/forgot-password", opt=PUBLIC, sync_to_thread=False)
+async def forgot_password(request: Request[Any, Any, Any]) -> Template:
+    values = await submitted(request)
+    try:
+        data = read_form(request, values, RequestPasswordReset)
+        accounts = _accounts(request)
+        await _in_thread(lambda: accounts.request_password_reset(
+            data.email, provide_actor(request)))
+    except FormInvalidError as invalid:
+        return render(request, "public/forgot_password.html", values=values,
+                      errors=invalid.errors, sent=False, status_code=400)
+    except IthacaError as refused:
+        return render(request, "public/forgot_password.html", values=values,
+                      errors=error_of(request, refused), sent=False,
+                      status_code=refused.status_code)
+    kick_mailer(request, request.state.tenant)
+    # The same answer whether or not an account has the address.
+    return render(request, "public/forgot_password.html", values={}, errors={}, sent=True)
+
+
+@get("/reset-password", opt=PUBLIC, sync_to_thread=False)
+def reset_password_form(request: Request[Any, Any, Any], token: str = "") -> Template:
+    return render(request, "public/reset_password.html", values={"token": token}, errors={},
+                  done=False)
+
+
+@post("/reset-password", opt=PUBLIC, sync_to_thread=False)
+async def reset_password(request: Request[Any, Any, Any]) -> Template:
+    values = await submitted(request)
+    try:
+        data = read_form(request, values, ConfirmPasswordReset)
+        accounts = _accounts(request)
+        await _in_thread(lambda: accounts.reset_password(
+            data.token, data.password, provide_actor(request)))
+    except FormInvalidError as invalid:
+        return render(request, "public/reset_password.html", values=keep(values),
+                      errors=invalid.errors, done=False, status_code=400)
+    except IthacaError as refused:
+        return render(request, "public/reset_password.html", values=keep(values),
+                      errors=error_of(request, refused), done=False,
+                      status_code=refused.status_code)
+    return render(request, "public/reset_password.html", values={}, errors={}, done=True)
+
+
+@get("/verify-email", opt=PUBLIC, sync_to_thread=False)
+def verify_email_form(request: Request[Any, Any, Any], token: str = "") -> Template:
+    # Opening the link changes nothing (mail scanners open links); the button confirms.
+    return render(request, "public/verify_email.html", token=token, errors={}, done=False)
+
+
+@post("/verify-email", opt=PUBLIC, sync_to_thread=False)
+async def verify_email(request: Request[Any, Any, Any]) -> Template:
+    values = await submitted(request)
+    token = str(values.get("token", ""))
+    accounts = _accounts(request)
+    try:
+        await _in_thread(lambda: accounts.verify_email(token, provide_actor(request)))
+    except IthacaError as refused:
+        return render(request, "public/verify_email.html", token=token,
+                      errors=error_of(request, refused), done=False,
+                      status_code=refused.status_code)
+    return render(request, "public/verify_email.html", token="", errors={}, done=True)
+
+
+@post("/language", opt=PUBLIC, sync_to_thread=False)
+async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The language switcher: a member's choice is theirs everywhere (and in their mail), a
+    visitor's is kept in a cookie."""
+    values = await submitted(request)
+    locale = str(values.get("locale", ""))
+    back = _safe_next(request, str(values.get("next", ""))) or page_context(request).url("/")
+    response: Response[Any] = Redirect(back)
+    if locale not in INTERFACE_LOCALES:
+        return response
+    caller: Caller | None = request.state.caller
+    if caller is not None:
+        accounts = _accounts(request)
+        actor = caller.actor(correlation_id=request.state.get("request_id", ""))
+        await _in_thread(lambda: accounts.change_locale(caller.member_id, locale, actor))
+    response.set_cookie(Cookie(key=LOCALE_COOKIE, value=locale, path="/", secure=True,
+                               httponly=True, samesite="lax", max_age=365 * 24 * 3600))
+    return response
+
+
+@get("/brand.css", opt=PUBLIC, sync_to_thread=False, media_type="text/css",
+     cache_control=None)
+def brand_stylesheet(request: Request[Any, Any, Any]) -> Template:
+    """The tenant's colours as CSS variables: a file, so the Content-Security-Policy needs no
+    inline styles."""
+    return render(request, "brand.css")
+
+
+async def _in_thread(command: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(command)
+
+
+PUBLIC_PAGES = [
+    landing, home, sign_up_form, sign_up, sign_in_form, sign_in, sign_out, forgot_password_form,
+    forgot_password, reset_password_form, reset_password, verify_email_form, verify_email,
+    choose_language, brand_stylesheet,
+]

@@ -1,0 +1,9 @@
+"""Pages: tenant_admin (being built)."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+__all__ = ["PAGES"]
+
+PAGES: list[ControllerRouterHandler] = []
