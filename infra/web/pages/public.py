@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from infra.bootstrap import Ithaca
@@ -69,7 +70,9 @@ def landing(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/sign-up", opt=PUBLIC, sync_to_thread=False)
-def sign_up_form(request: Request[Any, Any, Any], role: str = "entrepreneur") -> Template:
+def sign_up_form(
+    request: Request[Any, Any, Any], role: FromQuery[str] = "entrepreneur"
+) -> Template:
     return render(request, "public/sign_up.html", values={"roles": [role]}, errors={})
 
 
@@ -169,7 +172,7 @@ async def forgot_password(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/reset-password", opt=PUBLIC, sync_to_thread=False)
-def reset_password_form(request: Request[Any, Any, Any], token: str = "") -> Template:
+def reset_password_form(request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
     return render(request, "public/reset_password.html", values={"token": token}, errors={},
                   done=False)
 
@@ -193,7 +196,7 @@ async def reset_password(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/verify-email", opt=PUBLIC, sync_to_thread=False)
-def verify_email_form(request: Request[Any, Any, Any], token: str = "") -> Template:
+def verify_email_form(request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
     # Opening the link changes nothing (mail scanners open links); the button confirms.
     return render(request, "public/verify_email.html", token=token, errors={}, done=False)
 
