@@ -10,9 +10,9 @@ each with their own cookies, over https (the session and CSRF cookies are Secure
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 import httpx
