@@ -71,13 +71,35 @@ def read_form(
         field = found.group(1) if found else "form"
         gettext = translations_for(page_context(request).locale).gettext
         problem = (gettext("This field is required.") if _MISSING.search(message)
-                   else gettext("This value is not valid.") + " " + _detail(message))
+                   else _in_words(message, gettext))
         raise FormInvalidError({field: problem}) from error
 
 
-def _detail(message: str) -> str:
-    """msgspec's reason without its path ("Expected `str` of length >= 20")."""
-    return message.split(" - at ", maxsplit=1)[0]
+def N_(message: str) -> str:  # noqa: N802 - the name gettext's extractor looks for
+    """Marks a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"length >= (\d+)"), N_("Use at least %(n)s characters.")),
+    (re.compile(r"length <= (\d+)"), N_("Use at most %(n)s characters.")),
+    (re.compile(r">= (\d+(?:\.\d+)?)"), N_("Enter %(n)s or more.")),
+    (re.compile(r"<= (\d+(?:\.\d+)?)"), N_("Enter %(n)s or less.")),
+    (re.compile(r"Expected `int`"), N_("Enter a whole number.")),
+    (re.compile(r"Expected `(?:float|decimal)`"), N_("Enter a number.")),
+    (re.compile(r"Invalid enum value|Expected `(?:array|list)`"), N_("Choose one of the options.")),
+    (re.compile(r"Expected `uuid`"), N_("Choose one of the options.")),
+    (re.compile(r"(?:datetime|date|time)"), N_("Enter a valid date and time.")),
+)
+
+
+def _in_words(message: str, gettext: Callable[[str], str]) -> str:
+    """msgspec's reason ("Expected `str` of length >= 10") as a reader would put it."""
+    for pattern, words in _RULES:
+        found = pattern.search(message)
+        if found:
+            return gettext(words) % {"n": found.group(1)} if "%(n)s" in words else gettext(words)
+    return gettext("This value is not valid.")
 
 
 def error_of(request: Request[Any, Any, Any], error: IthacaError) -> FormErrors:

@@ -76,7 +76,7 @@ def sign_up_form(
     return render(request, "public/sign_up.html", values={"roles": [role]}, errors={})
 
 
-@post("/sign-up", opt=PUBLIC, sync_to_thread=False)
+@post("/sign-up", opt=PUBLIC)
 async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
     tenant: TenantRecord = request.state.tenant
@@ -105,7 +105,7 @@ def sign_in_form(request: Request[Any, Any, Any], next: str | None = None) -> Te
     return render(request, "public/sign_in.html", values={"next": next or ""}, errors={})
 
 
-@post("/sign-in", opt=PUBLIC, sync_to_thread=False)
+@post("/sign-in", opt=PUBLIC)
 async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
     target = _safe_next(request, values.pop("next", None))
@@ -151,7 +151,7 @@ def forgot_password_form(request: Request[Any, Any, Any]) -> Template:
     return render(request, "public/forgot_password.html", values={}, errors={}, sent=False)
 
 
-@post("/forgot-password", opt=PUBLIC, sync_to_thread=False)
+@post("/forgot-password", opt=PUBLIC)
 async def forgot_password(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
     try:
@@ -177,7 +177,7 @@ def reset_password_form(request: Request[Any, Any, Any], token: FromQuery[str] =
                   done=False)
 
 
-@post("/reset-password", opt=PUBLIC, sync_to_thread=False)
+@post("/reset-password", opt=PUBLIC)
 async def reset_password(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
     try:
@@ -201,7 +201,7 @@ def verify_email_form(request: Request[Any, Any, Any], token: FromQuery[str] = "
     return render(request, "public/verify_email.html", token=token, errors={}, done=False)
 
 
-@post("/verify-email", opt=PUBLIC, sync_to_thread=False)
+@post("/verify-email", opt=PUBLIC)
 async def verify_email(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
     token = str(values.get("token", ""))
@@ -215,7 +215,7 @@ async def verify_email(request: Request[Any, Any, Any]) -> Template:
     return render(request, "public/verify_email.html", token="", errors={}, done=True)
 
 
-@post("/language", opt=PUBLIC, sync_to_thread=False)
+@post("/language", opt=PUBLIC)
 async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
     """The language switcher: a member's choice is theirs everywhere (and in their mail), a
     visitor's is kept in a cookie."""

@@ -1,0 +1,151 @@
+"""Browser tests: the real server (`ithaca serve`, Granian) on a free localhost port, driven by
+Playwright in Debian's Chromium (`/usr/bin/chromium`, headless), on both backends.
+
+Tenants answer on `{slug}.ithaca.localhost:{port}`: Chromium resolves every `*.localhost` name
+to the loopback address and treats it as a secure context, so the Secure session and CSRF
+cookies work over plain http, and each brand is reached by its own host name as in production.
+Screenshots of the pages a test visits are saved under `test-artifacts/screenshots/` (CI keeps
+them). There is no browser download: a missing Chromium fails the tests, it does not skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from infra.bootstrap import Ithaca, bootstrap
+from infra.settings import Settings
+
+CHROMIUM = os.environ.get("ITHACA_TEST_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# The flags Chromium needs in a sandboxed, offline CI machine (as root, no network beyond
+# loopback): without the background-networking ones it keeps trying to reach Google's hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """The settings as the environment variables a server process reads."""
+    variables: dict[str, str] = {}
+    for field, variable in Settings.ENVIRONMENT.items():
+        value = getattr(settings, field)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, dict):
+            value = ",".join(f"{name}={url}" for name, url in value.items())
+        variables[variable] = str(value)
+    return variables
+
+
+class RunningSite:
+    """`ithaca serve` in a child process, and an `Ithaca` in the test's process on the same
+    storage (to provision tenants and bring read models up to date as an operator would)."""
+
+    def __init__(self, settings: Settings, port: int, ithaca: Ithaca) -> None:
+        self.settings, self.port, self.ithaca = settings, port, ithaca
+
+    def url(self, slug: str | None, path: str = "/") -> str:
+        host = f"{slug}.{self.settings.base_domain}" if slug else self.settings.base_domain
+        return f"http://{host}:{self.port}{path}"
+
+
+@pytest.fixture
+def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
+    port = _free_port()
+    settings = Settings.from_env(
+        {}, **{**{field: getattr(settings, field) for field in Settings.__struct_fields__},
+               "port": port, "secret_key": "browser-tests-secret", "mail_background": False,
+               "tenant_cache_seconds": 0.2})
+    environment = {**os.environ, **_environment(settings), "ITHACA_LOG_FORMAT": "console"}
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "infra", "serve", "--port", str(port)],
+        env=environment, stdout=log, stderr=subprocess.STDOUT)
+    ithaca = bootstrap(settings)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("the server did not start:\n" + (tmp_path / "server.log").read_text())
+            time.sleep(0.1)
+        yield RunningSite(settings, port, ithaca)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        ithaca.close()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                          args=CHROMIUM_FLAGS)
+    yield launched
+    launched.close()
+
+
+class People:
+    """Browser contexts, one per person (own cookies, language and time zone)."""
+
+    def __init__(self, browser: Browser, test_name: str) -> None:
+        self.browser = browser
+        self.test_name = test_name
+        self.contexts: list[object] = []
+
+    def person(self, *, locale: str = "en-GB", time_zone: str = "Europe/Madrid",
+               mobile: bool = False) -> Page:
+        context = self.browser.new_context(
+            locale=locale, timezone_id=time_zone,
+            viewport={"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900},
+        )
+        self.contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    def screenshot(self, page: Page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.test_name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def people(browser: Browser, request: pytest.FixtureRequest) -> Iterator[People]:
+    crowd = People(browser, request.node.name.replace("[", "-").replace("]", ""))
+    yield crowd
+    for context in crowd.contexts:
+        context.close()  # type: ignore[attr-defined]
