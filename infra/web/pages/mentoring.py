@@ -1,9 +1,473 @@
-"""Pages: mentoring (being built)."""
+"""Pages: finding a mentor and asking for mentoring (entrepreneurs), and answering requests
+(mentors).
+
+Entrepreneurs see the mentors best matched to them, each match explained criterion by criterion
+(the `matching` read model, as `GET /api/v1/matches/mentors`), search mentors (as
+`GET /api/v1/mentors/search`), read a mentor's profile and send a request with an introduction;
+`/my-requests` lists their requests and relationships, and withdraws a pending one. Mentors
+answer their requests at `/requests` (accept, or decline with a reason) and list their mentees
+at `/mentees`.
+
+The lists of requests and relationships are read from the members' caseloads in the mentoring
+service (not a read model), so a member sees their own change at once after the redirect. The
+match list and search read the `matching` read model: `?after=<position>` waits (briefly) for
+it to reach a command's position.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
+
+from infra.bootstrap import AppT, Ithaca
+from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.rendering import FormErrors, page_context, render
+from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
+from projections.matching.index import Match, Ranked, SearchFilters, index_for
+from projections.matching.projection import MATCHING
+from projections.reading import NotCaughtUpError, ReadModel, open_read_model
+from services.accounts.application import Accounts, Caller
+from services.accounts.domain import Role
+from services.errors import IthacaError, NotFoundError
+from services.mentoring.application import Mentoring
+from services.mentoring.domain import (
+    CURRENT,
+    INTRODUCTION_MAX,
+    INTRODUCTION_MIN,
+    NOTE_MAX,
+    CaseEntry,
+    DeclineReason,
+    RelationshipStatus,
+    Side,
+)
+from services.mentoring.schemas import Decline, RequestMentor
+from services.profiles import taxonomy
+from services.profiles.application import Profiles
+from services.profiles.schemas import MentorProfileView
 
 __all__ = ["PAGES"]
 
-PAGES: list[ControllerRouterHandler] = []
+T = TypeVar("T")
+
+RESULTS_LIMIT = 20
+AFTER_WAIT_SECONDS = 3.0
+_STAFF = (Role.PROGRAMME_ADMIN, Role.TENANT_ADMIN, Role.AUDITOR)
+_FILTERS = ("language", "country", "expertise", "industry", "q")
+_MENTORS_PARTIAL = "mentoring/partials/mentor_results.html"
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
+    ithaca: Ithaca = request.app.state.ithaca
+    return ithaca
+
+
+def _app(request: Request[Any, Any, Any], kind: type[AppT]) -> AppT:
+    application: AppT = _ithaca(request).tenant_application(request.state.tenant, kind)
+    return application
+
+
+def _caller(request: Request[Any, Any, Any]) -> Caller:
+    caller: Caller = request.state.caller
+    return caller
+
+
+async def _in_thread(command: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(command)
+
+
+def _name_of(accounts: Accounts, member_id: UUID) -> str:
+    try:
+        return str(accounts.get_member(member_id).name)
+    except NotFoundError:
+        return ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The codes of profiles named in the reader's language."""
+
+    languages: dict[str, str]
+    countries: dict[str, str]
+    expertise: dict[str, str]
+    industries: dict[str, str]
+
+    @classmethod
+    def of(cls, locale: str) -> Vocabulary:
+        return cls(
+            languages={t.code: t.name for t in taxonomy.languages(locale)},
+            countries={t.code: t.name for t in taxonomy.countries(locale)},
+            expertise={t.code: t.name for t in taxonomy.expertise_areas(locale)},
+            industries={t.code: t.name for t in taxonomy.industries(locale)},
+        )
+
+    def options(self, kind: str) -> list[tuple[str, str]]:
+        names: dict[str, str] = getattr(self, kind)
+        return sorted(names.items(), key=lambda item: item[1])
+
+
+@dataclass(frozen=True)
+class MentorCard:
+    """A mentor in a match list or search result, with what the page shows of them."""
+
+    member_id: UUID
+    name: str
+    headline: str
+    match: Match
+
+
+def _cards(request: Request[Any, Any, Any], ranked: Ranked) -> list[MentorCard]:
+    accounts, profiles = _app(request, Accounts), _app(request, Profiles)
+    cards = []
+    for match in ranked.matches:
+        profile = profiles.find_mentor_profile(match.member_id)
+        cards.append(MentorCard(
+            member_id=match.member_id, name=_name_of(accounts, match.member_id),
+            headline=profile.headline if profile else "", match=match,
+        ))
+    return cards
+
+
+def _matching(request: Request[Any, Any, Any], after: int | None) -> ReadModel[Any]:
+    model = open_read_model(_ithaca(request), request.state.tenant, MATCHING)
+    if after is not None:
+        # if it has not caught up, show what there is; the list catches up on the next visit
+        with contextlib.suppress(NotCaughtUpError):
+            model.wait_for(after, AFTER_WAIT_SECONDS)
+    return model
+
+
+def _filters(request: Request[Any, Any, Any], values: dict[str, str]) -> tuple[
+        SearchFilters, FormErrors]:
+    """The search filters, as `GET /api/v1/mentors/search` checks them; a wrong code is an
+    error beside its field."""
+    errors: FormErrors = {}
+    checks: dict[str, Callable[[str], str]] = {
+        "language": lambda code: taxonomy.check_language(code, "language"),
+        "country": lambda code: taxonomy.check_country(code, "country"),
+        "expertise": taxonomy.check_expertise,
+        "industry": taxonomy.check_industry,
+    }
+    checked: dict[str, str | None] = {}
+    for name, check in checks.items():
+        value = values.get(name) or None
+        checked[name] = None
+        if value is None:
+            continue
+        try:
+            checked[name] = check(value)
+        except IthacaError as refused:
+            errors.update({name: next(iter(error_of(request, refused).values()))})
+    text = values.get("q", "")[:200]
+    return SearchFilters(language=checked["language"], country=checked["country"],
+                         expertise=checked["expertise"], industry=checked["industry"],
+                         text=text), errors
+
+
+# Entrepreneurs: finding a mentor --------------------------------------------------------------
+
+
+@get("/mentors", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
+def find_mentor(
+    request: Request[Any, Any, Any],
+    language: FromQuery[str] = "", country: FromQuery[str] = "",
+    expertise: FromQuery[str] = "", industry: FromQuery[str] = "",
+    q: FromQuery[str] = "", after: FromQuery[int | None] = None,
+) -> Template:
+    """The mentors best matched to me, each match explained; with filters, a search."""
+    values = {"language": language, "country": country, "expertise": expertise,
+              "industry": industry, "q": q}
+    searching = any(values[name].strip() for name in _FILTERS)
+    caller = _caller(request)
+    model = _matching(request, after)
+    index = index_for(model.stream.events)
+    errors: FormErrors = {}
+    needs_profile = False
+    cards: list[MentorCard] = []
+    total = 0
+    if searching:
+        filters, errors = _filters(request, values)
+        if not errors:
+            ranked = index.search_mentors(model.store, caller.member_id, filters, RESULTS_LIMIT)
+            cards, total = _cards(request, ranked), ranked.total
+    else:
+        try:
+            ranked = index.mentors_for(model.store, caller.member_id, RESULTS_LIMIT)
+            cards, total = _cards(request, ranked), ranked.total
+        except NotFoundError:
+            needs_profile = True  # no entrepreneur profile yet: nothing to match on
+    return render(
+        request, "mentoring/mentors.html", fragment=_MENTORS_PARTIAL,
+        # htmx swaps only successful answers: a partial with errors comes with 200
+        status_code=400 if errors and not request.headers.get("hx-request") else 200,
+        values=values, errors=errors, searching=searching, cards=cards, total=total,
+        needs_profile=needs_profile, names=Vocabulary.of(page_context(request).locale),
+    )
+
+
+# A mentor's profile and the request form ------------------------------------------------------
+
+
+def _mentor_page(
+    request: Request[Any, Any, Any], member_id: UUID, values: dict[str, Any],
+    errors: FormErrors, status_code: int = 200,
+) -> Template:
+    profiles, mentoring = _app(request, Profiles), _app(request, Mentoring)
+    caller = _caller(request)
+    profile = profiles.get_mentor_profile(member_id)
+    view = MentorProfileView.of(
+        profile, with_employment=caller.member_id == member_id or caller.has(*_STAFF))
+    now = mentoring.clock()
+    open_entries = [
+        entry for entry in mentoring.relationships_of(caller.member_id)
+        if entry.counterpart_id == member_id and entry.side is Side.MENTEE
+        and (entry.status_at(now) is RelationshipStatus.REQUESTED
+             or entry.status_at(now) in CURRENT)
+    ]
+    return render(
+        request, "mentoring/mentor.html", status_code=status_code,
+        mentor=view, name=_name_of(_app(request, Accounts), member_id),
+        names=Vocabulary.of(page_context(request).locale),
+        current=open_entries[0] if open_entries else None, now=now,
+        may_request=caller.has(Role.ENTREPRENEUR) and caller.member_id != member_id,
+        values=values, errors=errors,
+        introduction_min=INTRODUCTION_MIN, introduction_max=INTRODUCTION_MAX,
+    )
+
+
+@get("/mentors/{member_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True)
+def mentor_profile(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
+    return _mentor_page(request, member_id, values={}, errors={})
+
+
+@post("/mentors/{member_id:uuid}/request", opt=roles(Role.ENTREPRENEUR))
+async def request_mentoring(
+    request: Request[Any, Any, Any], member_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    values = await submitted(request)
+    caller = _caller(request)
+    try:
+        data = read_form(request, {**values, "mentorId": str(member_id)}, RequestMentor)
+        mentoring = _app(request, Mentoring)
+        actor = provide_actor(request)
+        recorded = await _in_thread(lambda: mentoring.request_mentor(
+            caller.member_id, data.mentor_id, data.introduction, actor))
+    except FormInvalidError as invalid:
+        errors = _at_fields(invalid.errors, ("introduction",))
+        return await _in_thread(lambda: _mentor_page(
+            request, member_id, keep(values), errors, 400))
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        errors, status = _at_fields(error_of(request, refused), ("introduction",)), \
+            refused.status_code
+        return await _in_thread(lambda: _mentor_page(
+            request, member_id, keep(values), errors, status))
+    return Redirect(page_context(request).url(
+        f"/my-requests?sent={recorded.relationship.id}&after={recorded.position}"))
+
+
+def _at_fields(errors: FormErrors, fields: tuple[str, ...]) -> FormErrors:
+    """Errors of fields the form does not show go at its top."""
+    return {(name if name in fields else "form"): problem for name, problem in errors.items()}
+
+
+# Entrepreneurs: my requests -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A request or relationship in a list: the entry, the other member and what the page shows
+    of the request."""
+
+    entry: CaseEntry
+    status: RelationshipStatus
+    name: str
+    detail: str = ""
+    introduction: str = ""
+    requested_at: datetime | None = None
+
+
+def _case_rows(
+    request: Request[Any, Any, Any], side: Side,
+    keep_status: Callable[[RelationshipStatus], bool], with_request: bool = False,
+) -> list[CaseRow]:
+    mentoring, accounts = _app(request, Mentoring), _app(request, Accounts)
+    profiles = _app(request, Profiles)
+    caller = _caller(request)
+    now = mentoring.clock()
+    rows = []
+    for entry in mentoring.relationships_of(caller.member_id):
+        status = entry.status_at(now)
+        if entry.side is not side or not keep_status(status):
+            continue
+        detail = ""
+        if side is Side.MENTOR:
+            business = profiles.find_entrepreneur_profile(entry.counterpart_id)
+            detail = business.business_name if business else ""
+        else:
+            offer = profiles.find_mentor_profile(entry.counterpart_id)
+            detail = offer.headline if offer else ""
+        introduction, requested_at = "", None
+        if with_request:
+            relationship = mentoring.get_relationship(entry.relationship_id, caller)
+            introduction, requested_at = relationship.introduction, relationship.requested_at
+        rows.append(CaseRow(entry=entry, status=status,
+                            name=_name_of(accounts, entry.counterpart_id), detail=detail,
+                            introduction=introduction, requested_at=requested_at))
+    return rows
+
+
+def _my_requests_page(
+    request: Request[Any, Any, Any], sent: UUID | None = None, after: int | None = None,
+    problem: str = "", status_code: int = 200,
+) -> Template:
+    rows = _case_rows(request, Side.MENTEE, lambda status: True)
+    return render(
+        request, "mentoring/my_requests.html", status_code=status_code,
+        pending=[row for row in rows if row.status is RelationshipStatus.REQUESTED],
+        current=[row for row in rows if row.status in CURRENT],
+        past=[row for row in rows
+              if row.status is not RelationshipStatus.REQUESTED and row.status not in CURRENT],
+        sent=sent, after=after, problem=problem,
+    )
+
+
+@get("/my-requests", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
+def my_requests(
+    request: Request[Any, Any, Any], sent: FromQuery[UUID | None] = None,
+    after: FromQuery[int | None] = None,
+) -> Template:
+    return _my_requests_page(request, sent=sent, after=after)
+
+
+@post("/my-requests/{relationship_id:uuid}/withdraw", opt=roles(Role.ENTREPRENEUR))
+async def withdraw_request(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    caller = _caller(request)
+    mentoring = _app(request, Mentoring)
+    actor = provide_actor(request)
+    try:
+        recorded = await _in_thread(lambda: mentoring.withdraw(relationship_id, caller, actor))
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        problem, status = next(iter(error_of(request, refused).values())), refused.status_code
+        return await _in_thread(lambda: _my_requests_page(
+            request, problem=problem, status_code=status))
+    return Redirect(page_context(request).url(
+        f"/my-requests?after={recorded.position}"))
+
+
+# Mentors: requests and mentees ----------------------------------------------------------------
+
+
+def _requests_page(
+    request: Request[Any, Any, Any], done: str = "", problem: str = "", status_code: int = 200,
+) -> Template:
+    rows = _case_rows(request, Side.MENTOR, lambda status: status is RelationshipStatus.REQUESTED,
+                      with_request=True)
+    return render(request, "mentoring/requests.html", status_code=status_code,
+                  rows=rows, done=done, problem=problem)
+
+
+@get("/requests", opt=roles(Role.MENTOR), sync_to_thread=True)
+def incoming_requests(request: Request[Any, Any, Any], done: FromQuery[str] = "") -> Template:
+    return _requests_page(request, done=done if done in ("accepted", "declined") else "")
+
+
+@post("/requests/{relationship_id:uuid}/accept", opt=roles(Role.MENTOR))
+async def accept_request(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    caller = _caller(request)
+    mentoring = _app(request, Mentoring)
+    actor = provide_actor(request)
+    try:
+        recorded = await _in_thread(lambda: mentoring.accept(relationship_id, caller, actor))
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        problem, status = next(iter(error_of(request, refused).values())), refused.status_code
+        return await _in_thread(lambda: _requests_page(
+            request, problem=problem, status_code=status))
+    return Redirect(page_context(request).url(
+        f"/requests?done=accepted&after={recorded.position}"))
+
+
+def _decline_page(
+    request: Request[Any, Any, Any], relationship_id: UUID, values: dict[str, Any],
+    errors: FormErrors, status_code: int = 200,
+) -> Template:
+    mentoring = _app(request, Mentoring)
+    caller = _caller(request)
+    relationship = mentoring.get_relationship(relationship_id, caller)
+    if relationship.mentor_id != caller.member_id:
+        raise NotFoundError(f"no request with id {relationship_id}", field="relationshipId")
+    profiles = _app(request, Profiles)
+    business = profiles.find_entrepreneur_profile(relationship.mentee_id)
+    return render(
+        request, "mentoring/decline.html", status_code=status_code,
+        relationship=relationship, status=relationship.status_at(mentoring.clock()),
+        name=_name_of(_app(request, Accounts), relationship.mentee_id),
+        business=business.business_name if business else "",
+        reasons=[reason.value for reason in DeclineReason], note_max=NOTE_MAX,
+        values=values, errors=errors,
+    )
+
+
+@get("/requests/{relationship_id:uuid}/decline", opt=roles(Role.MENTOR), sync_to_thread=True)
+def decline_form(request: Request[Any, Any, Any], relationship_id: FromPath[UUID]) -> Template:
+    return _decline_page(request, relationship_id, values={}, errors={})
+
+
+@post("/requests/{relationship_id:uuid}/decline", opt=roles(Role.MENTOR))
+async def decline_request(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    values = await submitted(request)
+    caller = _caller(request)
+    try:
+        data = read_form(request, values, Decline)
+        mentoring = _app(request, Mentoring)
+        actor = provide_actor(request)
+        recorded = await _in_thread(lambda: mentoring.decline(
+            relationship_id, caller, data.reason, data.note, actor))
+    except FormInvalidError as invalid:
+        errors = _at_fields(invalid.errors, ("reason", "note"))
+        return await _in_thread(lambda: _decline_page(
+            request, relationship_id, keep(values), errors, 400))
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        errors, status = _at_fields(error_of(request, refused), ("reason", "note")), \
+            refused.status_code
+        return await _in_thread(lambda: _decline_page(
+            request, relationship_id, keep(values), errors, status))
+    return Redirect(page_context(request).url(
+        f"/requests?done=declined&after={recorded.position}"))
+
+
+@get("/mentees", opt=roles(Role.MENTOR), sync_to_thread=True)
+def my_mentees(request: Request[Any, Any, Any]) -> Template:
+    rows = _case_rows(request, Side.MENTOR, lambda status: status in CURRENT)
+    return render(request, "mentoring/mentees.html", rows=rows)
+
+
+PAGES: list[ControllerRouterHandler] = [
+    find_mentor, mentor_profile, request_mentoring, my_requests, withdraw_request,
+    incoming_requests, accept_request, decline_form, decline_request, my_mentees,
+]
