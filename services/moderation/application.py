@@ -150,6 +150,20 @@ class Moderation(TenantApplication):
             position = max(position, withdrawn)
         return report, position
 
+    def suspend_member(
+        self, member_id: UUID, reason: str, actor: Actor, open_requests: OpenRequests
+    ) -> int:
+        """Suspends a member without a report (the admin's own finding); as a report's
+        suspension, their open requests are then withdrawn."""
+
+        def command() -> int:
+            member = self.get(member_id, Member, field="memberId")
+            member.suspend(reason=reason, actor=actor)
+            return self.record(member)
+
+        position = self.retrying(command)
+        return max(position, open_requests.withdraw_open_requests_of(member_id, actor))
+
     def reinstate(self, member_id: UUID, reason: str, actor: Actor) -> int:
         def command() -> int:
             member = self.get(member_id, Member, field="memberId")

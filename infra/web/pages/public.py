@@ -135,7 +135,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     return set_session_cookie(response, signed_in)
 
 
-@post("/sign-out", opt=roles(ANY_MEMBER), sync_to_thread=False)
+@post("/sign-out", opt=roles(ANY_MEMBER))
 async def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
     caller: Caller = request.state.caller
     accounts = _accounts(request)
