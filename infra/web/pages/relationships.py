@@ -1,9 +1,460 @@
-"""Pages: relationships (being built)."""
+"""Pages: a member's relationships, and each relationship's workspace.
+
+`/relationships` lists the member's relationships on both sides (the timelines read model).
+`/relationships/{id}` is the workspace the two members share: the conversation, the meetings on
+both members' clocks (propose one at a time on your own clock, answer, cancel, download it for a
+calendar, log the session held and confirm the other's log), the relationship's own steps
+(start, pause, resume, complete, end) and its timeline (the timelines read model). Anyone else
+gets the 404 an unknown id gets: the services refuse them and the error page answers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import UUID
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
+
+from infra.bootstrap import AppT, Ithaca
+from infra.web.i18n import translations_for
+from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.rendering import FormErrors, page_context, render
+from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
+from projections.reading import open_read_model
+from projections.timelines.projection import TIMELINES
+from projections.timelines.queries import (
+    member_relationships,
+    message_totals,
+    relationship_summary,
+    timeline_page,
+)
+from projections.timelines.schemas import (
+    MemberRelationshipView,
+    TimelineEntryView,
+    entry_view,
+    member_relationship_view,
+    week_view,
+)
+from services.accounts.application import Accounts, Caller
+from services.errors import IthacaError, NotFoundError
+from services.meetings.application import Meetings
+from services.meetings.ics import meeting_calendar
+from services.meetings.places import Locator
+from services.meetings.schemas import LogSession, MeetingView, ProposeMeeting
+from services.mentoring.application import Mentoring
+from services.mentoring.domain import CURRENT, Relationship
+from services.mentoring.schemas import End, MessageView, SendMessage
+from services.profiles.application import Profiles
+from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
-PAGES: list[ControllerRouterHandler] = []
+T = TypeVar("T")
+
+LIST_LIMIT = 50
+TIMELINE_LIMIT = 500
+CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
+_WORKSPACE = "relationships/workspace.html"
+_CONVERSATION = "relationships/partials/conversation.html"
+_ICS_SUFFIX = ".ics"
+_PROPOSE_FIELDS = {"startsAt": "date", "fold": "time", "date": "date", "time": "time",
+                   "durationMinutes": "durationMinutes", "agenda": "agenda",
+                   "videoLink": "videoLink"}
+"""The API's field of an error -> the form field it is shown beside (date and time are typed
+apart and joined into `startsAt`)."""
+_MESSAGE_FIELDS = {"body": "body"}
+_LOG_FIELDS = {name: name for name in ("durationMinutes", "summary", "agreements", "nextSteps")}
+_END_FIELDS = {"reason": "reason"}
+
+
+def _beside(errors: FormErrors, fields: dict[str, str]) -> FormErrors:
+    """Errors beside the form's fields; one about anything else (the relationship's status,
+    the time zone) at the top of the form."""
+    return {fields.get(name, "form"): problem for name, problem in errors.items()}
+
+
+def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
+    ithaca: Ithaca = request.app.state.ithaca
+    return ithaca
+
+
+def _app(request: Request[Any, Any, Any], app_class: type[AppT]) -> AppT:
+    return _ithaca(request).tenant_application(request.state.tenant, app_class)
+
+
+async def _in_thread(command: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(command)
+
+
+def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID, str]:
+    """Members' names by id; a member who is gone reads as nobody in particular."""
+    accounts = _app(request, Accounts)
+    gettext = _gettext(request)
+    names: dict[UUID, str] = {}
+    for member_id in member_ids:
+        try:
+            names[member_id] = accounts.get_member(member_id).name or gettext("A former member")
+        except NotFoundError:
+            names[member_id] = gettext("A former member")
+    return names
+
+
+def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
+    return translations_for(page_context(request).locale).gettext
+
+
+# The list ------------------------------------------------------------------------------------
+
+
+@get("/relationships", opt=roles(ANY_MEMBER), sync_to_thread=True)
+def relationship_list(request: Request[Any, Any, Any]) -> Template:
+    caller: Caller = request.state.caller
+    timelines = open_read_model(_ithaca(request), request.state.tenant, TIMELINES)
+    now = _app(request, Mentoring).clock()
+    rows = member_relationships(timelines.store, caller.member_id, None, LIST_LIMIT)[:LIST_LIMIT]
+    totals = message_totals(timelines.store, [row["relationship_id"] for row in rows])
+    relationships: list[MemberRelationshipView] = [
+        member_relationship_view(row, totals.get(row["relationship_id"]), caller.member_id, now)
+        for row in rows
+    ]
+    names = _names(request, {view.counterpart_id for view in relationships})
+    return render(request, "relationships/list.html", relationships=relationships, names=names)
+
+
+# The workspace -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Forms:
+    """What the workspace's forms show again after a refusal (empty on a plain visit)."""
+
+    message_values: dict[str, Any]
+    message_errors: FormErrors
+    meeting_values: dict[str, Any]
+    meeting_errors: FormErrors
+    log_meeting: UUID | None = None
+    log_values: dict[str, Any] | None = None
+    log_errors: FormErrors | None = None
+    end_values: dict[str, Any] | None = None
+    end_errors: FormErrors | None = None
+    action_error: str = ""
+
+    @classmethod
+    def blank(cls) -> _Forms:
+        return cls(message_values={}, message_errors={},
+                   meeting_values={"durationMinutes": "60"}, meeting_errors={})
+
+
+def _conversation(
+    request: Request[Any, Any, Any], relationship: Relationship, caller: Caller
+) -> list[MessageView]:
+    if not relationship.involves(caller.member_id):
+        return []  # programme admins and auditors see the steps, never the conversation
+    return [MessageView.of(message)
+            for message in _app(request, Mentoring).messages(relationship.id, caller)]
+
+
+def _timeline(
+    request: Request[Any, Any, Any], relationship_id: UUID, caller: Caller
+) -> list[TimelineEntryView]:
+    timelines = open_read_model(_ithaca(request), request.state.tenant, TIMELINES)
+    summary = relationship_summary(timelines.store, relationship_id)
+    if summary is None:
+        return []  # not projected yet
+    page = timeline_page(timelines.store, relationship_id, 0, TIMELINE_LIMIT)
+    return [week_view(row) if is_week else entry_view(row, summary, caller.member_id)
+            for is_week, row in page.items]
+
+
+def _workspace(
+    request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms
+) -> dict[str, Any]:
+    """Everything the workspace shows; NotFoundError for anyone who may not see it."""
+    caller: Caller = request.state.caller
+    tenant: TenantRecord = request.state.tenant
+    mentoring = _app(request, Mentoring)
+    meetings = _app(request, Meetings)
+    relationship = mentoring.get_relationship(relationship_id, caller)
+    places = Locator(_app(request, Profiles), tenant.time_zone).places(relationship)
+    member = relationship.involves(caller.member_id)
+    other_id = relationship.counterpart_of(caller.member_id) if member else None
+    meeting_views = [MeetingView.of(meeting, caller.member_id, places)
+                     for meeting in meetings.meetings_of(relationship.id)]
+    timeline = _timeline(request, relationship.id, caller)
+    names = _names(request, {relationship.mentee_id, relationship.mentor_id,
+                             *(entry.who for entry in timeline if entry.who)})
+    now = mentoring.clock()
+    return {
+        "relationship": relationship,
+        "status": relationship.status_at(now),
+        "member": member,
+        "me": caller.member_id,
+        "other_id": other_id,
+        "other_zone": places[other_id].time_zone if other_id else None,
+        "names": names,
+        "messages": _conversation(request, relationship, caller),
+        "meetings": meeting_views,
+        "meeting_now": meetings.clock(),
+        "open_for_meetings": relationship.status in CURRENT,
+        "timeline": timeline,
+        "forms": forms,
+    }
+
+
+async def _show(
+    request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms, status_code: int,
+    *, fragment: str | None = None,
+) -> Template:
+    context = await _in_thread(lambda: _workspace(request, relationship_id, forms))
+    if fragment and request.headers.get("hx-request"):
+        # htmx swaps only 2xx answers: a refused form comes back as 200 with its errors.
+        status_code = 200
+    return render(request, _WORKSPACE, fragment=fragment, status_code=status_code, **context)
+
+
+def _back(request: Request[Any, Any, Any], relationship_id: UUID, anchor: str = "") -> Redirect:
+    return Redirect(page_context(request).url(f"/relationships/{relationship_id}{anchor}"))
+
+
+@get("/relationships/{relationship_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True)
+def workspace(request: Request[Any, Any, Any], relationship_id: FromPath[UUID]) -> Template:
+    context = _workspace(request, relationship_id, _Forms.blank())
+    return render(request, _WORKSPACE, fragment=_CONVERSATION, **context)
+
+
+# The conversation ----------------------------------------------------------------------------
+
+
+@post("/relationships/{relationship_id:uuid}/messages", opt=roles(ANY_MEMBER))
+async def send_message(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    values = await submitted(request)
+    caller: Caller = request.state.caller
+    forms = _Forms.blank()
+    try:
+        data = read_form(request, values, SendMessage)
+        mentoring, actor = _app(request, Mentoring), provide_actor(request)
+        await _in_thread(lambda: mentoring.send_message(relationship_id, caller, data.body,
+                                                        actor))
+    except FormInvalidError as invalid:
+        forms.message_values, forms.message_errors = keep(values), _beside(
+            invalid.errors, _MESSAGE_FIELDS)
+        return await _show(request, relationship_id, forms, 400, fragment=_CONVERSATION)
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        forms.message_values, forms.message_errors = keep(values), _beside(
+            error_of(request, refused), _MESSAGE_FIELDS)
+        return await _show(request, relationship_id, forms, refused.status_code,
+                           fragment=_CONVERSATION)
+    if request.headers.get("hx-request"):
+        return await _show(request, relationship_id, forms, 200, fragment=_CONVERSATION)
+    return _back(request, relationship_id, "#conversation")
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+
+def _proposal(values: dict[str, Any], time_zone: str, gettext: Callable[[str], str]
+              ) -> dict[str, Any]:
+    """The form (date and time typed apart, on the member's own clock) as the API's body."""
+    day, clock = str(values.get("date", "")).strip(), str(values.get("time", "")).strip()
+    missing = {name: gettext("This field is required.")
+               for name, value in (("date", day), ("time", clock)) if not value}
+    if missing:
+        raise FormInvalidError(missing)
+    body: dict[str, Any] = {name: values[name] for name in ("durationMinutes", "agenda",
+                                                            "videoLink") if name in values}
+    return {**body, "startsAt": f"{day}T{clock}", "timeZone": time_zone}
+
+
+@post("/relationships/{relationship_id:uuid}/meetings", opt=roles(ANY_MEMBER))
+async def propose_meeting(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    values = await submitted(request)
+    caller: Caller = request.state.caller
+    tenant: TenantRecord = request.state.tenant
+    forms = _Forms.blank()
+    try:
+        body = _proposal(values, page_context(request).format.time_zone, _gettext(request))
+        data = read_form(request, body, ProposeMeeting)
+        mentoring, meetings = _app(request, Mentoring), _app(request, Meetings)
+        locator = Locator(_app(request, Profiles), tenant.time_zone)
+        actor = provide_actor(request)
+
+        def propose() -> None:
+            relationship = mentoring.get_relationship(relationship_id, caller)
+            meetings.propose(
+                relationship, caller, locator, starts_at=data.starts_at,
+                time_zone=data.time_zone, fold=data.fold,
+                duration_minutes=data.duration_minutes, agenda=data.agenda,
+                video_link=data.video_link, actor=actor,
+            )
+
+        await _in_thread(propose)
+    except FormInvalidError as invalid:
+        forms.meeting_values = keep(values)
+        forms.meeting_errors = _beside(invalid.errors, _PROPOSE_FIELDS)
+        return await _show(request, relationship_id, forms, 400)
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        forms.meeting_values = keep(values)
+        forms.meeting_errors = _beside(error_of(request, refused), _PROPOSE_FIELDS)
+        return await _show(request, relationship_id, forms, refused.status_code)
+    return _back(request, relationship_id, "#meetings")
+
+
+def _meeting_step(
+    verb: str, command: Callable[[Meetings, UUID, Caller, Any], object]
+) -> ControllerRouterHandler:
+    """A button on a meeting: accept, decline, cancel, confirm the session log."""
+
+    @post(f"/relationships/{{relationship_id:uuid}}/meetings/{{meeting_id:uuid}}/{verb}",
+          opt=roles(ANY_MEMBER), name=f"relationship-meeting-{verb.replace('/', '-')}")
+    async def step(
+        request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting_id: FromPath[UUID]
+    ) -> Response[Any] | Template:
+        caller: Caller = request.state.caller
+        meetings, actor = _app(request, Meetings), provide_actor(request)
+        try:
+            await _in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
+            await _in_thread(lambda: command(meetings, meeting_id, caller, actor))
+        except NotFoundError:
+            raise
+        except IthacaError as refused:
+            forms = _Forms.blank()
+            forms.action_error = error_of(request, refused).popitem()[1]
+            return await _show(request, relationship_id, forms, refused.status_code)
+        return _back(request, relationship_id, "#meetings")
+
+    return step
+
+
+def _check_meeting(request: Request[Any, Any, Any], relationship_id: UUID,
+                   meeting_id: UUID) -> None:
+    """The meeting, seen by the caller, belongs to this relationship (else a 404)."""
+    meeting = _app(request, Meetings).get_meeting(meeting_id, request.state.caller)
+    if meeting.relationship_id != relationship_id:
+        raise NotFoundError(f"no meeting with id {meeting_id}", field="meetingId")
+
+
+@post("/relationships/{relationship_id:uuid}/meetings/{meeting_id:uuid}/session-log",
+      opt=roles(ANY_MEMBER))
+async def log_session(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    values = await submitted(request)
+    caller: Caller = request.state.caller
+    forms = _Forms.blank()
+    try:
+        data = read_form(request, values, LogSession)
+        meetings, actor = _app(request, Meetings), provide_actor(request)
+        await _in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
+        await _in_thread(lambda: meetings.log_session(
+            meeting_id, caller, duration_minutes=data.duration_minutes, summary=data.summary,
+            agreements=data.agreements, next_steps=data.next_steps, actor=actor))
+    except FormInvalidError as invalid:
+        forms.log_meeting, forms.log_values, forms.log_errors = (
+            meeting_id, keep(values), _beside(invalid.errors, _LOG_FIELDS))
+        return await _show(request, relationship_id, forms, 400)
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        forms.log_meeting, forms.log_values, forms.log_errors = (
+            meeting_id, keep(values), _beside(error_of(request, refused), _LOG_FIELDS))
+        return await _show(request, relationship_id, forms, refused.status_code)
+    return _back(request, relationship_id, "#meetings")
+
+
+@get("/relationships/{relationship_id:uuid}/meetings/{meeting:str}", opt=roles(ANY_MEMBER),
+     sync_to_thread=True, media_type=CALENDAR_MEDIA_TYPE)
+def meeting_ics(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting: FromPath[str]
+) -> Response[bytes]:
+    """The meeting as an iCalendar file (`{meeting id}.ics`), as the API's
+    `/api/v1/meetings/{id}.ics` answers it."""
+    try:
+        meeting_id = UUID(meeting.removesuffix(_ICS_SUFFIX))
+    except ValueError:
+        raise NotFoundError(f"no meeting with id {meeting}", field="meetingId") from None
+    if not meeting.endswith(_ICS_SUFFIX):
+        raise NotFoundError(f"no meeting with id {meeting}", field="meetingId")
+    tenant: TenantRecord = request.state.tenant
+    found = _app(request, Meetings).get_meeting(meeting_id, request.state.caller)
+    if found.relationship_id != relationship_id:
+        raise NotFoundError(f"no meeting with id {meeting}", field="meetingId")
+    return Response(
+        meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca"),
+        media_type=CALENDAR_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="meeting-{found.id}.ics"'},
+    )
+
+
+# The relationship's own steps ----------------------------------------------------------------
+
+
+def _relationship_step(verb: str) -> ControllerRouterHandler:
+    """A button on the relationship: start, pause, resume, complete."""
+
+    @post(f"/relationships/{{relationship_id:uuid}}/{verb}", opt=roles(ANY_MEMBER),
+          name=f"relationship-{verb}")
+    async def step(
+        request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+    ) -> Response[Any] | Template:
+        caller: Caller = request.state.caller
+        mentoring, actor = _app(request, Mentoring), provide_actor(request)
+        command = getattr(mentoring, verb)
+        try:
+            await _in_thread(lambda: command(relationship_id, caller, actor))
+        except NotFoundError:
+            raise
+        except IthacaError as refused:
+            forms = _Forms.blank()
+            forms.action_error = error_of(request, refused).popitem()[1]
+            return await _show(request, relationship_id, forms, refused.status_code)
+        return _back(request, relationship_id)
+
+    return step
+
+
+@post("/relationships/{relationship_id:uuid}/end", opt=roles(ANY_MEMBER))
+async def end_relationship(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+) -> Response[Any] | Template:
+    values = await submitted(request)
+    caller: Caller = request.state.caller
+    forms = _Forms.blank()
+    try:
+        data = read_form(request, values, End)
+        mentoring, actor = _app(request, Mentoring), provide_actor(request)
+        await _in_thread(lambda: mentoring.end(relationship_id, caller, data.reason, actor))
+    except FormInvalidError as invalid:
+        forms.end_values, forms.end_errors = keep(values), _beside(invalid.errors, _END_FIELDS)
+        return await _show(request, relationship_id, forms, 400)
+    except NotFoundError:
+        raise
+    except IthacaError as refused:
+        forms.end_values, forms.end_errors = keep(values), _beside(
+            error_of(request, refused), _END_FIELDS)
+        return await _show(request, relationship_id, forms, refused.status_code)
+    return _back(request, relationship_id)
+
+
+PAGES: list[ControllerRouterHandler] = [
+    relationship_list, workspace, send_message, propose_meeting, log_session, meeting_ics,
+    _meeting_step("accept", lambda m, i, c, a: m.accept(i, c, a)),
+    _meeting_step("decline", lambda m, i, c, a: m.decline(i, c, a)),
+    _meeting_step("cancel", lambda m, i, c, a: m.cancel(i, c, a)),
+    _meeting_step("session-log/confirm", lambda m, i, c, a: m.confirm_session(i, c, a)),
+    *(_relationship_step(verb) for verb in ("start", "pause", "resume", "complete")),
+    end_relationship,
+]
