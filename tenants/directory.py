@@ -1,9 +1,9 @@
 """The tenant directory: what every request needs to know about tenants, kept in memory.
 
-Read model of the platform stream. Consumes Tenant.{Provisioned, Rebranded, DomainAttached,
-DomainDetached, Suspended, Reinstated} and Operator.{Added, TokenIssued, Revoked}. Answers:
-which tenant does this host or slug name, is it suspended, how is it branded, where does its
-stream live, and which operator holds this token.
+Read model of the platform stream. Consumes Tenant.{Provisioned, Rebranded,
+DefaultLocaleChanged, DomainAttached, DomainDetached, Suspended, Reinstated} and
+Operator.{Added, TokenIssued, Revoked}. Answers: which tenant does this host or slug name, is it
+suspended, how is it branded, where does its stream live, and which operator holds this token.
 
 The platform stream is small (a few events per tenant), so the whole model is rebuilt from
 position 0 at start and then caught up incrementally: at once after a command in this process
@@ -132,6 +132,8 @@ class TenantDirectory:
             ))
         elif isinstance(event, Tenant.Rebranded):
             self._update(event, branding=event.branding)
+        elif isinstance(event, Tenant.DefaultLocaleChanged):
+            self._update(event, default_locale=event.locale)
         elif isinstance(event, Tenant.DomainAttached):
             record = self._by_id[event.originator_id]
             self._update(event, domains=(*record.domains, event.domain))

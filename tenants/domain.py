@@ -153,6 +153,10 @@ class Tenant(Aggregate):
         branding: Branding
         actor: Actor
 
+    class DefaultLocaleChanged(Aggregate.Event):
+        locale: str
+        actor: Actor
+
     class DomainAttached(Aggregate.Event):
         domain: str
         actor: Actor
@@ -196,6 +200,10 @@ class Tenant(Aggregate):
     @event(Rebranded)
     def rebrand(self, branding: Branding, actor: Actor) -> None:
         self.branding = branding
+
+    @event(DefaultLocaleChanged)
+    def change_default_locale(self, locale: str, actor: Actor) -> None:
+        self.default_locale = locale
 
     @event(DomainAttached)
     def _attach_domain(self, domain: str, actor: Actor) -> None:

@@ -100,6 +100,16 @@ class TenantRegistry(StreamApplication):
         self._save(tenant)
         return tenant
 
+    def change_default_locale(self, slug: str, locale: str, actor: Actor) -> Tenant:
+        """The language the tenant's pages and mail use for visitors and members who have not
+        chosen one; recording nothing when it is already the default."""
+        validate_locale(locale)
+        tenant = self.get_tenant(slug)
+        if tenant.default_locale != locale:
+            tenant.change_default_locale(locale, actor)
+            self._save(tenant)
+        return tenant
+
     def attach_domain(self, slug: str, domain: str, actor: Actor) -> Tenant:
         name = normalise_domain(domain, base_domain=self.base_domain)
         tenant = self.get_tenant(slug)

@@ -74,9 +74,12 @@ def page_routers() -> list[Router]:
 
 
 def operator_router() -> Router:
-    """The platform operator's pages, on the platform's own address (no tenant)."""
+    """The platform operator's pages, on the platform's own address (no tenant); behind the
+    operator's sign-in (`operator.authorize_operator`), with CSRF tokens like every page."""
     return Router(path="/platform", route_handlers=operator.PAGES,
-                  response_headers=SECURITY_HEADERS, include_in_schema=False)
+                  guards=[operator.authorize_operator], response_headers=SECURITY_HEADERS,
+                  exception_handlers={SignInRequiredError: _sign_in_first},
+                  include_in_schema=False)
 
 
 def static_files() -> Router:

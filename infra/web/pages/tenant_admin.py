@@ -1,9 +1,295 @@
-"""Pages: tenant_admin (being built)."""
+"""The tenant admin's pages: the tenant's settings.
+
+`/settings` is the overview; `/settings/branding` edits the brand (product name, logo, colours,
+support address) with a live preview swapped in by HTMX as the admin types
+(`/settings/branding/preview`, whose colours come from a style sheet, `preview.css`, since the
+Content-Security-Policy allows no inline style); `/settings/domains` attaches and detaches custom
+domains; `/settings/languages` chooses the tenant's default language; `/settings/programme` the
+programme's rules. Brand, domains and language are the tenant registry's commands (as in the
+platform API), recorded with the tenant admin as their actor; the programme's are `Programme`'s.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from litestar import Request, Response, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
+
+from infra.bootstrap import Ithaca
+from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.rendering import FormErrors, page_context, render
+from infra.web.tenant_api import provide_actor, roles
+from services.accounts.domain import Role
+from services.errors import IthacaError
+from services.programme.application import Programme
+from services.programme.domain import ProgrammeSettings
+from services.programme.schemas import ProgrammeSettingsBody
+from tenants.directory import TenantRecord
+from tenants.domain import (
+    COLOUR_PATTERN,
+    DEFAULT_ACCENT_COLOUR,
+    DEFAULT_PRIMARY_COLOUR,
+    INTERFACE_LOCALES,
+    Branding,
+)
+from tenants.schemas import AttachDomain
 
 __all__ = ["PAGES"]
 
-PAGES: list[ControllerRouterHandler] = []
+T = TypeVar("T")
+
+ADMIN = roles(Role.TENANT_ADMIN)
+_COLOUR = re.compile(COLOUR_PATTERN)
+_LIST_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def _tenant(request: Request[Any, Any, Any]) -> TenantRecord:
+    record: TenantRecord = request.state.tenant
+    return record
+
+
+def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
+    ithaca: Ithaca = request.app.state.ithaca
+    return ithaca
+
+
+async def _in_thread(command: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(command)
+
+
+# Overview ------------------------------------------------------------------------------------
+
+
+@get("/settings", opt=ADMIN, sync_to_thread=False)
+def overview(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "tenant_admin/overview.html", tenant=_tenant(request))
+
+
+# Branding ------------------------------------------------------------------------------------
+
+
+def _branding_values(branding: Branding) -> dict[str, Any]:
+    return {
+        "productName": branding.product_name, "logoUrl": branding.logo_url,
+        "primaryColour": branding.primary_colour, "accentColour": branding.accent_colour,
+        "supportEmail": branding.support_email,
+    }
+
+
+def _read_branding(request: Request[Any, Any, Any], values: dict[str, Any]) -> Branding:
+    """The submitted brand, checked as the registry will check it (`Branding.validated`)."""
+    known = {name: values[name] for name in _branding_values(Branding(product_name="")) if
+             name in values}
+    return read_form(request, known, Branding).validated()
+
+
+def _colour(value: object, fallback: str) -> str:
+    """Only a `#rrggbb` colour reaches a style sheet; anything else is the fallback."""
+    return value if isinstance(value, str) and _COLOUR.match(value) else fallback
+
+
+@get("/settings/branding", opt=ADMIN, sync_to_thread=False)
+def branding_form(request: Request[Any, Any, Any], saved: FromQuery[bool] = False) -> Template:
+    values = _branding_values(_tenant(request).branding)
+    return render(request, "tenant_admin/branding.html", values=values, errors={}, saved=saved,
+                  preview=_preview(values, _tenant(request).branding))
+
+
+@post("/settings/branding", opt=ADMIN)
+async def change_branding(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    tenant = _tenant(request)
+    errors: FormErrors
+    try:
+        branding = _read_branding(request, values)
+        ithaca, actor = _ithaca(request), provide_actor(request)
+        await _in_thread(lambda: ithaca.registry.rebrand_tenant(tenant.slug, branding, actor))
+    except FormInvalidError as invalid:
+        errors, status = invalid.errors, 400
+    except IthacaError as refused:
+        errors, status = error_of(request, refused), refused.status_code
+    else:
+        return Redirect(page_context(request).url("/settings/branding?saved=true"))
+    return render(request, "tenant_admin/branding.html", values=keep(values), errors=errors,
+                  saved=False, preview=_preview(values, tenant.branding), status_code=status)
+
+
+def _preview(values: dict[str, Any], current: Branding) -> dict[str, str]:
+    return {
+        "productName": str(values.get("productName") or current.product_name),
+        "logoUrl": str(values.get("logoUrl") or ""),
+        "primary": _colour(values.get("primaryColour"), current.primary_colour),
+        "accent": _colour(values.get("accentColour"), current.accent_colour),
+    }
+
+
+@post("/settings/branding/preview", opt=ADMIN)
+async def branding_preview(request: Request[Any, Any, Any]) -> Template:
+    """The preview of the brand as typed, not saved: swapped in by HTMX."""
+    values = await submitted(request)
+    errors: FormErrors = {}
+    try:
+        _read_branding(request, values)
+    except FormInvalidError as invalid:
+        errors = invalid.errors
+    except IthacaError as refused:
+        errors = error_of(request, refused)
+    return render(request, "tenant_admin/partials/brand_preview.html",
+                  preview=_preview(values, _tenant(request).branding), errors=errors)
+
+
+@get("/settings/branding/preview.css", opt=ADMIN, sync_to_thread=False, media_type="text/css",
+     cache_control=None)
+def branding_preview_stylesheet(
+    primary: FromQuery[str] = DEFAULT_PRIMARY_COLOUR,
+    accent: FromQuery[str] = DEFAULT_ACCENT_COLOUR,
+) -> Response[str]:
+    """The preview's colours as CSS variables scoped to `.brand-preview`."""
+    css = (f".brand-preview {{\n  --brand-primary: {_colour(primary, DEFAULT_PRIMARY_COLOUR)};\n"
+           f"  --brand-accent: {_colour(accent, DEFAULT_ACCENT_COLOUR)};\n}}\n")
+    return Response(css, media_type="text/css")
+
+
+# Domains -------------------------------------------------------------------------------------
+
+
+@get("/settings/domains", opt=ADMIN, sync_to_thread=False)
+def domains(request: Request[Any, Any, Any]) -> Template:
+    return _domains_page(request, {}, {})
+
+
+def _domains_page(request: Request[Any, Any, Any], values: dict[str, Any], errors: FormErrors,
+                  status_code: int = 200, tenant: TenantRecord | None = None) -> Template:
+    record = tenant or _tenant(request)
+    return render(request, "tenant_admin/domains.html", domains=record.domains, values=values,
+                  errors=errors, base_domain=_ithaca(request).directory.base_domain,
+                  status_code=status_code)
+
+
+@post("/settings/domains", opt=ADMIN)
+async def attach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    slug = _tenant(request).slug
+    try:
+        data = read_form(request, values, AttachDomain)
+        ithaca, actor = _ithaca(request), provide_actor(request)
+        await _in_thread(lambda: ithaca.registry.attach_domain(slug, data.domain, actor))
+    except FormInvalidError as invalid:
+        return _domains_page(request, keep(values), invalid.errors, 400)
+    except IthacaError as refused:
+        return _domains_page(request, keep(values), error_of(request, refused),
+                             refused.status_code)
+    return Redirect(page_context(request).url("/settings/domains"))
+
+
+@post("/settings/domains/detach", opt=ADMIN)
+async def detach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    slug = _tenant(request).slug
+    domain = str(values.get("domain", ""))
+    try:
+        ithaca, actor = _ithaca(request), provide_actor(request)
+        await _in_thread(lambda: ithaca.registry.detach_domain(slug, domain, actor))
+    except IthacaError as refused:
+        errors = error_of(request, refused)
+        return _domains_page(request, {}, {"form": next(iter(errors.values()))},
+                             refused.status_code)
+    return Redirect(page_context(request).url("/settings/domains"))
+
+
+# Languages -----------------------------------------------------------------------------------
+
+
+@get("/settings/languages", opt=ADMIN, sync_to_thread=False)
+def languages(request: Request[Any, Any, Any], saved: FromQuery[bool] = False) -> Template:
+    return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
+                  values={"defaultLocale": _tenant(request).default_locale}, errors={},
+                  saved=saved)
+
+
+@post("/settings/languages", opt=ADMIN)
+async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    slug = _tenant(request).slug
+    locale = str(values.get("defaultLocale", ""))
+    try:
+        ithaca, actor = _ithaca(request), provide_actor(request)
+        await _in_thread(lambda: ithaca.registry.change_default_locale(slug, locale, actor))
+    except IthacaError as refused:
+        return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
+                      values=keep(values), errors=error_of(request, refused), saved=False,
+                      status_code=refused.status_code)
+    return Redirect(page_context(request).url("/settings/languages?saved=true"))
+
+
+# Programme -----------------------------------------------------------------------------------
+
+
+def _programme(request: Request[Any, Any, Any]) -> Programme:
+    return _ithaca(request).tenant_application(_tenant(request), Programme)
+
+
+def _programme_values(settings: ProgrammeSettings) -> dict[str, Any]:
+    return {
+        "requestExpiryDays": str(settings.request_expiry_days),
+        "maxOpenRequests": str(settings.max_open_requests),
+        "followUpMonths": ", ".join(str(months) for months in settings.follow_up_months),
+        "languageFilter": settings.language_filter,
+        "corporate": settings.corporate,
+        "programmes": "\n".join(settings.programmes),
+    }
+
+
+def _split(value: object) -> list[str]:
+    return [item for item in _LIST_SEPARATORS.split(str(value or "")) if item]
+
+
+@get("/settings/programme", opt=ADMIN, sync_to_thread=True)
+def programme_settings(request: Request[Any, Any, Any], saved: FromQuery[bool] = False
+                       ) -> Template:
+    values = _programme_values(_programme(request).get_settings())
+    return render(request, "tenant_admin/programme.html", values=values, errors={}, saved=saved)
+
+
+@post("/settings/programme", opt=ADMIN)
+async def change_programme_settings(request: Request[Any, Any, Any]
+                                    ) -> Response[Any] | Template:
+    values = await submitted(request)
+    shaped: dict[str, Any] = {
+        "requestExpiryDays": values.get("requestExpiryDays", ""),
+        "maxOpenRequests": values.get("maxOpenRequests", ""),
+        "followUpMonths": _split(values.get("followUpMonths")),
+        "languageFilter": "languageFilter" in values,
+        "corporate": "corporate" in values,
+        "programmes": _split(values.get("programmes")),
+    }
+    errors: FormErrors
+    try:
+        data = read_form(request, shaped, ProgrammeSettingsBody)
+        programme, actor = _programme(request), provide_actor(request)
+        await _in_thread(lambda: programme.change_settings(data.to_domain(), actor))
+    except FormInvalidError as invalid:
+        errors, status = invalid.errors, 400
+    except IthacaError as refused:
+        errors, status = error_of(request, refused), refused.status_code
+    else:
+        return Redirect(page_context(request).url("/settings/programme?saved=true"))
+    # `followUpMonths[1]` -> the field `followUpMonths`.
+    errors = {name.split("[", 1)[0]: problem for name, problem in errors.items()}
+    kept = {**keep(values), "languageFilter": shaped["languageFilter"],
+            "corporate": shaped["corporate"]}
+    return render(request, "tenant_admin/programme.html", values=kept, errors=errors,
+                  saved=False, status_code=status)
+
+
+PAGES: list[ControllerRouterHandler] = [
+    overview, branding_form, change_branding, branding_preview, branding_preview_stylesheet,
+    domains, attach_domain, detach_domain, languages, change_languages, programme_settings,
+    change_programme_settings,
+]

@@ -1,0 +1,106 @@
+"""The tenant admin's settings: the brand (with its live preview), domains, the default language
+and the programme's rules; only tenant admins may open them."""
+
+from __future__ import annotations
+
+from tests.web.pages.conftest import TenantPages
+
+BRAND = {"productName": "Acme Mentoring", "logoUrl": "", "primaryColour": "#1f4e79",
+         "accentColour": "#f2a900", "supportEmail": ""}
+
+
+def test_a_tenant_admin_changes_the_main_colour_and_the_brand_style_sheet_serves_it(
+    acme_pages: TenantPages,
+) -> None:
+    tia = acme_pages.member("Tia", roles=["tenant_admin"])
+    form = tia.get("/settings/branding")
+    assert form.status_code == 200
+    assert 'type="color"' in form.text
+    assert 'hx-trigger="input changed delay:300ms"' in form.text
+
+    response = tia.post("/settings/branding", {**BRAND, "primaryColour": "#aa3300",
+                                               "productName": "Acme Growth"})
+    assert response.status_code in (302, 303)
+    assert "The brand has been saved." in tia.get(response.headers["location"][len("/t/acme"):]
+                                                  ).text
+    css = acme_pages.visitor().get("/brand.css").text
+    assert "--brand-primary: #aa3300" in css
+    assert "Acme Growth" in acme_pages.visitor().get("/").text
+
+
+def test_the_preview_shows_an_unsaved_colour(acme_pages: TenantPages) -> None:
+    tia = acme_pages.member("Tia", roles=["tenant_admin"])
+    preview = tia.post("/settings/branding/preview", {**BRAND, "accentColour": "#00cc66"},
+                       htmx=True)
+    assert preview.status_code == 200
+    assert "<html" not in preview.text
+    assert 'class="brand-preview"' in preview.text
+    assert "accent=%2300cc66" in preview.text
+    stylesheet = tia.get("/settings/branding/preview.css?primary=%23123456&accent=%2300cc66")
+    assert stylesheet.headers["content-type"].startswith("text/css")
+    assert ".brand-preview" in stylesheet.text
+    assert "--brand-accent: #00cc66" in stylesheet.text
+    # Nothing was saved, and nothing but a colour reaches a style sheet.
+    assert "#00cc66" not in acme_pages.visitor().get("/brand.css").text
+    injected = tia.get("/settings/branding/preview.css?primary=red;}body{x:y")
+    assert "body" not in injected.text
+
+
+def test_a_bad_colour_is_shown_beside_its_field_with_the_input_kept(
+    acme_pages: TenantPages,
+) -> None:
+    tia = acme_pages.member("Tia", roles=["tenant_admin"])
+    response = tia.post("/settings/branding", {**BRAND, "primaryColour": "blue",
+                                               "productName": "Acme Blue"})
+    assert response.status_code == 422
+    assert 'id="error-primaryColour"' in response.text
+    assert 'value="blue"' in response.text
+    assert 'value="Acme Blue"' in response.text
+    assert "--brand-primary: #1f4e79" in acme_pages.visitor().get("/brand.css").text
+    assert "Acme Blue" not in acme_pages.visitor().get("/").text
+
+
+def test_a_tenant_admin_sets_the_default_language_domains_and_programme_rules(
+    acme_pages: TenantPages,
+) -> None:
+    tia = acme_pages.member("Tia", roles=["tenant_admin"])
+    for path in ("/settings", "/settings/languages", "/settings/domains", "/settings/programme"):
+        assert tia.get(path).status_code == 200, path
+    assert "Settings" in tia.get("/").text
+    assert tia.post("/settings/languages", {"defaultLocale": "fr"}).status_code in (302, 303)
+    assert 'lang="fr"' in acme_pages.visitor().get("/").text
+
+    assert tia.post("/settings/domains", {"domain": "mentoring.acme.example"}
+                    ).status_code in (302, 303)
+    assert "mentoring.acme.example" in tia.get("/settings/domains").text
+    refused = tia.post("/settings/domains", {"domain": "not a domain"})
+    assert refused.status_code == 422
+    assert 'id="error-domain"' in refused.text
+    assert tia.post("/settings/domains/detach", {"domain": "mentoring.acme.example"}
+                    ).status_code in (302, 303)
+    assert "mentoring.acme.example" not in tia.get("/settings/domains").text
+
+    saved = tia.post("/settings/programme", {
+        "requestExpiryDays": "21", "maxOpenRequests": "3", "followUpMonths": "3, 9",
+        "languageFilter": "true", "programmes": "agri-export\nwomen-in-business-2026"})
+    assert saved.status_code in (302, 303)
+    page = tia.get("/settings/programme").text
+    assert 'value="21"' in page
+    assert 'value="3, 9"' in page
+    assert "agri-export" in page
+    bad = tia.post("/settings/programme", {"requestExpiryDays": "21", "maxOpenRequests": "3",
+                                           "followUpMonths": "9, 3"})
+    assert bad.status_code == 422
+    assert 'id="error-followUpMonths"' in bad.text
+    assert 'value="9, 3"' in bad.text
+
+
+def test_a_member_who_is_not_a_tenant_admin_may_not_open_the_settings(
+    acme_pages: TenantPages,
+) -> None:
+    ana = acme_pages.member("Ana", roles=["entrepreneur"])
+    assert ana.get("/settings").status_code == 403
+    assert ana.get("/settings/branding").status_code == 403
+    assert ana.post("/settings/branding", {**BRAND, "primaryColour": "#000000"}
+                    ).status_code == 403
+    assert "#000000" not in acme_pages.visitor().get("/brand.css").text
