@@ -11,11 +11,10 @@ at, as the dashboard does for every figure.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -25,6 +24,7 @@ from infra.bootstrap import Ithaca
 from infra.web.i18n import translations_for
 from infra.web.pages.charts import Chart, dashboard_charts, render_svg
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.handlers import in_thread, service
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import provide_actor, roles
 from projections.dashboards.projection import DASHBOARDS
@@ -48,8 +48,6 @@ from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
-T = TypeVar("T")
-AppT = TypeVar("AppT")
 
 ADMIN = roles(Role.PROGRAMME_ADMIN)
 LIST_LIMIT = 200
@@ -58,16 +56,6 @@ CHART_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 SVG_MEDIA_TYPE = "image/svg+xml"
 WEIGHTS = ("language", "expertise", "industry", "country", "hours", "stage", "capacity",
            "responsiveness", "openRequests")
-
-
-def _app(request: Request[Any, Any, Any], app_class: type[AppT]) -> AppT:
-    ithaca: Ithaca = request.app.state.ithaca
-    found: AppT = ithaca.tenant_application(request.state.tenant, app_class)  # type: ignore[type-var]
-    return found
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
 
 
 def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
@@ -79,7 +67,7 @@ def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
 
 @get("/admin", opt=ADMIN, sync_to_thread=True)
 def overview(request: Request[Any, Any, Any]) -> Template:
-    reports = len(_app(request, Moderation).open_reports())
+    reports = len(service(request, Moderation).open_reports())
     return render(request, "admin/overview.html", open_reports=reports)
 
 
@@ -94,7 +82,7 @@ def _members_page(request: Request[Any, Any, Any], *, failed: str = "",
     position = model.position
     rows = model.store.rows(DASHBOARD_MEMBERS, order_by="joined_month DESC, member_id",
                             limit=LIST_LIMIT + 1)
-    accounts = _app(request, Accounts)
+    accounts = service(request, Accounts)
     members: list[Member] = []
     for row in rows[:LIST_LIMIT]:
         try:
@@ -118,13 +106,13 @@ async def _standing(request: Request[Any, Any, Any], member_id: UUID, suspend: b
     action = "suspend" if suspend else "reinstate"
     try:
         data = read_form(request, values, Reinstate)
-        moderation, actor = _app(request, Moderation), provide_actor(request)
+        moderation, actor = service(request, Moderation), provide_actor(request)
         if suspend:
-            mentoring = _app(request, Mentoring)
-            await _in_thread(lambda: moderation.suspend_member(
+            mentoring = service(request, Mentoring)
+            await in_thread(lambda: moderation.suspend_member(
                 member_id, data.reason, actor, open_requests=mentoring))
         else:
-            await _in_thread(lambda: moderation.reinstate(member_id, data.reason, actor))
+            await in_thread(lambda: moderation.reinstate(member_id, data.reason, actor))
     except FormInvalidError as invalid:
         errors, status = invalid.errors, 400
     except NotFoundError:
@@ -133,7 +121,7 @@ async def _standing(request: Request[Any, Any, Any], member_id: UUID, suspend: b
         errors, status = error_of(request, refused), refused.status_code
     else:
         return Redirect(page_context(request).url("/admin/members"))
-    return await _in_thread(lambda: _members_page(
+    return await in_thread(lambda: _members_page(
         request, failed=f"{member_id}-{action}", values=keep(values), errors=errors,
         status_code=status))
 
@@ -176,7 +164,7 @@ def relationships_list(request: Request[Any, Any, Any]) -> Template:
     position = model.position
     rows = model.store.rows(TIMELINE_RELATIONSHIPS, order_by="requested_position DESC",
                             limit=LIST_LIMIT + 1)
-    name = _Names(_app(request, Accounts))
+    name = _Names(service(request, Accounts))
     relationships = [
         {**row, "mentee": name(row["mentee_id"]), "mentor": name(row["mentor_id"])}
         for row in rows[:LIST_LIMIT]
@@ -191,8 +179,8 @@ def relationships_list(request: Request[Any, Any, Any]) -> Template:
 def _moderation_page(request: Request[Any, Any, Any], *, failed: str = "",
                      values: dict[str, Any] | None = None, errors: FormErrors | None = None,
                      status_code: int = 200) -> Template:
-    reports = _app(request, Moderation).open_reports()
-    name = _Names(_app(request, Accounts))
+    reports = service(request, Moderation).open_reports()
+    name = _Names(service(request, Accounts))
     entries = [{"report": report, "member": name(report.reported_member_id),
                 "reporter": name(report.reporter_id)} for report in reports]
     return render(request, "admin/moderation.html", entries=entries, failed=failed,
@@ -216,9 +204,9 @@ async def decide_report(request: Request[Any, Any, Any], report_id: FromPath[UUI
     failed = f"{report_id}-{decision}"
     try:
         data = read_form(request, values, Decide)
-        moderation, mentoring = _app(request, Moderation), _app(request, Mentoring)
+        moderation, mentoring = service(request, Moderation), service(request, Mentoring)
         actor = provide_actor(request)
-        await _in_thread(lambda: moderation.decide(
+        await in_thread(lambda: moderation.decide(
             report_id, chosen, data.note, actor, open_requests=mentoring))
     except FormInvalidError as invalid:
         errors, status = invalid.errors, 400
@@ -228,7 +216,7 @@ async def decide_report(request: Request[Any, Any, Any], report_id: FromPath[UUI
         errors, status = error_of(request, refused), refused.status_code
     else:
         return Redirect(page_context(request).url("/admin/moderation"))
-    return await _in_thread(lambda: _moderation_page(
+    return await in_thread(lambda: _moderation_page(
         request, failed=failed, values=keep(values), errors=errors, status_code=status))
 
 
@@ -242,7 +230,7 @@ def _filter_values(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 def _dashboard(request: Request[Any, Any, Any], given: dict[str, str]) -> Dashboard:
     """The dashboard as the JSON API reads it, for the filters given (blank ones left out)."""
-    settings = _app(request, Programme).get_settings()
+    settings = service(request, Programme).get_settings()
     filters = Filters.checked(
         programmes=settings.programmes, country=given.get("country"),
         industry=given.get("industry"), programme=given.get("programme"),
@@ -257,7 +245,7 @@ def _dashboard(request: Request[Any, Any, Any], given: dict[str, str]) -> Dashbo
 @get("/admin/dashboard", opt=ADMIN, sync_to_thread=True)
 def dashboard(request: Request[Any, Any, Any]) -> Template:
     given = _filter_values(request)
-    programmes = _app(request, Programme).get_settings().programmes
+    programmes = service(request, Programme).get_settings().programmes
     query = urlencode(given)
     try:
         answer = _dashboard(request, given)
@@ -299,7 +287,7 @@ def _weights_page(request: Request[Any, Any, Any], values: dict[str, Any], error
 
 @get("/admin/matching", opt=ADMIN, sync_to_thread=True)
 def weights_form(request: Request[Any, Any, Any], saved: FromQuery[bool] = False) -> Template:
-    current = WeightsBody.of(_app(request, Matching).get_weights())
+    current = WeightsBody.of(service(request, Matching).get_weights())
     values = {name: f"{getattr(current, _snake(name)):g}" for name in WEIGHTS}
     return _weights_page(request, values, {}, saved=saved)
 
@@ -309,8 +297,8 @@ async def change_weights(request: Request[Any, Any, Any]) -> Response[Any] | Tem
     values = await submitted(request)
     try:
         data = read_form(request, values, WeightsBody)
-        matching, actor = _app(request, Matching), provide_actor(request)
-        await _in_thread(lambda: matching.change_weights(data.to_domain(), actor))
+        matching, actor = service(request, Matching), provide_actor(request)
+        await in_thread(lambda: matching.change_weights(data.to_domain(), actor))
     except FormInvalidError as invalid:
         return _weights_page(request, keep(values), invalid.errors, status_code=400)
     except IthacaError as refused:

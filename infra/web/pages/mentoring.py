@@ -20,23 +20,22 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import AppT, Ithaca
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.handlers import in_thread, ithaca_of, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
 from projections.matching.index import Match, Ranked, SearchFilters, index_for
 from projections.matching.projection import MATCHING
 from projections.reading import NotCaughtUpError, ReadModel, open_read_model
-from services.accounts.application import Accounts, Caller
+from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.errors import IthacaError, NotFoundError
 from services.mentoring.application import Mentoring
@@ -57,7 +56,6 @@ from services.profiles.schemas import MentorProfileView
 
 __all__ = ["PAGES"]
 
-T = TypeVar("T")
 
 RESULTS_LIMIT = 20
 AFTER_WAIT_SECONDS = 3.0
@@ -67,25 +65,6 @@ _MENTORS_PARTIAL = "mentoring/partials/mentor_results.html"
 
 
 # Reading ---------------------------------------------------------------------------------------
-
-
-def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca
-
-
-def _app(request: Request[Any, Any, Any], kind: type[AppT]) -> AppT:
-    application: AppT = _ithaca(request).tenant_application(request.state.tenant, kind)
-    return application
-
-
-def _caller(request: Request[Any, Any, Any]) -> Caller:
-    caller: Caller = request.state.caller
-    return caller
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
 
 
 def _name_of(accounts: Accounts, member_id: UUID) -> str:
@@ -129,7 +108,7 @@ class MentorCard:
 
 
 def _cards(request: Request[Any, Any, Any], ranked: Ranked) -> list[MentorCard]:
-    accounts, profiles = _app(request, Accounts), _app(request, Profiles)
+    accounts, profiles = service(request, Accounts), service(request, Profiles)
     cards = []
     for match in ranked.matches:
         profile = profiles.find_mentor_profile(match.member_id)
@@ -141,7 +120,7 @@ def _cards(request: Request[Any, Any, Any], ranked: Ranked) -> list[MentorCard]:
 
 
 def _matching(request: Request[Any, Any, Any], after: int | None) -> ReadModel[Any]:
-    model = open_read_model(_ithaca(request), request.state.tenant, MATCHING)
+    model = open_read_model(ithaca_of(request), request.state.tenant, MATCHING)
     if after is not None:
         # if it has not caught up, show what there is; the list catches up on the next visit
         with contextlib.suppress(NotCaughtUpError):
@@ -190,7 +169,7 @@ def find_mentor(
     values = {"language": language, "country": country, "expertise": expertise,
               "industry": industry, "q": q}
     searching = any(values[name].strip() for name in _FILTERS)
-    caller = _caller(request)
+    caller = signed_in(request)
     model = _matching(request, after)
     index = index_for(model.stream.events)
     errors: FormErrors = {}
@@ -224,8 +203,8 @@ def _mentor_page(
     request: Request[Any, Any, Any], member_id: UUID, values: dict[str, Any],
     errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    profiles, mentoring = _app(request, Profiles), _app(request, Mentoring)
-    caller = _caller(request)
+    profiles, mentoring = service(request, Profiles), service(request, Mentoring)
+    caller = signed_in(request)
     profile = profiles.get_mentor_profile(member_id)
     view = MentorProfileView.of(
         profile, with_employment=caller.member_id == member_id or caller.has(*_STAFF))
@@ -238,7 +217,7 @@ def _mentor_page(
     ]
     return render(
         request, "mentoring/mentor.html", status_code=status_code,
-        mentor=view, name=_name_of(_app(request, Accounts), member_id),
+        mentor=view, name=_name_of(service(request, Accounts), member_id),
         names=Vocabulary.of(page_context(request).locale),
         current=open_entries[0] if open_entries else None, now=now,
         may_request=caller.has(Role.ENTREPRENEUR) and caller.member_id != member_id,
@@ -257,23 +236,23 @@ async def request_mentoring(
     request: Request[Any, Any, Any], member_id: FromPath[UUID]
 ) -> Response[Any] | Template:
     values = await submitted(request)
-    caller = _caller(request)
+    caller = signed_in(request)
     try:
         data = read_form(request, {**values, "mentorId": str(member_id)}, RequestMentor)
-        mentoring = _app(request, Mentoring)
+        mentoring = service(request, Mentoring)
         actor = provide_actor(request)
-        recorded = await _in_thread(lambda: mentoring.request_mentor(
+        recorded = await in_thread(lambda: mentoring.request_mentor(
             caller.member_id, data.mentor_id, data.introduction, actor))
     except FormInvalidError as invalid:
         errors = _at_fields(invalid.errors, ("introduction",))
-        return await _in_thread(lambda: _mentor_page(
+        return await in_thread(lambda: _mentor_page(
             request, member_id, keep(values), errors, 400))
     except NotFoundError:
         raise
     except IthacaError as refused:
         errors, status = _at_fields(error_of(request, refused), ("introduction",)), \
             refused.status_code
-        return await _in_thread(lambda: _mentor_page(
+        return await in_thread(lambda: _mentor_page(
             request, member_id, keep(values), errors, status))
     return Redirect(page_context(request).url(
         f"/my-requests?sent={recorded.relationship.id}&after={recorded.position}"))
@@ -304,9 +283,9 @@ def _case_rows(
     request: Request[Any, Any, Any], side: Side,
     keep_status: Callable[[RelationshipStatus], bool], with_request: bool = False,
 ) -> list[CaseRow]:
-    mentoring, accounts = _app(request, Mentoring), _app(request, Accounts)
-    profiles = _app(request, Profiles)
-    caller = _caller(request)
+    mentoring, accounts = service(request, Mentoring), service(request, Accounts)
+    profiles = service(request, Profiles)
+    caller = signed_in(request)
     now = mentoring.clock()
     rows = []
     for entry in mentoring.relationships_of(caller.member_id):
@@ -357,16 +336,16 @@ def my_requests(
 async def withdraw_request(
     request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
 ) -> Response[Any] | Template:
-    caller = _caller(request)
-    mentoring = _app(request, Mentoring)
+    caller = signed_in(request)
+    mentoring = service(request, Mentoring)
     actor = provide_actor(request)
     try:
-        recorded = await _in_thread(lambda: mentoring.withdraw(relationship_id, caller, actor))
+        recorded = await in_thread(lambda: mentoring.withdraw(relationship_id, caller, actor))
     except NotFoundError:
         raise
     except IthacaError as refused:
         problem, status = next(iter(error_of(request, refused).values())), refused.status_code
-        return await _in_thread(lambda: _my_requests_page(
+        return await in_thread(lambda: _my_requests_page(
             request, problem=problem, status_code=status))
     return Redirect(page_context(request).url(
         f"/my-requests?after={recorded.position}"))
@@ -393,16 +372,16 @@ def incoming_requests(request: Request[Any, Any, Any], done: FromQuery[str] = ""
 async def accept_request(
     request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
 ) -> Response[Any] | Template:
-    caller = _caller(request)
-    mentoring = _app(request, Mentoring)
+    caller = signed_in(request)
+    mentoring = service(request, Mentoring)
     actor = provide_actor(request)
     try:
-        recorded = await _in_thread(lambda: mentoring.accept(relationship_id, caller, actor))
+        recorded = await in_thread(lambda: mentoring.accept(relationship_id, caller, actor))
     except NotFoundError:
         raise
     except IthacaError as refused:
         problem, status = next(iter(error_of(request, refused).values())), refused.status_code
-        return await _in_thread(lambda: _requests_page(
+        return await in_thread(lambda: _requests_page(
             request, problem=problem, status_code=status))
     return Redirect(page_context(request).url(
         f"/requests?done=accepted&after={recorded.position}"))
@@ -412,17 +391,17 @@ def _decline_page(
     request: Request[Any, Any, Any], relationship_id: UUID, values: dict[str, Any],
     errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    mentoring = _app(request, Mentoring)
-    caller = _caller(request)
+    mentoring = service(request, Mentoring)
+    caller = signed_in(request)
     relationship = mentoring.get_relationship(relationship_id, caller)
     if relationship.mentor_id != caller.member_id:
         raise NotFoundError(f"no request with id {relationship_id}", field="relationshipId")
-    profiles = _app(request, Profiles)
+    profiles = service(request, Profiles)
     business = profiles.find_entrepreneur_profile(relationship.mentee_id)
     return render(
         request, "mentoring/decline.html", status_code=status_code,
         relationship=relationship, status=relationship.status_at(mentoring.clock()),
-        name=_name_of(_app(request, Accounts), relationship.mentee_id),
+        name=_name_of(service(request, Accounts), relationship.mentee_id),
         business=business.business_name if business else "",
         reasons=[reason.value for reason in DeclineReason], note_max=NOTE_MAX,
         values=values, errors=errors,
@@ -439,23 +418,23 @@ async def decline_request(
     request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
 ) -> Response[Any] | Template:
     values = await submitted(request)
-    caller = _caller(request)
+    caller = signed_in(request)
     try:
         data = read_form(request, values, Decline)
-        mentoring = _app(request, Mentoring)
+        mentoring = service(request, Mentoring)
         actor = provide_actor(request)
-        recorded = await _in_thread(lambda: mentoring.decline(
+        recorded = await in_thread(lambda: mentoring.decline(
             relationship_id, caller, data.reason, data.note, actor))
     except FormInvalidError as invalid:
         errors = _at_fields(invalid.errors, ("reason", "note"))
-        return await _in_thread(lambda: _decline_page(
+        return await in_thread(lambda: _decline_page(
             request, relationship_id, keep(values), errors, 400))
     except NotFoundError:
         raise
     except IthacaError as refused:
         errors, status = _at_fields(error_of(request, refused), ("reason", "note")), \
             refused.status_code
-        return await _in_thread(lambda: _decline_page(
+        return await in_thread(lambda: _decline_page(
             request, relationship_id, keep(values), errors, status))
     return Redirect(page_context(request).url(
         f"/requests?done=declined&after={recorded.position}"))

@@ -19,21 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import anyio.to_thread
 import msgspec
 from babel.dates import get_day_names
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import Ithaca
 from infra.web.i18n import translations_for
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.handlers import in_thread, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
-from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.errors import IthacaError
 from services.impact.application import Impact
@@ -50,11 +48,9 @@ from services.profiles.schemas import (
     SelfAssessmentBody,
 )
 from services.programme.application import Programme
-from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
-T = TypeVar("T")
 
 ENTREPRENEUR = "entrepreneur"
 MENTOR = "mentor"
@@ -64,27 +60,8 @@ _INDEX = re.compile(r"\[\d+\]$")
 _RATINGS = (1, 2, 3, 4, 5)
 
 
-def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca
-
-
-def _app(request: Request[Any, Any, Any], kind: type[T]) -> T:
-    tenant: TenantRecord = request.state.tenant
-    return _ithaca(request).tenant_application(tenant, kind)  # type: ignore[type-var]
-
-
-def _caller(request: Request[Any, Any, Any]) -> Caller:
-    caller: Caller = request.state.caller
-    return caller
-
-
 def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
     return translations_for(page_context(request).locale).gettext
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
 
 
 # Where the member stands ------------------------------------------------------------------------
@@ -124,10 +101,10 @@ class Progress:
 
 
 def _progress(request: Request[Any, Any, Any]) -> Progress:
-    caller = _caller(request)
-    profiles = _app(request, Profiles)
+    caller = signed_in(request)
+    profiles = service(request, Profiles)
     entrepreneur, mentor = caller.has(Role.ENTREPRENEUR), caller.has(Role.MENTOR)
-    surveys = _app(request, Impact).surveys_of(caller.member_id) if entrepreneur else None
+    surveys = service(request, Impact).surveys_of(caller.member_id) if entrepreneur else None
     return Progress(
         entrepreneur=entrepreneur, mentor=mentor,
         entrepreneur_profile=entrepreneur
@@ -225,8 +202,8 @@ def _profile_values(
 
 
 def _stored_profile(request: Request[Any, Any, Any], kind: str) -> dict[str, Any]:
-    profiles = _app(request, Profiles)
-    member_id = _caller(request).member_id
+    profiles = service(request, Profiles)
+    member_id = signed_in(request).member_id
     if kind == MENTOR:
         mentor = profiles.find_mentor_profile(member_id)
         return _profile_values(
@@ -260,7 +237,7 @@ def _profile_page(
     onboarding: bool, progress: Progress, saved: bool = False, status_code: int = 200,
 ) -> Template:
     page = page_context(request)
-    settings = _app(request, Programme).get_settings()
+    settings = service(request, Programme).get_settings()
     if not values:
         values = {"timeZone": page.tenant.time_zone if page.tenant else "",
                   "workingHours.start": "09:00", "workingHours.end": "17:00",
@@ -286,7 +263,7 @@ async def _save_profile(
     request: Request[Any, Any, Any], requested: str | None, *, onboarding: bool,
 ) -> Response[Any] | Template:
     values = await submitted(request)
-    progress = await _in_thread(lambda: _progress(request))
+    progress = await in_thread(lambda: _progress(request))
     kind = _kind_of(progress, requested)
     page = page_context(request)
     if kind is None:
@@ -294,15 +271,15 @@ async def _save_profile(
     known = [*_camel_fields(_profile_struct(kind)), *_HOURS]
     try:
         data = _read_profile(request, kind, values)
-        profiles = _app(request, Profiles)
-        member_id, actor = _caller(request).member_id, provide_actor(request)
+        profiles = service(request, Profiles)
+        member_id, actor = signed_in(request).member_id, provide_actor(request)
         if isinstance(data, MentorProfileBody):
             mentor_body = data
-            await _in_thread(lambda: profiles.save_mentor_profile(
+            await in_thread(lambda: profiles.save_mentor_profile(
                 member_id, mentor_body.to_domain(), actor))
         else:
             entrepreneur_body = data
-            await _in_thread(lambda: profiles.save_entrepreneur_profile(
+            await in_thread(lambda: profiles.save_entrepreneur_profile(
                 member_id, entrepreneur_body.to_domain(), actor))
     except FormInvalidError as invalid:
         errors, status = invalid.errors, 400
@@ -312,12 +289,12 @@ async def _save_profile(
         errors, status = {}, 0
     if errors:
         placed = _placed(errors, known)
-        return await _in_thread(lambda: _profile_page(
+        return await in_thread(lambda: _profile_page(
             request, kind=kind, values=keep(values), errors=placed, onboarding=onboarding,
             progress=progress, status_code=status))
     if not onboarding:
         return Redirect(page.url(f"/profile?as={kind}&saved=1"))
-    progress = await _in_thread(lambda: _progress(request))
+    progress = await in_thread(lambda: _progress(request))
     return Redirect(page.url(progress.next_after_profile()))
 
 
@@ -374,7 +351,7 @@ class Question:
 
 def _questionnaire(request: Request[Any, Any, Any]) -> tuple[int, list[Question]]:
     locale = page_context(request).locale
-    questionnaire = _app(request, Programme).get_questionnaire()
+    questionnaire = service(request, Programme).get_questionnaire()
     return questionnaire.version, [
         Question(area=area.area, name=taxonomy.expertise_name(area.area, locale),
                  question=area.text(locale))
@@ -395,7 +372,7 @@ def _assessment_page(
 
 @get("/onboarding/self-assessment", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
 def self_assessment_form(request: Request[Any, Any, Any]) -> Template:
-    history = _app(request, Profiles).self_assessments_of(_caller(request).member_id)
+    history = service(request, Profiles).self_assessments_of(signed_in(request).member_id)
     values: dict[str, Any] = {}
     if history:
         latest = history[-1]
@@ -412,13 +389,13 @@ async def self_assessment(request: Request[Any, Any, Any]) -> Response[Any] | Te
         prefix, _, area = name.partition(".")
         if prefix in ("ratings", "notes") and area and value != "":
             shaped[prefix][area] = value
-    _, questions = await _in_thread(lambda: _questionnaire(request))
+    _, questions = await in_thread(lambda: _questionnaire(request))
     known = [f"{prefix}.{q.area}" for q in questions for prefix in ("ratings", "notes")]
     try:
         data = read_form(request, shaped, SelfAssessmentBody)
-        profiles = _app(request, Profiles)
-        member_id, actor = _caller(request).member_id, provide_actor(request)
-        await _in_thread(lambda: profiles.submit_self_assessment(
+        profiles = service(request, Profiles)
+        member_id, actor = signed_in(request).member_id, provide_actor(request)
+        await in_thread(lambda: profiles.submit_self_assessment(
             member_id, version=data.version, ratings=data.ratings, notes=data.notes,
             actor=actor))
     except FormInvalidError as invalid:
@@ -429,9 +406,9 @@ async def self_assessment(request: Request[Any, Any, Any]) -> Response[Any] | Te
         errors, status = {}, 0
     if errors:
         placed = _placed(errors, known)
-        return await _in_thread(lambda: _assessment_page(
+        return await in_thread(lambda: _assessment_page(
             request, values=keep(values), errors=placed, status_code=status))
-    progress = await _in_thread(lambda: _progress(request))
+    progress = await in_thread(lambda: _progress(request))
     target = "/onboarding/baseline-survey" if not progress.baseline else "/onboarding"
     return Redirect(page_context(request).url(target))
 
@@ -450,7 +427,7 @@ def _survey_page(
     _, questions = _questionnaire(request)
     answered = None
     if progress.baseline:
-        history = _app(request, Impact).history(_caller(request).member_id)
+        history = service(request, Impact).history(signed_in(request).member_id)
         answered = next((r for r in history if r.kind is SurveyKind.BASELINE), None)
     return render(request, "onboarding/baseline_survey.html", values=values, errors=errors,
                   questions=questions, ratings=_RATINGS,
@@ -471,13 +448,13 @@ async def baseline_survey(request: Request[Any, Any, Any]) -> Response[Any] | Te
     shaped["kind"] = SurveyKind.BASELINE.value
     shaped["confidence"] = {name.partition(".")[2]: value for name, value in values.items()
                             if name.startswith("confidence.") and value != ""}
-    _, questions = await _in_thread(lambda: _questionnaire(request))
+    _, questions = await in_thread(lambda: _questionnaire(request))
     known = [*_SURVEY_FIELDS, *(f"confidence.{q.area}" for q in questions)]
     try:
         data = read_form(request, shaped, AnswerSurvey)
-        impact, mentoring = _app(request, Impact), _app(request, Mentoring)
-        caller, actor = _caller(request), provide_actor(request)
-        await _in_thread(lambda: impact.answer(
+        impact, mentoring = service(request, Impact), service(request, Mentoring)
+        caller, actor = signed_in(request), provide_actor(request)
+        await in_thread(lambda: impact.answer(
             entrepreneur=caller, kind=SurveyKind.BASELINE, months_after=None,
             relationship_id=None, answers=data.answers(),
             comment=(data.comment or "").strip(), actor=actor, mentoring=mentoring))
@@ -489,7 +466,7 @@ async def baseline_survey(request: Request[Any, Any, Any]) -> Response[Any] | Te
         errors, status = {}, 0
     if errors:
         placed = _placed(errors, known)
-        return await _in_thread(lambda: _survey_page(
+        return await in_thread(lambda: _survey_page(
             request, values=keep(values), errors=placed, status_code=status))
     return Redirect(page_context(request).url("/home"))
 

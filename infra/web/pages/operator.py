@@ -12,11 +12,9 @@ commands' actor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
-import anyio.to_thread
 import structlog
 from litestar import Request, Response, get, post
 from litestar.connection import ASGIConnection
@@ -30,6 +28,7 @@ from infra.bootstrap import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale, translations_for
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
 from infra.web.pages.guard import SignInRequiredError
+from infra.web.pages.handlers import in_thread, ithaca_of
 from infra.web.pages.rendering import FormErrors, PageContext, page_context, render
 from services.actor import Actor
 from services.errors import IthacaError, NotFoundError
@@ -38,7 +37,6 @@ from tenants.schemas import ProvisionTenant, ReinstateTenant, SuspendTenant
 
 __all__ = ["OPERATOR_COOKIE", "PAGES", "authorize_operator"]
 
-T = TypeVar("T")
 
 OPERATOR_COOKIE: Final = "ithaca_operator"
 BASE: Final = "/platform"
@@ -57,7 +55,7 @@ async def authorize_operator(
 ) -> None:
     ithaca: Ithaca = connection.app.state.ithaca
     token = connection.cookies.get(OPERATOR_COOKIE, "")
-    name = await anyio.to_thread.run_sync(_operator_named, ithaca, token) if token else None
+    name = await in_thread(lambda: _operator_named(ithaca, token)) if token else None
     locale = negotiate_locale(
         member=None, chosen=connection.cookies.get(LOCALE_COOKIE),
         accept_language=connection.headers.get("accept-language", ""), default="en",
@@ -77,15 +75,6 @@ async def authorize_operator(
 def _actor(request: Request[Any, Any, Any]) -> Actor:
     return Actor(kind="operator", id=request.state.operator,
                  correlation_id=request.state.get("request_id", ""))
-
-
-def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
 
 
 def _safe_next(target: object) -> str | None:
@@ -115,7 +104,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
     target = _safe_next(values.get("next"))
     token = str(values.get("token", "")).strip()
-    name = await _in_thread(lambda: _operator_named(_ithaca(request), token)) if token else None
+    name = await in_thread(lambda: _operator_named(ithaca_of(request), token)) if token else None
     if name is None:
         gettext = translations_for(page_context(request).locale).gettext
         problem = (gettext("The operator token is unknown or revoked.") if token
@@ -154,13 +143,13 @@ async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
 
 def _tenants_page(request: Request[Any, Any, Any], errors: dict[str, FormErrors] | None = None,
                   status_code: int = 200) -> Template:
-    return render(request, "operator/tenants.html", tenants=_ithaca(request).directory.all(),
+    return render(request, "operator/tenants.html", tenants=ithaca_of(request).directory.all(),
                   errors=errors or {}, status_code=status_code)
 
 
 @get("/tenants", sync_to_thread=True)
 def tenants(request: Request[Any, Any, Any]) -> Template:
-    _ithaca(request).directory.refresh_if_stale()
+    ithaca_of(request).directory.refresh_if_stale()
     return _tenants_page(request)
 
 
@@ -173,7 +162,7 @@ def _new_values() -> dict[str, Any]:
 def _new_page(request: Request[Any, Any, Any], values: dict[str, Any], errors: FormErrors,
               status_code: int = 200) -> Template:
     return render(request, "operator/new_tenant.html", values=values, errors=errors,
-                  locales=INTERFACE_LOCALES, locations=list(_ithaca(request).registry.locations),
+                  locales=INTERFACE_LOCALES, locations=list(ithaca_of(request).registry.locations),
                   status_code=status_code)
 
 
@@ -195,7 +184,7 @@ async def provision_tenant(request: Request[Any, Any, Any]) -> Response[Any] | T
         if not brand_fields["productName"]:
             brand_fields["productName"] = data.display_name
         branding = read_form(request, brand_fields, Branding).validated()
-        ithaca, actor = _ithaca(request), _actor(request)
+        ithaca, actor = ithaca_of(request), _actor(request)
 
         def provision() -> None:
             ithaca.registry.provision_tenant(
@@ -205,7 +194,7 @@ async def provision_tenant(request: Request[Any, Any, Any]) -> Response[Any] | T
             if branding != Branding(product_name=data.display_name.strip()):
                 ithaca.registry.rebrand_tenant(data.slug, branding, actor)
 
-        await _in_thread(provision)
+        await in_thread(provision)
     except FormInvalidError as invalid:
         errors, status = invalid.errors, 400
     except IthacaError as refused:
@@ -219,13 +208,13 @@ async def _change_status(
     request: Request[Any, Any, Any], slug: str, struct: type[SuspendTenant | ReinstateTenant],
 ) -> Response[Any] | Template:
     values = await submitted(request)
-    ithaca, actor = _ithaca(request), _actor(request)
+    ithaca, actor = ithaca_of(request), _actor(request)
     try:
         data = read_form(request, {"reason": values.get("reason", "")}, struct)
         if isinstance(data, SuspendTenant):
-            await _in_thread(lambda: ithaca.registry.suspend_tenant(slug, data.reason, actor))
+            await in_thread(lambda: ithaca.registry.suspend_tenant(slug, data.reason, actor))
         else:
-            await _in_thread(lambda: ithaca.registry.reinstate_tenant(slug, data.reason, actor))
+            await in_thread(lambda: ithaca.registry.reinstate_tenant(slug, data.reason, actor))
     except FormInvalidError as invalid:
         return _tenants_page(request, {slug: invalid.errors}, 400)
     except NotFoundError:

@@ -3,19 +3,17 @@ verification, the language switcher, and the brand's style sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from infra.bootstrap import Ithaca
 from infra.web.i18n import LOCALE_COOKIE
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.handlers import in_thread, service
 from infra.web.pages.rendering import page_context, render
 from infra.web.tenant_api import ANY_MEMBER, PUBLIC, kick_mailer, provide_actor, roles
 from services.accounts.application import Accounts, Caller
@@ -29,12 +27,6 @@ from tenants.domain import INTERFACE_LOCALES
 
 __all__ = ["PUBLIC_PAGES"]
 
-T = TypeVar("T")
-
-
-def _accounts(request: Request[Any, Any, Any]) -> Accounts:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca.tenant_application(request.state.tenant, Accounts)
 
 
 @get("/home", opt=roles(ANY_MEMBER), sync_to_thread=False)
@@ -82,13 +74,13 @@ async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     tenant: TenantRecord = request.state.tenant
     try:
         data = read_form(request, values, SignUp, lists=("roles",))
-        accounts = _accounts(request)
+        accounts = service(request, Accounts)
         actor = provide_actor(request)
-        await _in_thread(lambda: accounts.sign_up(
+        await in_thread(lambda: accounts.sign_up(
             email=data.email, name=data.name, password=data.password, roles=data.roles,
             locale=data.locale or page_context(request).locale, actor=actor))
         kick_mailer(request, tenant)
-        signed_in = await _in_thread(lambda: accounts.sign_in(
+        signed_in = await in_thread(lambda: accounts.sign_in(
             email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor))
     except FormInvalidError as invalid:
         return render(request, "public/sign_up.html", values=keep(values),
@@ -111,9 +103,9 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     target = _safe_next(request, values.pop("next", None))
     try:
         data = read_form(request, values, SignIn)
-        accounts = _accounts(request)
+        accounts = service(request, Accounts)
         actor = provide_actor(request)
-        signed_in = await _in_thread(lambda: accounts.sign_in(
+        signed_in = await in_thread(lambda: accounts.sign_in(
             email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor,
             client_address=request.client.host if request.client else "",
             limits=sign_in_limits(request.app.state.ithaca)))
@@ -138,9 +130,9 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
 @post("/sign-out", opt=roles(ANY_MEMBER))
 async def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
     caller: Caller = request.state.caller
-    accounts = _accounts(request)
+    accounts = service(request, Accounts)
     actor = caller.actor(correlation_id=request.state.get("request_id", ""))
-    await _in_thread(lambda: accounts.sign_out(caller.session_id, actor))
+    await in_thread(lambda: accounts.sign_out(caller.session_id, actor))
     response: Response[Any] = Redirect(page_context(request).url("/"))
     response.set_cookie(expired_session_cookie())
     return response
@@ -156,8 +148,8 @@ async def forgot_password(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
     try:
         data = read_form(request, values, RequestPasswordReset)
-        accounts = _accounts(request)
-        await _in_thread(lambda: accounts.request_password_reset(
+        accounts = service(request, Accounts)
+        await in_thread(lambda: accounts.request_password_reset(
             data.email, provide_actor(request)))
     except FormInvalidError as invalid:
         return render(request, "public/forgot_password.html", values=values,
@@ -182,8 +174,8 @@ async def reset_password(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
     try:
         data = read_form(request, values, ConfirmPasswordReset)
-        accounts = _accounts(request)
-        await _in_thread(lambda: accounts.reset_password(
+        accounts = service(request, Accounts)
+        await in_thread(lambda: accounts.reset_password(
             data.token, data.password, provide_actor(request)))
     except FormInvalidError as invalid:
         return render(request, "public/reset_password.html", values=keep(values),
@@ -205,9 +197,9 @@ def verify_email_form(request: Request[Any, Any, Any], token: FromQuery[str] = "
 async def verify_email(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
     token = str(values.get("token", ""))
-    accounts = _accounts(request)
+    accounts = service(request, Accounts)
     try:
-        await _in_thread(lambda: accounts.verify_email(token, provide_actor(request)))
+        await in_thread(lambda: accounts.verify_email(token, provide_actor(request)))
     except IthacaError as refused:
         return render(request, "public/verify_email.html", token=token,
                       errors=error_of(request, refused), done=False,
@@ -227,9 +219,9 @@ async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
         return response
     caller: Caller | None = request.state.caller
     if caller is not None:
-        accounts = _accounts(request)
+        accounts = service(request, Accounts)
         actor = caller.actor(correlation_id=request.state.get("request_id", ""))
-        await _in_thread(lambda: accounts.change_locale(caller.member_id, locale, actor))
+        await in_thread(lambda: accounts.change_locale(caller.member_id, locale, actor))
     response.set_cookie(Cookie(key=LOCALE_COOKIE, value=locale, path="/", secure=True,
                                httponly=True, samesite="lax", max_age=365 * 24 * 3600))
     return response
@@ -241,10 +233,6 @@ def brand_stylesheet(request: Request[Any, Any, Any]) -> Template:
     """The tenant's colours as CSS variables: a file, so the Content-Security-Policy needs no
     inline styles."""
     return render(request, "brand.css")
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
 
 
 PUBLIC_PAGES = [

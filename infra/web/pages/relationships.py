@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import AppT, Ithaca
 from infra.web.i18n import translations_for
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.handlers import in_thread, ithaca_of, service
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
 from projections.reading import open_read_model
@@ -79,22 +78,9 @@ def _beside(errors: FormErrors, fields: dict[str, str]) -> FormErrors:
     return {fields.get(name, "form"): problem for name, problem in errors.items()}
 
 
-def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca
-
-
-def _app(request: Request[Any, Any, Any], app_class: type[AppT]) -> AppT:
-    return _ithaca(request).tenant_application(request.state.tenant, app_class)
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
-
-
 def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID, str]:
     """Members' names by id; a member who is gone reads as nobody in particular."""
-    accounts = _app(request, Accounts)
+    accounts = service(request, Accounts)
     gettext = _gettext(request)
     names: dict[UUID, str] = {}
     for member_id in member_ids:
@@ -115,8 +101,8 @@ def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
 @get("/relationships", opt=roles(ANY_MEMBER), sync_to_thread=True)
 def relationship_list(request: Request[Any, Any, Any]) -> Template:
     caller: Caller = request.state.caller
-    timelines = open_read_model(_ithaca(request), request.state.tenant, TIMELINES)
-    now = _app(request, Mentoring).clock()
+    timelines = open_read_model(ithaca_of(request), request.state.tenant, TIMELINES)
+    now = service(request, Mentoring).clock()
     rows = member_relationships(timelines.store, caller.member_id, None, LIST_LIMIT)[:LIST_LIMIT]
     totals = message_totals(timelines.store, [row["relationship_id"] for row in rows])
     relationships: list[MemberRelationshipView] = [
@@ -157,13 +143,13 @@ def _conversation(
     if not relationship.involves(caller.member_id):
         return []  # programme admins and auditors see the steps, never the conversation
     return [MessageView.of(message)
-            for message in _app(request, Mentoring).messages(relationship.id, caller)]
+            for message in service(request, Mentoring).messages(relationship.id, caller)]
 
 
 def _timeline(
     request: Request[Any, Any, Any], relationship_id: UUID, caller: Caller
 ) -> list[TimelineEntryView]:
-    timelines = open_read_model(_ithaca(request), request.state.tenant, TIMELINES)
+    timelines = open_read_model(ithaca_of(request), request.state.tenant, TIMELINES)
     summary = relationship_summary(timelines.store, relationship_id)
     if summary is None:
         return []  # not projected yet
@@ -178,10 +164,10 @@ def _workspace(
     """Everything the workspace shows; NotFoundError for anyone who may not see it."""
     caller: Caller = request.state.caller
     tenant: TenantRecord = request.state.tenant
-    mentoring = _app(request, Mentoring)
-    meetings = _app(request, Meetings)
+    mentoring = service(request, Mentoring)
+    meetings = service(request, Meetings)
     relationship = mentoring.get_relationship(relationship_id, caller)
-    places = Locator(_app(request, Profiles), tenant.time_zone).places(relationship)
+    places = Locator(service(request, Profiles), tenant.time_zone).places(relationship)
     member = relationship.involves(caller.member_id)
     other_id = relationship.counterpart_of(caller.member_id) if member else None
     meeting_views = [MeetingView.of(meeting, caller.member_id, places)
@@ -211,7 +197,7 @@ async def _show(
     request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms, status_code: int,
     *, fragment: str | None = None,
 ) -> Template:
-    context = await _in_thread(lambda: _workspace(request, relationship_id, forms))
+    context = await in_thread(lambda: _workspace(request, relationship_id, forms))
     if fragment and request.headers.get("hx-request"):
         # htmx swaps only 2xx answers: a refused form comes back as 200 with its errors.
         status_code = 200
@@ -240,8 +226,8 @@ async def send_message(
     forms = _Forms.blank()
     try:
         data = read_form(request, values, SendMessage)
-        mentoring, actor = _app(request, Mentoring), provide_actor(request)
-        await _in_thread(lambda: mentoring.send_message(relationship_id, caller, data.body,
+        mentoring, actor = service(request, Mentoring), provide_actor(request)
+        await in_thread(lambda: mentoring.send_message(relationship_id, caller, data.body,
                                                         actor))
     except FormInvalidError as invalid:
         forms.message_values, forms.message_errors = keep(values), _beside(
@@ -286,8 +272,8 @@ async def propose_meeting(
     try:
         body = _proposal(values, page_context(request).format.time_zone, _gettext(request))
         data = read_form(request, body, ProposeMeeting)
-        mentoring, meetings = _app(request, Mentoring), _app(request, Meetings)
-        locator = Locator(_app(request, Profiles), tenant.time_zone)
+        mentoring, meetings = service(request, Mentoring), service(request, Meetings)
+        locator = Locator(service(request, Profiles), tenant.time_zone)
         actor = provide_actor(request)
 
         def propose() -> None:
@@ -299,7 +285,7 @@ async def propose_meeting(
                 video_link=data.video_link, actor=actor,
             )
 
-        await _in_thread(propose)
+        await in_thread(propose)
     except FormInvalidError as invalid:
         forms.meeting_values = keep(values)
         forms.meeting_errors = _beside(invalid.errors, _PROPOSE_FIELDS)
@@ -324,10 +310,10 @@ def _meeting_step(
         request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting_id: FromPath[UUID]
     ) -> Response[Any] | Template:
         caller: Caller = request.state.caller
-        meetings, actor = _app(request, Meetings), provide_actor(request)
+        meetings, actor = service(request, Meetings), provide_actor(request)
         try:
-            await _in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
-            await _in_thread(lambda: command(meetings, meeting_id, caller, actor))
+            await in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
+            await in_thread(lambda: command(meetings, meeting_id, caller, actor))
         except NotFoundError:
             raise
         except IthacaError as refused:
@@ -342,7 +328,7 @@ def _meeting_step(
 def _check_meeting(request: Request[Any, Any, Any], relationship_id: UUID,
                    meeting_id: UUID) -> None:
     """The meeting, seen by the caller, belongs to this relationship (else a 404)."""
-    meeting = _app(request, Meetings).get_meeting(meeting_id, request.state.caller)
+    meeting = service(request, Meetings).get_meeting(meeting_id, request.state.caller)
     if meeting.relationship_id != relationship_id:
         raise NotFoundError(f"no meeting with id {meeting_id}", field="meetingId")
 
@@ -357,9 +343,9 @@ async def log_session(
     forms = _Forms.blank()
     try:
         data = read_form(request, values, LogSession)
-        meetings, actor = _app(request, Meetings), provide_actor(request)
-        await _in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
-        await _in_thread(lambda: meetings.log_session(
+        meetings, actor = service(request, Meetings), provide_actor(request)
+        await in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
+        await in_thread(lambda: meetings.log_session(
             meeting_id, caller, duration_minutes=data.duration_minutes, summary=data.summary,
             agreements=data.agreements, next_steps=data.next_steps, actor=actor))
     except FormInvalidError as invalid:
@@ -389,7 +375,7 @@ def meeting_ics(
     if not meeting.endswith(_ICS_SUFFIX):
         raise NotFoundError(f"no meeting with id {meeting}", field="meetingId")
     tenant: TenantRecord = request.state.tenant
-    found = _app(request, Meetings).get_meeting(meeting_id, request.state.caller)
+    found = service(request, Meetings).get_meeting(meeting_id, request.state.caller)
     if found.relationship_id != relationship_id:
         raise NotFoundError(f"no meeting with id {meeting}", field="meetingId")
     return Response(
@@ -411,10 +397,10 @@ def _relationship_step(verb: str) -> ControllerRouterHandler:
         request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
     ) -> Response[Any] | Template:
         caller: Caller = request.state.caller
-        mentoring, actor = _app(request, Mentoring), provide_actor(request)
+        mentoring, actor = service(request, Mentoring), provide_actor(request)
         command = getattr(mentoring, verb)
         try:
-            await _in_thread(lambda: command(relationship_id, caller, actor))
+            await in_thread(lambda: command(relationship_id, caller, actor))
         except NotFoundError:
             raise
         except IthacaError as refused:
@@ -435,8 +421,8 @@ async def end_relationship(
     forms = _Forms.blank()
     try:
         data = read_form(request, values, End)
-        mentoring, actor = _app(request, Mentoring), provide_actor(request)
-        await _in_thread(lambda: mentoring.end(relationship_id, caller, data.reason, actor))
+        mentoring, actor = service(request, Mentoring), provide_actor(request)
+        await in_thread(lambda: mentoring.end(relationship_id, caller, data.reason, actor))
     except FormInvalidError as invalid:
         forms.end_values, forms.end_errors = keep(values), _beside(invalid.errors, _END_FIELDS)
         return await _show(request, relationship_id, forms, 400)

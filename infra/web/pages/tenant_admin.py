@@ -12,17 +12,15 @@ platform API), recorded with the tenant admin as their actor; the programme's ar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import anyio.to_thread
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import Ithaca
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.handlers import in_thread, ithaca_of
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import provide_actor, roles
 from services.accounts.domain import Role
@@ -42,7 +40,6 @@ from tenants.schemas import AttachDomain
 
 __all__ = ["PAGES"]
 
-T = TypeVar("T")
 
 ADMIN = roles(Role.TENANT_ADMIN)
 _COLOUR = re.compile(COLOUR_PATTERN)
@@ -52,15 +49,6 @@ _LIST_SEPARATORS = re.compile(r"[,\s]+")
 def _tenant(request: Request[Any, Any, Any]) -> TenantRecord:
     record: TenantRecord = request.state.tenant
     return record
-
-
-def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca
-
-
-async def _in_thread(command: Callable[[], T]) -> T:
-    return await anyio.to_thread.run_sync(command)
 
 
 # Overview ------------------------------------------------------------------------------------
@@ -108,8 +96,8 @@ async def change_branding(request: Request[Any, Any, Any]) -> Response[Any] | Te
     errors: FormErrors
     try:
         branding = _read_branding(request, values)
-        ithaca, actor = _ithaca(request), provide_actor(request)
-        await _in_thread(lambda: ithaca.registry.rebrand_tenant(tenant.slug, branding, actor))
+        ithaca, actor = ithaca_of(request), provide_actor(request)
+        await in_thread(lambda: ithaca.registry.rebrand_tenant(tenant.slug, branding, actor))
     except FormInvalidError as invalid:
         errors, status = invalid.errors, 400
     except IthacaError as refused:
@@ -168,7 +156,7 @@ def _domains_page(request: Request[Any, Any, Any], values: dict[str, Any], error
                   status_code: int = 200, tenant: TenantRecord | None = None) -> Template:
     record = tenant or _tenant(request)
     return render(request, "tenant_admin/domains.html", domains=record.domains, values=values,
-                  errors=errors, base_domain=_ithaca(request).directory.base_domain,
+                  errors=errors, base_domain=ithaca_of(request).directory.base_domain,
                   status_code=status_code)
 
 
@@ -178,8 +166,8 @@ async def attach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Temp
     slug = _tenant(request).slug
     try:
         data = read_form(request, values, AttachDomain)
-        ithaca, actor = _ithaca(request), provide_actor(request)
-        await _in_thread(lambda: ithaca.registry.attach_domain(slug, data.domain, actor))
+        ithaca, actor = ithaca_of(request), provide_actor(request)
+        await in_thread(lambda: ithaca.registry.attach_domain(slug, data.domain, actor))
     except FormInvalidError as invalid:
         return _domains_page(request, keep(values), invalid.errors, 400)
     except IthacaError as refused:
@@ -194,8 +182,8 @@ async def detach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Temp
     slug = _tenant(request).slug
     domain = str(values.get("domain", ""))
     try:
-        ithaca, actor = _ithaca(request), provide_actor(request)
-        await _in_thread(lambda: ithaca.registry.detach_domain(slug, domain, actor))
+        ithaca, actor = ithaca_of(request), provide_actor(request)
+        await in_thread(lambda: ithaca.registry.detach_domain(slug, domain, actor))
     except IthacaError as refused:
         errors = error_of(request, refused)
         return _domains_page(request, {}, {"form": next(iter(errors.values()))},
@@ -219,8 +207,8 @@ async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | T
     slug = _tenant(request).slug
     locale = str(values.get("defaultLocale", ""))
     try:
-        ithaca, actor = _ithaca(request), provide_actor(request)
-        await _in_thread(lambda: ithaca.registry.change_default_locale(slug, locale, actor))
+        ithaca, actor = ithaca_of(request), provide_actor(request)
+        await in_thread(lambda: ithaca.registry.change_default_locale(slug, locale, actor))
     except IthacaError as refused:
         return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
                       values=keep(values), errors=error_of(request, refused), saved=False,
@@ -232,7 +220,7 @@ async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | T
 
 
 def _programme(request: Request[Any, Any, Any]) -> Programme:
-    return _ithaca(request).tenant_application(_tenant(request), Programme)
+    return ithaca_of(request).tenant_application(_tenant(request), Programme)
 
 
 def _programme_values(settings: ProgrammeSettings) -> dict[str, Any]:
@@ -273,7 +261,7 @@ async def change_programme_settings(request: Request[Any, Any, Any]
     try:
         data = read_form(request, shaped, ProgrammeSettingsBody)
         programme, actor = _programme(request), provide_actor(request)
-        await _in_thread(lambda: programme.change_settings(data.to_domain(), actor))
+        await in_thread(lambda: programme.change_settings(data.to_domain(), actor))
     except FormInvalidError as invalid:
         errors, status = invalid.errors, 400
     except IthacaError as refused:
