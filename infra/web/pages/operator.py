@@ -13,14 +13,14 @@ commands' actor.
 from __future__ import annotations
 
 from typing import Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import structlog
 from litestar import Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.handlers import BaseRouteHandler
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -28,7 +28,7 @@ from infra.bootstrap import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale, translations_for
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
 from infra.web.pages.guard import SignInRequiredError
-from infra.web.pages.handlers import in_thread, ithaca_of
+from infra.web.pages.handlers import in_thread, ithaca_of, safe_next
 from infra.web.pages.rendering import FormErrors, PageContext, page_context, render
 from services.actor import Actor
 from services.errors import IthacaError, NotFoundError
@@ -77,12 +77,8 @@ def _actor(request: Request[Any, Any, Any]) -> Actor:
                  correlation_id=request.state.get("request_id", ""))
 
 
-def _safe_next(target: object) -> str | None:
-    """Only one of these pages: never an open redirect."""
-    if not isinstance(target, str) or not target.startswith(BASE + "/"):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
+def _back_to(target: object) -> str | None:
+    return safe_next(target, within=BASE + "/")
 
 
 # Signing in and out ---------------------------------------------------------------------------
@@ -94,15 +90,17 @@ def start(request: Request[Any, Any, Any]) -> Redirect:
 
 
 @get("/sign-in", opt=_OPEN, sync_to_thread=False)
-def sign_in_form(request: Request[Any, Any, Any], next: str | None = None) -> Template:
-    return render(request, "operator/sign_in.html", values={"next": _safe_next(next) or ""},
+def sign_in_form(
+    request: Request[Any, Any, Any], next: FromQuery[str | None] = None,
+) -> Template:
+    return render(request, "operator/sign_in.html", values={"next": _back_to(next) or ""},
                   errors={})
 
 
 @post("/sign-in", opt=_OPEN)
 async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
-    target = _safe_next(values.get("next"))
+    target = _back_to(values.get("next"))
     token = str(values.get("token", "")).strip()
     name = await in_thread(lambda: _operator_named(ithaca_of(request), token)) if token else None
     if name is None:
@@ -130,7 +128,7 @@ async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
     """The footer's language switcher on these pages: kept in the same cookie as a visitor's."""
     values = await submitted(request)
     locale = str(values.get("locale", ""))
-    response: Response[Any] = Redirect(_safe_next(values.get("next"))
+    response: Response[Any] = Redirect(_back_to(values.get("next"))
                                        or page_context(request).url("/tenants"))
     if locale in INTERFACE_LOCALES:
         response.set_cookie(Cookie(key=LOCALE_COOKIE, value=locale, path="/", secure=True,

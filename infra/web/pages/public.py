@@ -4,7 +4,6 @@ verification, the language switcher, and the brand's style sheet."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -13,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from infra.web.i18n import LOCALE_COOKIE
 from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
-from infra.web.pages.handlers import in_thread, service
+from infra.web.pages.handlers import in_thread, safe_next, service
 from infra.web.pages.rendering import page_context, render
 from infra.web.tenant_api import ANY_MEMBER, PUBLIC, kick_mailer, provide_actor, roles
 from services.accounts.application import Accounts, Caller
@@ -44,16 +43,6 @@ _HOMES = (
     (Role.AUDITOR, "/admin/dashboard"), (Role.ENTREPRENEUR, "/mentors"),
     (Role.MENTOR, "/requests"),
 )
-
-
-def _safe_next(request: Request[Any, Any, Any], target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect to another host."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @get("/", opt=PUBLIC, sync_to_thread=False, name="landing")
@@ -100,7 +89,7 @@ def sign_in_form(request: Request[Any, Any, Any], next: str | None = None) -> Te
 @post("/sign-in", opt=PUBLIC)
 async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
-    target = _safe_next(request, values.pop("next", None))
+    target = safe_next(values.pop("next", None))
     try:
         data = read_form(request, values, SignIn)
         accounts = service(request, Accounts)
@@ -213,7 +202,7 @@ async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
     visitor's is kept in a cookie."""
     values = await submitted(request)
     locale = str(values.get("locale", ""))
-    back = _safe_next(request, str(values.get("next", ""))) or page_context(request).url("/")
+    back = safe_next(str(values.get("next", ""))) or page_context(request).url("/")
     response: Response[Any] = Redirect(back)
     if locale not in INTERFACE_LOCALES:
         return response
