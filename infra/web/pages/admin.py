@@ -23,7 +23,7 @@ from litestar.types import ControllerRouterHandler
 from infra.bootstrap import Ithaca
 from infra.web.i18n import translations_for
 from infra.web.pages.charts import Chart, dashboard_charts, render_svg
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, service
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import provide_actor, roles
@@ -104,7 +104,7 @@ async def _standing(request: Request[Any, Any, Any], member_id: UUID, suspend: b
                     ) -> Response[Any] | Template:
     values = await submitted(request)
     action = "suspend" if suspend else "reinstate"
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, Reinstate)
         moderation, actor = service(request, Moderation), provide_actor(request)
         if suspend:
@@ -113,14 +113,9 @@ async def _standing(request: Request[Any, Any, Any], member_id: UUID, suspend: b
                 member_id, data.reason, actor, open_requests=mentoring))
         else:
             await in_thread(lambda: moderation.reinstate(member_id, data.reason, actor))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
+    if not refused:
         return Redirect(page_context(request).url("/admin/members"))
+    errors, status = refused.errors, refused.status_code
     return await in_thread(lambda: _members_page(
         request, failed=f"{member_id}-{action}", values=keep(values), errors=errors,
         status_code=status))
@@ -202,20 +197,15 @@ async def decide_report(request: Request[Any, Any, Any], report_id: FromPath[UUI
         raise NotFoundError(f"no decision {decision!r}", field="decision") from unknown
     values = await submitted(request)
     failed = f"{report_id}-{decision}"
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, Decide)
         moderation, mentoring = service(request, Moderation), service(request, Mentoring)
         actor = provide_actor(request)
         await in_thread(lambda: moderation.decide(
             report_id, chosen, data.note, actor, open_requests=mentoring))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
+    if not refused:
         return Redirect(page_context(request).url("/admin/moderation"))
+    errors, status = refused.errors, refused.status_code
     return await in_thread(lambda: _moderation_page(
         request, failed=failed, values=keep(values), errors=errors, status_code=status))
 
@@ -295,15 +285,12 @@ def weights_form(request: Request[Any, Any, Any], saved: FromQuery[bool] = False
 @post("/admin/matching", opt=ADMIN)
 async def change_weights(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, WeightsBody)
         matching, actor = service(request, Matching), provide_actor(request)
         await in_thread(lambda: matching.change_weights(data.to_domain(), actor))
-    except FormInvalidError as invalid:
-        return _weights_page(request, keep(values), invalid.errors, status_code=400)
-    except IthacaError as refused:
-        return _weights_page(request, keep(values), error_of(request, refused),
-                             status_code=refused.status_code)
+    if refused:
+        return _weights_page(request, keep(values), refused.errors, status_code=refused.status_code)
     return Redirect(page_context(request).url("/admin/matching?saved=true"))
 
 

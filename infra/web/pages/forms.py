@@ -10,7 +10,8 @@ status 422 (400 for a form that does not fit at all), and nothing is stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import msgspec
@@ -18,9 +19,11 @@ from litestar import Request
 
 from infra.web.i18n import translations_for
 from infra.web.pages.rendering import FormErrors, page_context
-from services.errors import IthacaError
+from services.errors import IthacaError, NotFoundError
 
-__all__ = ["FormInvalidError", "error_of", "keep", "read_form", "submitted"]
+__all__ = [
+    "FormInvalidError", "Refusal", "error_of", "keep", "read_form", "refusals", "submitted",
+]
 
 StructT = TypeVar("StructT", bound=msgspec.Struct)
 
@@ -100,6 +103,42 @@ def _in_words(message: str, gettext: Callable[[str], str]) -> str:
         if found:
             return gettext(words) % {"n": found.group(1)} if "%(n)s" in words else gettext(words)
     return gettext("This value is not valid.")
+
+
+class Refusal:
+    """What a `refusals` block caught: the errors to show beside the fields, and the status to
+    answer with. False while nothing was refused."""
+
+    def __init__(self) -> None:
+        self.errors: FormErrors = {}
+        self.status_code = 200
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+@contextmanager
+def refusals(request: Request[Any, Any, Any]) -> Iterator[Refusal]:
+    """Reads a form and runs its command inside; a form that does not fit (400) or a refused
+    command (its status) becomes errors to show beside the fields. An unknown id still answers
+    404, as it would anywhere else.
+
+        with refusals(request) as refused:
+            data = read_form(request, values, SomeStruct)
+            await in_thread(lambda: service.command(data))
+        if refused:
+            return render(..., values=keep(values), errors=refused.errors,
+                          status_code=refused.status_code)
+    """
+    refusal = Refusal()
+    try:
+        yield refusal
+    except NotFoundError:
+        raise
+    except FormInvalidError as invalid:
+        refusal.errors, refusal.status_code = invalid.errors, 400
+    except IthacaError as refused:
+        refusal.errors, refusal.status_code = error_of(request, refused), refused.status_code
 
 
 def error_of(request: Request[Any, Any, Any], error: IthacaError) -> FormErrors:

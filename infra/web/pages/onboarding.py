@@ -28,12 +28,11 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from infra.web.i18n import translations_for
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import FormInvalidError, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
 from services.accounts.domain import Role
-from services.errors import IthacaError
 from services.impact.application import Impact
 from services.impact.domain import RevenueBand, SurveyKind
 from services.impact.schemas import AnswerSurvey
@@ -269,7 +268,7 @@ async def _save_profile(
     if kind is None:
         return Redirect(page.url("/onboarding"))
     known = [*_camel_fields(_profile_struct(kind)), *_HOURS]
-    try:
+    with refusals(request) as refused:
         data = _read_profile(request, kind, values)
         profiles = service(request, Profiles)
         member_id, actor = signed_in(request).member_id, provide_actor(request)
@@ -281,12 +280,7 @@ async def _save_profile(
             entrepreneur_body = data
             await in_thread(lambda: profiles.save_entrepreneur_profile(
                 member_id, entrepreneur_body.to_domain(), actor))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
-        errors, status = {}, 0
+    errors, status = refused.errors, refused.status_code
     if errors:
         placed = _placed(errors, known)
         return await in_thread(lambda: _profile_page(
@@ -391,19 +385,14 @@ async def self_assessment(request: Request[Any, Any, Any]) -> Response[Any] | Te
             shaped[prefix][area] = value
     _, questions = await in_thread(lambda: _questionnaire(request))
     known = [f"{prefix}.{q.area}" for q in questions for prefix in ("ratings", "notes")]
-    try:
+    with refusals(request) as refused:
         data = read_form(request, shaped, SelfAssessmentBody)
         profiles = service(request, Profiles)
         member_id, actor = signed_in(request).member_id, provide_actor(request)
         await in_thread(lambda: profiles.submit_self_assessment(
             member_id, version=data.version, ratings=data.ratings, notes=data.notes,
             actor=actor))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
-        errors, status = {}, 0
+    errors, status = refused.errors, refused.status_code
     if errors:
         placed = _placed(errors, known)
         return await in_thread(lambda: _assessment_page(
@@ -450,7 +439,7 @@ async def baseline_survey(request: Request[Any, Any, Any]) -> Response[Any] | Te
                             if name.startswith("confidence.") and value != ""}
     _, questions = await in_thread(lambda: _questionnaire(request))
     known = [*_SURVEY_FIELDS, *(f"confidence.{q.area}" for q in questions)]
-    try:
+    with refusals(request) as refused:
         data = read_form(request, shaped, AnswerSurvey)
         impact, mentoring = service(request, Impact), service(request, Mentoring)
         caller, actor = signed_in(request), provide_actor(request)
@@ -458,12 +447,7 @@ async def baseline_survey(request: Request[Any, Any, Any]) -> Response[Any] | Te
             entrepreneur=caller, kind=SurveyKind.BASELINE, months_after=None,
             relationship_id=None, answers=data.answers(),
             comment=(data.comment or "").strip(), actor=actor, mentoring=mentoring))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
-        errors, status = {}, 0
+    errors, status = refused.errors, refused.status_code
     if errors:
         placed = _placed(errors, known)
         return await in_thread(lambda: _survey_page(

@@ -26,7 +26,7 @@ from litestar.types import ControllerRouterHandler
 
 from infra.bootstrap import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale, translations_for
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, refusals, submitted
 from infra.web.pages.guard import SignInRequiredError
 from infra.web.pages.handlers import in_thread, ithaca_of, safe_next
 from infra.web.pages.rendering import FormErrors, PageContext, page_context, render
@@ -176,7 +176,7 @@ async def provision_tenant(request: Request[Any, Any, Any]) -> Response[Any] | T
                      if name not in _BRANDING_FIELDS}
     brand_fields = {name: value for name, value in values.items() if name in _BRANDING_FIELDS}
     errors: FormErrors
-    try:
+    with refusals(request) as refused:
         data = read_form(request, tenant_fields, ProvisionTenant)
         brand_fields.setdefault("productName", "")
         if not brand_fields["productName"]:
@@ -193,12 +193,9 @@ async def provision_tenant(request: Request[Any, Any, Any]) -> Response[Any] | T
                 ithaca.registry.rebrand_tenant(data.slug, branding, actor)
 
         await in_thread(provision)
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
+    if not refused:
         return Redirect(page_context(request).url("/tenants"))
+    errors, status = refused.errors, refused.status_code
     return _new_page(request, keep(values), errors, status)
 
 

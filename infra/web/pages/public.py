@@ -11,7 +11,14 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from infra.web.i18n import LOCALE_COOKIE
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import (
+    FormInvalidError,
+    error_of,
+    keep,
+    read_form,
+    refusals,
+    submitted,
+)
 from infra.web.pages.handlers import in_thread, safe_next, service
 from infra.web.pages.rendering import page_context, render
 from infra.web.tenant_api import ANY_MEMBER, PUBLIC, kick_mailer, provide_actor, roles
@@ -61,7 +68,7 @@ def sign_up_form(
 async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
     tenant: TenantRecord = request.state.tenant
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, SignUp, lists=("roles",))
         accounts = service(request, Accounts)
         actor = provide_actor(request)
@@ -71,18 +78,17 @@ async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
         kick_mailer(request, tenant)
         signed_in = await in_thread(lambda: accounts.sign_in(
             email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor))
-    except FormInvalidError as invalid:
+    if refused:
         return render(request, "public/sign_up.html", values=keep(values),
-                      errors=invalid.errors, status_code=400)
-    except IthacaError as refused:
-        return render(request, "public/sign_up.html", values=keep(values),
-                      errors=error_of(request, refused), status_code=refused.status_code)
+                      errors=refused.errors, status_code=refused.status_code)
     response: Response[Any] = Redirect(page_context(request).url("/onboarding"))
     return set_session_cookie(response, signed_in)
 
 
 @get("/sign-in", opt=PUBLIC, sync_to_thread=False)
-def sign_in_form(request: Request[Any, Any, Any], next: str | None = None) -> Template:
+def sign_in_form(
+    request: Request[Any, Any, Any], next: FromQuery[str | None] = None,
+) -> Template:
     return render(request, "public/sign_in.html", values={"next": next or ""}, errors={})
 
 
@@ -101,7 +107,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     except FormInvalidError as invalid:
         return render(request, "public/sign_in.html", values={**keep(values), "next": target},
                       errors=invalid.errors, status_code=400)
-    except IthacaError as refused:
+    except IthacaError as refused:  # not `refusals`: this refusal names no field
         # One message for a wrong address or password: it says nothing about who has an account.
         errors = error_of(request, refused)
         errors = {"form": next(iter(errors.values()))}
@@ -135,18 +141,14 @@ def forgot_password_form(request: Request[Any, Any, Any]) -> Template:
 @post("/forgot-password", opt=PUBLIC)
 async def forgot_password(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, RequestPasswordReset)
         accounts = service(request, Accounts)
         await in_thread(lambda: accounts.request_password_reset(
             data.email, provide_actor(request)))
-    except FormInvalidError as invalid:
+    if refused:
         return render(request, "public/forgot_password.html", values=values,
-                      errors=invalid.errors, sent=False, status_code=400)
-    except IthacaError as refused:
-        return render(request, "public/forgot_password.html", values=values,
-                      errors=error_of(request, refused), sent=False,
-                      status_code=refused.status_code)
+                      errors=refused.errors, sent=False, status_code=refused.status_code)
     kick_mailer(request, request.state.tenant)
     # The same answer whether or not an account has the address.
     return render(request, "public/forgot_password.html", values={}, errors={}, sent=True)
@@ -161,18 +163,14 @@ def reset_password_form(request: Request[Any, Any, Any], token: FromQuery[str] =
 @post("/reset-password", opt=PUBLIC)
 async def reset_password(request: Request[Any, Any, Any]) -> Template:
     values = await submitted(request)
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, ConfirmPasswordReset)
         accounts = service(request, Accounts)
         await in_thread(lambda: accounts.reset_password(
             data.token, data.password, provide_actor(request)))
-    except FormInvalidError as invalid:
+    if refused:
         return render(request, "public/reset_password.html", values=keep(values),
-                      errors=invalid.errors, done=False, status_code=400)
-    except IthacaError as refused:
-        return render(request, "public/reset_password.html", values=keep(values),
-                      errors=error_of(request, refused), done=False,
-                      status_code=refused.status_code)
+                      errors=refused.errors, done=False, status_code=refused.status_code)
     return render(request, "public/reset_password.html", values={}, errors={}, done=True)
 
 

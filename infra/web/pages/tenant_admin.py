@@ -19,7 +19,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, ithaca_of
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import provide_actor, roles
@@ -94,16 +94,13 @@ async def change_branding(request: Request[Any, Any, Any]) -> Response[Any] | Te
     values = await submitted(request)
     tenant = _tenant(request)
     errors: FormErrors
-    try:
+    with refusals(request) as refused:
         branding = _read_branding(request, values)
         ithaca, actor = ithaca_of(request), provide_actor(request)
         await in_thread(lambda: ithaca.registry.rebrand_tenant(tenant.slug, branding, actor))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
+    if not refused:
         return Redirect(page_context(request).url("/settings/branding?saved=true"))
+    errors, status = refused.errors, refused.status_code
     return render(request, "tenant_admin/branding.html", values=keep(values), errors=errors,
                   saved=False, preview=_preview(values, tenant.branding), status_code=status)
 
@@ -121,13 +118,9 @@ def _preview(values: dict[str, Any], current: Branding) -> dict[str, str]:
 async def branding_preview(request: Request[Any, Any, Any]) -> Template:
     """The preview of the brand as typed, not saved: swapped in by HTMX."""
     values = await submitted(request)
-    errors: FormErrors = {}
-    try:
+    with refusals(request) as refused:
         _read_branding(request, values)
-    except FormInvalidError as invalid:
-        errors = invalid.errors
-    except IthacaError as refused:
-        errors = error_of(request, refused)
+    errors = refused.errors
     return render(request, "tenant_admin/partials/brand_preview.html",
                   preview=_preview(values, _tenant(request).branding), errors=errors)
 
@@ -164,15 +157,12 @@ def _domains_page(request: Request[Any, Any, Any], values: dict[str, Any], error
 async def attach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     values = await submitted(request)
     slug = _tenant(request).slug
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, AttachDomain)
         ithaca, actor = ithaca_of(request), provide_actor(request)
         await in_thread(lambda: ithaca.registry.attach_domain(slug, data.domain, actor))
-    except FormInvalidError as invalid:
-        return _domains_page(request, keep(values), invalid.errors, 400)
-    except IthacaError as refused:
-        return _domains_page(request, keep(values), error_of(request, refused),
-                             refused.status_code)
+    if refused:
+        return _domains_page(request, keep(values), refused.errors, refused.status_code)
     return Redirect(page_context(request).url("/settings/domains"))
 
 
@@ -258,16 +248,13 @@ async def change_programme_settings(request: Request[Any, Any, Any]
         "programmes": _split(values.get("programmes")),
     }
     errors: FormErrors
-    try:
+    with refusals(request) as refused:
         data = read_form(request, shaped, ProgrammeSettingsBody)
         programme, actor = _programme(request), provide_actor(request)
         await in_thread(lambda: programme.change_settings(data.to_domain(), actor))
-    except FormInvalidError as invalid:
-        errors, status = invalid.errors, 400
-    except IthacaError as refused:
-        errors, status = error_of(request, refused), refused.status_code
-    else:
+    if not refused:
         return Redirect(page_context(request).url("/settings/programme?saved=true"))
+    errors, status = refused.errors, refused.status_code
     # `followUpMonths[1]` -> the field `followUpMonths`.
     errors = {name.split("[", 1)[0]: problem for name, problem in errors.items()}
     kept = {**keep(values), "languageFilter": shaped["languageFilter"],
