@@ -58,7 +58,8 @@ def update() -> None:
 def _pybabel(*arguments: str) -> None:
     # From the project's root, so the catalogues name files by their path in the repository.
     with chdir(PROJECT_ROOT):
-        CommandLineInterface().run(["pybabel", "--quiet", *arguments])
+        CommandLineInterface().run([  # type: ignore[no-untyped-call]
+            "pybabel", "--quiet", *arguments])
 
 
 if __name__ == "__main__":
