@@ -83,10 +83,11 @@ class Formatter:
     def direction(self) -> str:
         return "rtl" if self.locale in RIGHT_TO_LEFT else "ltr"
 
-    def datetime(self, moment: dt.datetime | None, format: str = "medium") -> str:
+    def datetime(self, moment: dt.datetime | None) -> str:
+        """Date and time to the minute, in the reader's zone ("21 nov 2026, 13:31")."""
         if moment is None:
             return ""
-        return dates.format_datetime(moment, format, tzinfo=self.zone, locale=self.locale)
+        return self._to_the_minute(moment, "yMMMd", self.zone)
 
     def date(self, day: dt.date | dt.datetime | None, format: str = "medium") -> str:
         if day is None:
@@ -101,12 +102,23 @@ class Formatter:
         return dates.format_time(moment, format, tzinfo=self.zone, locale=self.locale)
 
     def time_in(self, moment: dt.datetime | None, time_zone: str) -> str:
-        """A moment on another person's clock, with their zone's name (meetings)."""
+        """A moment on someone's clock, with the weekday (it may differ between two zones)
+        and the zone's name: "Sat, 28 Nov 2026, 18:00 (Egypt Time)", for meetings."""
         if moment is None:
             return ""
         zone = ZoneInfo(time_zone)
-        return (dates.format_datetime(moment, "medium", tzinfo=zone, locale=self.locale)
+        return (self._to_the_minute(moment, "yMMMEd", zone)
                 + " (" + dates.get_timezone_location(zone, locale=self.locale) + ")")
+
+    def _to_the_minute(self, moment: dt.datetime, date_skeleton: str, zone: dt.tzinfo) -> str:
+        # CLDR has no skeleton for a date with a minute-precise time; its "medium" date-time
+        # shows seconds. So the date (from a skeleton) and the short time are joined by the
+        # locale's own pattern, as Babel's format_datetime joins its parts.
+        local = moment.astimezone(zone)
+        day = dates.format_skeleton(date_skeleton, local, locale=self.locale)
+        time = dates.format_time(local, "short", locale=self.locale)
+        return str(dates.get_datetime_format("medium", locale=self.locale)).replace(
+            "{1}", day).replace("{0}", time)
 
     def number(self, value: float | int | Decimal | None) -> str:
         if value is None:

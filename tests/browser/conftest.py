@@ -74,7 +74,10 @@ def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
     settings = Settings.from_env(
         {}, **{**{field: getattr(settings, field) for field in Settings.__struct_fields__},
                "port": port, "secret_key": "browser-tests-secret", "mail_background": False,
-               "tenant_cache_seconds": 0.2})
+               "tenant_cache_seconds": 0.2,
+               # Read models (recommendations, timelines) kept up to date by the server itself,
+               # on PostgreSQL too, as `ithaca projections run` would beside it.
+               "projections_in_process": "on", "match_index_refresh_seconds": 0.0})
     environment = {**os.environ, **_environment(settings), "ITHACA_LOG_FORMAT": "console"}
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own command
