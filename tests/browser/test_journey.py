@@ -242,6 +242,9 @@ def _karim_accepts_and_they_talk(sofia: Page, karim: Page, site: RunningSite, sl
     sofia.wait_for_url(re.compile(r".*/relationships/[0-9a-f-]{36}$"))
     workspace = sofia.url
     sofia.locator("form[action$='/start'] button").click()
+    # An empty message (sent with htmx) is refused beside the field, in her language.
+    sofia.locator("form[action$='/messages'] button[type=submit]").click()
+    expect(sofia.locator("#conversation #error-body")).to_be_visible()
     sofia.locator("#field-body").fill("¡Gracias, Karim! ¿Hablamos la semana que viene?")
     sofia.locator("form[action$='/messages'] button[type=submit]").click()
     expect(sofia.locator("#conversation")).to_contain_text("¿Hablamos la semana que viene?")

@@ -10,7 +10,6 @@ at, as the dashboard does for every figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -21,7 +20,6 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from infra.bootstrap import Ithaca
-from infra.web.i18n import translations_for
 from infra.web.pages.charts import Chart, dashboard_charts, render_svg
 from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, service
@@ -57,9 +55,6 @@ SVG_MEDIA_TYPE = "image/svg+xml"
 WEIGHTS = ("language", "expertise", "industry", "country", "hours", "stage", "capacity",
            "responsiveness", "openRequests")
 
-
-def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
-    return translations_for(page_context(request).locale).gettext
 
 
 # Overview -----------------------------------------------------------------------------------
@@ -245,7 +240,7 @@ def dashboard(request: Request[Any, Any, Any]) -> Template:
         return render(request, "admin/dashboard.html", values=given,
                       errors=error_of(request, refused), programmes=programmes, charts=[],
                       dashboard=None, query=query, status_code=refused.status_code)
-    charts: list[Chart] = list(dashboard_charts(answer, _gettext(request)).values())
+    charts: list[Chart] = list(dashboard_charts(answer, page_context(request).gettext).values())
     return render(request, "admin/dashboard.html", values=given, errors={},
                   programmes=programmes, charts=charts, dashboard=answer, query=query)
 
@@ -255,7 +250,7 @@ def dashboard(request: Request[Any, Any, Any]) -> Template:
      response_headers={"Content-Security-Policy": CHART_SECURITY_POLICY})
 def dashboard_chart(request: Request[Any, Any, Any], file: FromPath[str]) -> Response[str]:
     name = file.removesuffix(".svg")
-    gettext = _gettext(request)
+    gettext = page_context(request).gettext
     charts = dashboard_charts(_dashboard(request, _filter_values(request)), gettext)
     if not file.endswith(".svg") or name not in charts:
         raise NotFoundError(f"no chart named {file!r}", field="chart")

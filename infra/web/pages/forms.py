@@ -116,6 +116,11 @@ class Refusal:
     def __bool__(self) -> bool:
         return bool(self.errors)
 
+    @property
+    def problem(self) -> str:
+        """The first problem, for a refused button that has no field to show it beside."""
+        return next(iter(self.errors.values()), "")
+
 
 @contextmanager
 def refusals(request: Request[Any, Any, Any]) -> Iterator[Refusal]:

@@ -28,7 +28,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, ithaca_of, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
@@ -189,8 +189,7 @@ def find_mentor(
             needs_profile = True  # no entrepreneur profile yet: nothing to match on
     return render(
         request, "mentoring/mentors.html", fragment=_MENTORS_PARTIAL,
-        # htmx swaps only successful answers: a partial with errors comes with 200
-        status_code=400 if errors and not request.headers.get("hx-request") else 200,
+        status_code=400 if errors else 200,
         values=values, errors=errors, searching=searching, cards=cards, total=total,
         needs_profile=needs_profile, names=Vocabulary.of(page_context(request).locale),
     )
@@ -237,23 +236,16 @@ async def request_mentoring(
 ) -> Response[Any] | Template:
     values = await submitted(request)
     caller = signed_in(request)
-    try:
+    with refusals(request) as refused:
         data = read_form(request, {**values, "mentorId": str(member_id)}, RequestMentor)
         mentoring = service(request, Mentoring)
         actor = provide_actor(request)
         recorded = await in_thread(lambda: mentoring.request_mentor(
             caller.member_id, data.mentor_id, data.introduction, actor))
-    except FormInvalidError as invalid:
-        errors = _at_fields(invalid.errors, ("introduction",))
+    if refused:
+        errors = _at_fields(refused.errors, ("introduction",))
         return await in_thread(lambda: _mentor_page(
-            request, member_id, keep(values), errors, 400))
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        errors, status = _at_fields(error_of(request, refused), ("introduction",)), \
-            refused.status_code
-        return await in_thread(lambda: _mentor_page(
-            request, member_id, keep(values), errors, status))
+            request, member_id, keep(values), errors, refused.status_code))
     return Redirect(page_context(request).url(
         f"/my-requests?sent={recorded.relationship.id}&after={recorded.position}"))
 
@@ -339,14 +331,11 @@ async def withdraw_request(
     caller = signed_in(request)
     mentoring = service(request, Mentoring)
     actor = provide_actor(request)
-    try:
+    with refusals(request) as refused:
         recorded = await in_thread(lambda: mentoring.withdraw(relationship_id, caller, actor))
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        problem, status = next(iter(error_of(request, refused).values())), refused.status_code
+    if refused:
         return await in_thread(lambda: _my_requests_page(
-            request, problem=problem, status_code=status))
+            request, problem=refused.problem, status_code=refused.status_code))
     return Redirect(page_context(request).url(
         f"/my-requests?after={recorded.position}"))
 
@@ -375,14 +364,11 @@ async def accept_request(
     caller = signed_in(request)
     mentoring = service(request, Mentoring)
     actor = provide_actor(request)
-    try:
+    with refusals(request) as refused:
         recorded = await in_thread(lambda: mentoring.accept(relationship_id, caller, actor))
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        problem, status = next(iter(error_of(request, refused).values())), refused.status_code
+    if refused:
         return await in_thread(lambda: _requests_page(
-            request, problem=problem, status_code=status))
+            request, problem=refused.problem, status_code=refused.status_code))
     return Redirect(page_context(request).url(
         f"/requests?done=accepted&after={recorded.position}"))
 
@@ -419,23 +405,16 @@ async def decline_request(
 ) -> Response[Any] | Template:
     values = await submitted(request)
     caller = signed_in(request)
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, Decline)
         mentoring = service(request, Mentoring)
         actor = provide_actor(request)
         recorded = await in_thread(lambda: mentoring.decline(
             relationship_id, caller, data.reason, data.note, actor))
-    except FormInvalidError as invalid:
-        errors = _at_fields(invalid.errors, ("reason", "note"))
+    if refused:
+        errors = _at_fields(refused.errors, ("reason", "note"))
         return await in_thread(lambda: _decline_page(
-            request, relationship_id, keep(values), errors, 400))
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        errors, status = _at_fields(error_of(request, refused), ("reason", "note")), \
-            refused.status_code
-        return await in_thread(lambda: _decline_page(
-            request, relationship_id, keep(values), errors, status))
+            request, relationship_id, keep(values), errors, refused.status_code))
     return Redirect(page_context(request).url(
         f"/requests?done=declined&after={recorded.position}"))
 

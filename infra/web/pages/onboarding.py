@@ -17,7 +17,7 @@ the fields `workingHours.start`, `workingHours.end` and `workingHours.weekdays`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,6 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.i18n import translations_for
 from infra.web.pages.forms import FormInvalidError, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
@@ -58,9 +57,6 @@ _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _INDEX = re.compile(r"\[\d+\]$")
 _RATINGS = (1, 2, 3, 4, 5)
 
-
-def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
-    return translations_for(page_context(request).locale).gettext
 
 
 # Where the member stands ------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def _profile_struct(kind: str) -> type[EntrepreneurProfileBody] | type[MentorPro
 def _hours_shaped(request: Request[Any, Any, Any], values: dict[str, Any]) -> dict[str, Any]:
     """The form's values with the working hours as the API's nested object; a clock that is
     not HH:MM is an error beside its field."""
-    gettext = _gettext(request)
+    gettext = page_context(request).gettext
     shaped = {name: value for name, value in values.items() if name not in _HOURS}
     start = str(values.get("workingHours.start", "")).strip()[:5]
     end = str(values.get("workingHours.end", "")).strip()[:5]

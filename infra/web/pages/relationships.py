@@ -20,8 +20,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.i18n import translations_for
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, submitted
+from infra.web.pages.forms import FormInvalidError, Refusal, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, ithaca_of, service
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
@@ -41,7 +40,7 @@ from projections.timelines.schemas import (
     week_view,
 )
 from services.accounts.application import Accounts, Caller
-from services.errors import IthacaError, NotFoundError
+from services.errors import NotFoundError
 from services.meetings.application import Meetings
 from services.meetings.ics import meeting_calendar
 from services.meetings.places import Locator
@@ -81,7 +80,7 @@ def _beside(errors: FormErrors, fields: dict[str, str]) -> FormErrors:
 def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID, str]:
     """Members' names by id; a member who is gone reads as nobody in particular."""
     accounts = service(request, Accounts)
-    gettext = _gettext(request)
+    gettext = page_context(request).gettext
     names: dict[UUID, str] = {}
     for member_id in member_ids:
         try:
@@ -90,9 +89,6 @@ def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID,
             names[member_id] = gettext("A former member")
     return names
 
-
-def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
-    return translations_for(page_context(request).locale).gettext
 
 
 # The list ------------------------------------------------------------------------------------
@@ -198,9 +194,6 @@ async def _show(
     *, fragment: str | None = None,
 ) -> Template:
     context = await in_thread(lambda: _workspace(request, relationship_id, forms))
-    if fragment and request.headers.get("hx-request"):
-        # htmx swaps only 2xx answers: a refused form comes back as 200 with its errors.
-        status_code = 200
     return render(request, _WORKSPACE, fragment=fragment, status_code=status_code, **context)
 
 
@@ -214,6 +207,15 @@ def workspace(request: Request[Any, Any, Any], relationship_id: FromPath[UUID]) 
     return render(request, _WORKSPACE, fragment=_CONVERSATION, **context)
 
 
+async def _show_action_refused(
+    request: Request[Any, Any, Any], relationship_id: UUID, refused: Refusal
+) -> Template:
+    """A button's step was refused: the workspace again, the reason at the top."""
+    forms = _Forms.blank()
+    forms.action_error = refused.problem
+    return await _show(request, relationship_id, forms, refused.status_code)
+
+
 # The conversation ----------------------------------------------------------------------------
 
 
@@ -224,20 +226,14 @@ async def send_message(
     values = await submitted(request)
     caller: Caller = request.state.caller
     forms = _Forms.blank()
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, SendMessage)
         mentoring, actor = service(request, Mentoring), provide_actor(request)
         await in_thread(lambda: mentoring.send_message(relationship_id, caller, data.body,
                                                         actor))
-    except FormInvalidError as invalid:
-        forms.message_values, forms.message_errors = keep(values), _beside(
-            invalid.errors, _MESSAGE_FIELDS)
-        return await _show(request, relationship_id, forms, 400, fragment=_CONVERSATION)
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        forms.message_values, forms.message_errors = keep(values), _beside(
-            error_of(request, refused), _MESSAGE_FIELDS)
+    if refused:
+        forms.message_values = keep(values)
+        forms.message_errors = _beside(refused.errors, _MESSAGE_FIELDS)
         return await _show(request, relationship_id, forms, refused.status_code,
                            fragment=_CONVERSATION)
     if request.headers.get("hx-request"):
@@ -269,8 +265,9 @@ async def propose_meeting(
     caller: Caller = request.state.caller
     tenant: TenantRecord = request.state.tenant
     forms = _Forms.blank()
-    try:
-        body = _proposal(values, page_context(request).format.time_zone, _gettext(request))
+    page = page_context(request)
+    with refusals(request) as refused:
+        body = _proposal(values, page.format.time_zone, page.gettext)
         data = read_form(request, body, ProposeMeeting)
         mentoring, meetings = service(request, Mentoring), service(request, Meetings)
         locator = Locator(service(request, Profiles), tenant.time_zone)
@@ -286,15 +283,9 @@ async def propose_meeting(
             )
 
         await in_thread(propose)
-    except FormInvalidError as invalid:
+    if refused:
         forms.meeting_values = keep(values)
-        forms.meeting_errors = _beside(invalid.errors, _PROPOSE_FIELDS)
-        return await _show(request, relationship_id, forms, 400)
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        forms.meeting_values = keep(values)
-        forms.meeting_errors = _beside(error_of(request, refused), _PROPOSE_FIELDS)
+        forms.meeting_errors = _beside(refused.errors, _PROPOSE_FIELDS)
         return await _show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id, "#meetings")
 
@@ -311,15 +302,11 @@ def _meeting_step(
     ) -> Response[Any] | Template:
         caller: Caller = request.state.caller
         meetings, actor = service(request, Meetings), provide_actor(request)
-        try:
+        with refusals(request) as refused:
             await in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
             await in_thread(lambda: command(meetings, meeting_id, caller, actor))
-        except NotFoundError:
-            raise
-        except IthacaError as refused:
-            forms = _Forms.blank()
-            forms.action_error = error_of(request, refused).popitem()[1]
-            return await _show(request, relationship_id, forms, refused.status_code)
+        if refused:
+            return await _show_action_refused(request, relationship_id, refused)
         return _back(request, relationship_id, "#meetings")
 
     return step
@@ -341,22 +328,16 @@ async def log_session(
     values = await submitted(request)
     caller: Caller = request.state.caller
     forms = _Forms.blank()
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, LogSession)
         meetings, actor = service(request, Meetings), provide_actor(request)
         await in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
         await in_thread(lambda: meetings.log_session(
             meeting_id, caller, duration_minutes=data.duration_minutes, summary=data.summary,
             agreements=data.agreements, next_steps=data.next_steps, actor=actor))
-    except FormInvalidError as invalid:
+    if refused:
         forms.log_meeting, forms.log_values, forms.log_errors = (
-            meeting_id, keep(values), _beside(invalid.errors, _LOG_FIELDS))
-        return await _show(request, relationship_id, forms, 400)
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        forms.log_meeting, forms.log_values, forms.log_errors = (
-            meeting_id, keep(values), _beside(error_of(request, refused), _LOG_FIELDS))
+            meeting_id, keep(values), _beside(refused.errors, _LOG_FIELDS))
         return await _show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id, "#meetings")
 
@@ -399,14 +380,10 @@ def _relationship_step(verb: str) -> ControllerRouterHandler:
         caller: Caller = request.state.caller
         mentoring, actor = service(request, Mentoring), provide_actor(request)
         command = getattr(mentoring, verb)
-        try:
+        with refusals(request) as refused:
             await in_thread(lambda: command(relationship_id, caller, actor))
-        except NotFoundError:
-            raise
-        except IthacaError as refused:
-            forms = _Forms.blank()
-            forms.action_error = error_of(request, refused).popitem()[1]
-            return await _show(request, relationship_id, forms, refused.status_code)
+        if refused:
+            return await _show_action_refused(request, relationship_id, refused)
         return _back(request, relationship_id)
 
     return step
@@ -419,18 +396,12 @@ async def end_relationship(
     values = await submitted(request)
     caller: Caller = request.state.caller
     forms = _Forms.blank()
-    try:
+    with refusals(request) as refused:
         data = read_form(request, values, End)
         mentoring, actor = service(request, Mentoring), provide_actor(request)
         await in_thread(lambda: mentoring.end(relationship_id, caller, data.reason, actor))
-    except FormInvalidError as invalid:
-        forms.end_values, forms.end_errors = keep(values), _beside(invalid.errors, _END_FIELDS)
-        return await _show(request, relationship_id, forms, 400)
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        forms.end_values, forms.end_errors = keep(values), _beside(
-            error_of(request, refused), _END_FIELDS)
+    if refused:
+        forms.end_values, forms.end_errors = keep(values), _beside(refused.errors, _END_FIELDS)
         return await _show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id)
 

@@ -72,6 +72,10 @@ class PageContext:
     def has_role(self, *roles: str) -> bool:
         return self.caller is not None and self.caller.has(*(Role(role) for role in roles))
 
+    def gettext(self, message: str) -> str:
+        """A message in the reader's language, for words a handler puts on the page."""
+        return translations_for(self.locale).gettext(message)
+
 
 def page_context(request: Request[Any, Any, Any]) -> PageContext:
     """Set on `request.state.page` by the pages' guard (`infra.web.pages.guard`)."""
@@ -95,7 +99,7 @@ def render(
 @pass_context
 def _gettext(context: Context, message: str) -> str:
     page: PageContext = context["page"]
-    return translations_for(page.locale).gettext(message)
+    return page.gettext(message)
 
 
 @pass_context
