@@ -35,6 +35,14 @@ from rich.console import Console
 from rich.table import Table
 
 from infra.bootstrap import Ithaca, bootstrap
+from infra.demo import (
+    DEMO_BRANDING,
+    DEMO_NAME,
+    DEMO_PASSWORD,
+    DEMO_SIGN_INS,
+    DEMO_SLUG,
+    add_demo_sample_data,
+)
 from infra.eventstore.streams import PLATFORM_STREAM
 from infra.logging import configure_logging, get_logger
 from infra.mail.sink import MailSink, text_of
@@ -44,25 +52,13 @@ from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import IthacaError
-from tenants.directory import TenantRecord
-from tenants.domain import Branding
 
-__all__ = ["DEMO_BRANDING", "DEMO_SLUG", "add_demo_sample_data", "cli", "main"]
+__all__ = ["cli", "main"]
 
 USAGE_ERROR = 2
 """Exit status of refused input (an `IthacaError`), as click uses for bad options."""
 UNAVAILABLE = 1
 """Exit status when a database cannot be reached."""
-
-DEMO_SLUG = "demo"
-DEMO_NAME = "Ithaca Demo Programme"
-DEMO_BRANDING = Branding(
-    product_name="Ithaca Demo Programme",
-    logo_url="/static/ithaca-logo.svg",
-    primary_colour="#1f4e79",
-    accent_colour="#f2a900",
-    support_email="support@demo.ithaca.localhost",
-)
 
 log = get_logger("ithaca.cli")
 
@@ -467,19 +463,11 @@ def mail_sink(runtime: _Runtime, host: str | None, port: int | None, save_dir: P
 # demo and migrate -----------------------------------------------------------------------------
 
 
-def add_demo_sample_data(ithaca: Ithaca, tenant: TenantRecord, actor: Actor) -> None:
-    """Fills the demo tenant with realistic sample data (mentors, entrepreneurs, relationships,
-    sessions, surveys). Must be idempotent: `ithaca demo` runs it on every `./dev serve`.
-
-    Empty until the bounded contexts that own that data exist; each issue that adds one adds
-    its sample data here.
-    """
-
-
 @cli.command()
 @pass_runtime
 def demo(runtime: _Runtime) -> None:
-    """Provision the demo tenant (idempotent) and print its URLs."""
+    """Provision the demo tenant with its sample data (idempotent); print its URLs and
+    sign-ins."""
     ithaca = runtime.ithaca
     if ithaca.directory.by_slug(DEMO_SLUG) is None:
         ithaca.registry.provision_tenant(
@@ -488,11 +476,17 @@ def demo(runtime: _Runtime) -> None:
         )
     if ithaca.tenant(DEMO_SLUG).branding != DEMO_BRANDING:
         ithaca.registry.rebrand_tenant(DEMO_SLUG, DEMO_BRANDING, runtime.actor)
-    add_demo_sample_data(ithaca, ithaca.tenant(DEMO_SLUG), runtime.actor)
+    started = time.monotonic()
+    added = add_demo_sample_data(ithaca, ithaca.tenant(DEMO_SLUG), runtime.actor)
+    log.info("demo_sample_data", added=added, seconds=round(time.monotonic() - started, 1))
     site, api = _tenant_urls(runtime.settings, DEMO_SLUG)
     click.echo(f"demo tenant '{DEMO_SLUG}' ({DEMO_NAME}) is ready:")
     click.echo(f"  {site}")
     click.echo(f"  {api}")
+    click.echo(f"sign in with the password '{DEMO_PASSWORD}' as:")
+    width = max(len(who) for who, _ in DEMO_SIGN_INS)
+    for who, email in DEMO_SIGN_INS:
+        click.echo(f"  {who:<{width}}  {email}")
 
 
 @cli.command()
