@@ -23,6 +23,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+import psycopg
 from eventsourcing.persistence import OperationalError
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from psycopg import sql
@@ -384,7 +385,13 @@ class _PostgresStore(ReadModelStore):
         query = sql.SQL(statement).format(
             **{key: self._name(value) for key, value in tables.items()})
         with self.server.connection() as conn:
-            return conn.execute(query, params).fetchall()
+            try:
+                return conn.execute(query, params).fetchall()
+            except psycopg.errors.UndefinedTable:
+                # The worker has not created this tenant's read model yet (a new tenant, or
+                # the worker is down): it reads as empty, as one that is behind would.
+                conn.rollback()
+                return []
 
     _out = staticmethod(_postgres_out)
 
@@ -616,7 +623,12 @@ class _SQLiteStore(ReadModelStore):
         query = _PLACEHOLDER.sub("?", statement.replace("%%", "%")).format(
             **{key: self._quote(value) for key, value in tables.items()})
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(query, [_sqlite_param(value) for value in params])
+            try:
+                cursor.execute(query, [_sqlite_param(value) for value in params])
+            except sqlite3.OperationalError as error:
+                if "no such table" not in str(error):
+                    raise
+                return []  # not created yet: empty, as on PostgreSQL
             return [tuple(row) for row in cursor.fetchall()]
 
     _out = staticmethod(_sqlite_out)
