@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from infra.bootstrap import Ithaca
-from infra.web.pages.charts import Chart, dashboard_charts, render_svg
+from infra.web.pages.charts import Chart, dashboard_charts, render_csv, render_svg
 from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, service
 from infra.web.pages.rendering import FormErrors, page_context, render
@@ -249,11 +249,15 @@ def dashboard(request: Request[Any, Any, Any]) -> Template:
      media_type=SVG_MEDIA_TYPE,
      response_headers={"Content-Security-Policy": CHART_SECURITY_POLICY})
 def dashboard_chart(request: Request[Any, Any, Any], file: FromPath[str]) -> Response[str]:
-    name = file.removesuffix(".svg")
+    """One chart, as an SVG picture or as its table in CSV (`{name}.svg`, `{name}.csv`)."""
+    name, _, kind = file.rpartition(".")
     gettext = page_context(request).gettext
     charts = dashboard_charts(_dashboard(request, _filter_values(request)), gettext)
-    if not file.endswith(".svg") or name not in charts:
+    if kind not in ("svg", "csv") or name not in charts:
         raise NotFoundError(f"no chart named {file!r}", field="chart")
+    if kind == "csv":
+        return Response(render_csv(charts[name], gettext), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     tenant: TenantRecord = request.state.tenant
     svg = render_svg(charts[name], gettext, primary=tenant.branding.primary_colour,
                      accent=tenant.branding.accent_colour)

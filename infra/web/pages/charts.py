@@ -9,6 +9,8 @@ Content-Security-Policy. Every chart says the stream position its figures were c
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from pygal.style import Style  # type: ignore[import-untyped]
 
 from projections.dashboards.schemas import Comparison, Dashboard, Figure, Series, Value
 
-__all__ = ["CHART_NAMES", "Cell", "Chart", "Line", "dashboard_charts", "render_svg"]
+__all__ = ["CHART_NAMES", "Cell", "Chart", "Line", "dashboard_charts", "render_csv", "render_svg"]
 
 Gettext = Callable[[str], str]
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
@@ -208,3 +210,25 @@ def render_svg(chart: Chart, _: Gettext, *, primary: str = "#1f5f8b",
     svg: str = drawing.render(is_unicode=True)
     # pygal writes its tooltip configuration as a script even with js=[]: nothing runs it.
     return _SCRIPT.sub("", svg)
+
+
+def render_csv(chart: Chart, _: Gettext) -> str:
+    """The chart's table as CSV: one row per label, a value and its n per line, the whole
+    period's totals last (spreadsheets open it as the page's table reads)."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow([_("Month") if chart.by_month else _("Figure"),
+                     *(heading for line in chart.lines for heading in (line.title, "n"))])
+    for row, label in enumerate(chart.labels):
+        writer.writerow([label, *(item for line in chart.lines
+                                  for item in _csv_cells(line.cells[row]))])
+    if chart.has_totals:
+        writer.writerow([_("Whole period"), *(item for line in chart.lines
+                                              for item in _csv_cells(line.total))])
+    return output.getvalue()
+
+
+def _csv_cells(cell: Cell | None) -> tuple[str, str]:
+    if cell is None:
+        return "", ""
+    return ("" if cell.value is None else f"{cell.value}"), str(cell.n)

@@ -60,6 +60,14 @@ def test_the_admin_reads_the_dashboard_as_charts_tables_and_csv_narrowed_by_filt
     assert "Not mentored" in outcomes.text
     assert pam.get("/admin/dashboard/charts/nothing.svg").status_code == 404
 
+    # Each chart's table also comes as CSV: the same figures and n as the page's table.
+    assert 'href="/t/acme/admin/dashboard/charts/members.csv"' in page.text
+    members_csv = pam.get("/admin/dashboard/charts/members.csv")
+    assert members_csv.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(members_csv.text)))
+    assert table[0][:3] == ["Month", "Entrepreneurs", "n"]
+    assert table[-1][:3] == ["Whole period", "2", "2"]
+
     # The CSV link answers the same figures, at a position.
     link = re.search(r'href="(/t/acme/api/v1/dashboard\.csv[^"]*)"', page.text)
     assert link
