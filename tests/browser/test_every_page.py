@@ -1,0 +1,113 @@
+"""Every page, in each of the five languages, under a brand (a different one on each backend),
+over the demo programme: it answers, in the reader's language and direction, under its own brand
+and no other, with the member's navigation translated."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from infra.demo import DEMO_PASSWORD, add_demo_sample_data
+from infra.web.i18n import RIGHT_TO_LEFT, translations_for
+from services.accounts.application import Accounts
+from services.actor import Actor
+from tenants.domain import INTERFACE_LOCALES, Branding
+from tests.browser.conftest import People, RunningSite
+
+OPERATOR = Actor(kind="cli", id="browser-test")
+BRANDS = {
+    "sqlite": ("acme", Branding(product_name="Acme Mentoring", primary_colour="#1f4e79",
+                                accent_colour="#f2a900", support_email="help@acme.example")),
+    "postgresql": ("globex", Branding(product_name="Globex Volunteers",
+                                      primary_colour="#7a1f5c", accent_colour="#ffd166",
+                                      support_email="help@globex.example")),
+}
+PUBLIC = ["/", "/sign-in", "/sign-up", "/sign-up?role=mentor", "/forgot-password"]
+ENTREPRENEUR = ["/mentors", "/mentors?language=es", "{mentor}", "/my-requests",
+                "/relationships", "{relationship}", "/profile", "/onboarding",
+                "/onboarding/self-assessment", "/onboarding/baseline-survey"]
+MENTOR = ["/requests", "{decline}", "/mentees", "/profile?as=mentor", "/relationships"]
+ADMIN = ["/admin", "/admin/members", "/admin/relationships", "/admin/moderation",
+         "/admin/dashboard", "/admin/matching", "/settings", "/settings/branding",
+         "/settings/domains", "/settings/languages", "/settings/programme"]
+LINKS = {  # where the link is, and what it looks like
+    "{mentor}": ("/mentors", r"/mentors/[0-9a-f-]{36}$"),
+    "{relationship}": ("/relationships", r"/relationships/[0-9a-f-]{36}$"),
+    "{decline}": ("/requests", r"/requests/[0-9a-f-]{36}/decline$"),
+}
+
+
+def _brand(site: RunningSite) -> tuple[str, Branding, str]:
+    backend = "postgresql" if site.settings.database_url.startswith("postgres") else "sqlite"
+    slug, branding = BRANDS[backend]
+    other = next(brand.product_name for name, brand in BRANDS.values() if name != slug)
+    site.ithaca.registry.provision_tenant(slug=slug, display_name=branding.product_name,
+                                          actor=OPERATOR, default_locale="en")
+    site.ithaca.registry.rebrand_tenant(slug, branding, OPERATOR)
+    add_demo_sample_data(site.ithaca, site.ithaca.tenant(slug), OPERATOR)
+    return slug, branding, other
+
+
+def _signed_in(people: People, site: RunningSite, slug: str, email: str) -> Page:
+    person = people.person()
+    person.goto(site.url(slug, "/sign-in"))
+    person.locator("#field-email").fill(email)
+    person.locator("#field-password").fill(DEMO_PASSWORD)
+    person.locator("form.stacked button[type=submit]").click()
+    person.wait_for_url(lambda url: "/sign-in" not in url)
+    return person
+
+
+def _resolve(person: Page, site: RunningSite, slug: str, path: str) -> str:
+    """A page reached by a link (a mentor's profile, a relationship): the first such link on
+    the page that lists them."""
+    if path not in LINKS:
+        return site.url(slug, path)
+    person.goto(site.url(slug, LINKS[path][0]))
+    links = person.locator("main a[href]")
+    for index in range(links.count()):
+        href = links.nth(index).get_attribute("href") or ""
+        if re.search(LINKS[path][1], href):
+            return site.url(slug, href.removeprefix(f"/t/{slug}"))
+    pytest.fail(f"no link like {path} on {LINKS[path][0]}")
+
+
+def _check(person: Page, url: str, locale: str, branding: Branding, other: str,
+           *, signed_in: bool) -> None:
+    answer = person.goto(url)
+    assert answer is not None
+    assert answer.status == 200, url
+    html = person.locator("html")
+    assert html.get_attribute("lang") == locale, url
+    assert html.get_attribute("dir") == ("rtl" if locale in RIGHT_TO_LEFT else "ltr"), url
+    assert person.locator(".site-header .product-name").inner_text() == branding.product_name
+    text = person.locator("body").inner_text()
+    assert other not in text, url
+    if signed_in:
+        assert translations_for(locale).gettext("Sign out") in text, url
+
+
+def test_every_page_in_every_language_under_its_brand(site: RunningSite, people: People) -> None:
+    slug, branding, other = _brand(site)
+    accounts = site.ithaca.tenant_application(site.ithaca.tenant(slug), Accounts)
+    members = {"entrepreneur@demo.example": ENTREPRENEUR, "mentor@demo.example": MENTOR,
+               "admin@demo.example": ADMIN}
+    browsers = {email: _signed_in(people, site, slug, email) for email in members}
+    visitor = people.person()
+    visitor.context.add_cookies([{"name": "ithaca_locale", "value": "en",
+                                  "url": site.url(slug)}])
+    resolved = {email: [_resolve(browsers[email], site, slug, path) for path in paths]
+                for email, paths in members.items()}
+
+    for locale in INTERFACE_LOCALES:
+        visitor.context.add_cookies([{"name": "ithaca_locale", "value": locale,
+                                      "url": site.url(slug)}])
+        for path in PUBLIC:
+            _check(visitor, site.url(slug, path), locale, branding, other, signed_in=False)
+        for email, urls in resolved.items():
+            accounts.change_locale(accounts.member_id_for(email), locale, OPERATOR)
+            for url in urls:
+                _check(browsers[email], url, locale, branding, other, signed_in=True)
+        people.screenshot(browsers["entrepreneur@demo.example"], f"relationship-{locale}")
