@@ -59,8 +59,10 @@ class ReadModel(Generic[ProjectionT]):
         reached = wait_for_position(lambda: self.position, position, timeout)
         if reached < position:
             raise NotCaughtUpError(
-                f"the {self.projection.name} read model is at position {reached} and has not "
-                f"reached {position} within {timeout:g} s; try again shortly", field="after",
+                "the %(name)s read model is at position %(reached)s and has not reached "
+                "%(position)s within %(timeout)s s; try again shortly", field="after",
+                values={"name": self.projection.name, "reached": reached,
+                        "position": position, "timeout": f"{timeout:g}"},
             )
         return reached
 

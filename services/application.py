@@ -148,7 +148,8 @@ class TenantApplication(StreamApplication):
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, kind):
-            raise NotFoundError(f"no {_noun(kind)} with id {aggregate_id}", field=field)
+            raise NotFoundError("no %(noun)s with id %(id)s", field=field,
+                                values={"noun": _noun(kind), "id": aggregate_id})
         return aggregate
 
     def find(self, aggregate_id: UUID, kind: type[AggregateT]) -> AggregateT | None:

@@ -70,15 +70,16 @@ def validate_slug(slug: str) -> str:
     if slug.startswith("-") or slug.endswith("-"):
         raise InvalidInputError("must not start or end with a hyphen", field="slug")
     if slug in RESERVED_SLUGS:
-        raise InvalidInputError(f"'{slug}' is reserved", field="slug")
+        raise InvalidInputError("'%(slug)s' is reserved", field="slug", values={"slug": slug})
     return slug
 
 
 def validate_locale(locale: str) -> str:
     if locale not in INTERFACE_LOCALES:
         raise InvalidInputError(
-            f"unsupported locale '{locale}'; choose one of {', '.join(INTERFACE_LOCALES)}",
+            "unsupported locale '%(locale)s'; choose one of %(locales)s",
             field="defaultLocale",
+            values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
         )
     return locale
 
@@ -91,7 +92,8 @@ def _time_zones() -> frozenset[str]:
 def validate_time_zone(time_zone: str) -> str:
     if time_zone not in _time_zones():
         raise InvalidInputError(
-            f"'{time_zone}' is not an IANA time zone (e.g. Europe/Madrid)", field="timeZone"
+            "'%(zone)s' is not an IANA time zone (e.g. Europe/Madrid)", field="timeZone",
+            values={"zone": time_zone},
         )
     return time_zone
 
@@ -101,12 +103,13 @@ def normalise_domain(domain: str, *, base_domain: str) -> str:
     name = domain.strip().lower().rstrip(".")
     labels = name.split(".")
     if len(name) > 253 or len(labels) < 2 or not all(_DOMAIN_LABEL.match(x) for x in labels):
-        raise InvalidInputError(f"'{domain}' is not a domain name", field="domain")
+        raise InvalidInputError("'%(domain)s' is not a domain name", field="domain",
+                                values={"domain": domain})
     if name == base_domain or name.endswith("." + base_domain):
         raise InvalidInputError(
-            f"'{domain}' is under the platform's own domain {base_domain}; tenants answer on "
-            f"{{slug}}.{base_domain} without attaching it",
-            field="domain",
+            "'%(domain)s' is under the platform's own domain %(base)s; tenants answer on "
+            "{slug}.%(base)s without attaching it",
+            field="domain", values={"domain": domain, "base": base_domain},
         )
     return name
 
@@ -127,13 +130,15 @@ class Branding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
                               ("accentColour", self.accent_colour)):
             if not _COLOUR.match(colour):
                 raise InvalidInputError(
-                    f"'{colour}' is not a colour like {DEFAULT_PRIMARY_COLOUR}", field=field
+                    "'%(colour)s' is not a colour like %(example)s", field=field,
+                    values={"colour": colour, "example": DEFAULT_PRIMARY_COLOUR},
                 )
         if self.logo_url and not self.logo_url.startswith(("https://", "/")):
             raise InvalidInputError("must be an https:// URL or a site path", field="logoUrl")
         if self.support_email and not _EMAIL.match(self.support_email):
             raise InvalidInputError(
-                f"'{self.support_email}' is not an e-mail address", field="supportEmail"
+                "'%(email)s' is not an e-mail address", field="supportEmail",
+                values={"email": self.support_email},
             )
         return self
 
@@ -215,12 +220,14 @@ class Tenant(Aggregate):
 
     def attach_domain(self, domain: str, actor: Actor) -> None:
         if domain in self.domains:
-            raise ConflictError(f"{domain} is already attached to {self.slug}", field="domain")
+            raise ConflictError("%(domain)s is already attached to %(slug)s", field="domain",
+                                values={"domain": domain, "slug": self.slug})
         self._attach_domain(domain, actor)
 
     def detach_domain(self, domain: str, actor: Actor) -> None:
         if domain not in self.domains:
-            raise ConflictError(f"{domain} is not attached to {self.slug}", field="domain")
+            raise ConflictError("%(domain)s is not attached to %(slug)s", field="domain",
+                                values={"domain": domain, "slug": self.slug})
         self._detach_domain(domain, actor)
 
     @event(Suspended)
@@ -233,12 +240,12 @@ class Tenant(Aggregate):
 
     def suspend(self, reason: str, actor: Actor) -> None:
         if self.suspended:
-            raise ConflictError(f"{self.slug} is already suspended")
+            raise ConflictError("%(slug)s is already suspended", values={"slug": self.slug})
         self._suspend(reason, actor)
 
     def reinstate(self, reason: str, actor: Actor) -> None:
         if not self.suspended:
-            raise ConflictError(f"{self.slug} is not suspended")
+            raise ConflictError("%(slug)s is not suspended", values={"slug": self.slug})
         self._reinstate(reason, actor)
 
 
@@ -274,7 +281,8 @@ class DomainClaim(Aggregate):
 
     def claim(self, tenant_id: UUID) -> None:
         if self.tenant_id is not None and self.tenant_id != tenant_id:
-            raise ConflictError(f"{self.domain} is attached to another tenant", field="domain")
+            raise ConflictError("%(domain)s is attached to another tenant", field="domain",
+                                values={"domain": self.domain})
         self._reclaim(tenant_id)
 
 

@@ -39,20 +39,23 @@ def resolve_tenant(directory: TenantDirectory, *, slug: str | None, host: str) -
     if slug is not None:
         record = directory.by_slug(slug)
         if record is None:
-            raise NotFoundError(f"no tenant with slug '{slug}'", field="slug")
+            raise NotFoundError("no tenant with slug '%(slug)s'", field="slug",
+                                values={"slug": slug})
     else:
         record = directory.by_host(host)
         if record is None:
             if directory.is_platform_host(host):
                 raise NotFoundError(
-                    f"no tenant at '{host}': it is the platform's own address; tenants answer "
-                    f"on {{slug}}.{directory.base_domain} or their own domains", field="host",
+                    "no tenant at '%(host)s': it is the platform's own address; tenants answer "
+                    "on {slug}.%(base)s or their own domains", field="host",
+                    values={"host": host, "base": directory.base_domain},
                 )
-            raise NotFoundError(f"no tenant at host '{host}'", field="host")
+            raise NotFoundError("no tenant at host '%(host)s'", field="host",
+                                values={"host": host})
     if record.suspended:
         raise ForbiddenError(
-            f"{record.display_name} ({record.slug}) is suspended; please contact the programme's "
-            "operator"
+            "%(name)s (%(slug)s) is suspended; please contact the programme's operator",
+            values={"name": record.display_name, "slug": record.slug},
         )
     return record
 

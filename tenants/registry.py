@@ -65,11 +65,13 @@ class TenantRegistry(StreamApplication):
         validate_time_zone(time_zone)
         if location not in self.locations:
             raise InvalidInputError(
-                f"unknown database location '{location}'; known: {', '.join(self.locations)}",
+                "unknown database location '%(location)s'; known: %(known)s",
                 field="location",
+                values={"location": location, "known": ", ".join(self.locations)},
             )
         if Tenant.create_id(slug) in self.repository:
-            raise ConflictError(f"a tenant with slug '{slug}' already exists", field="slug")
+            raise ConflictError("a tenant with slug '%(slug)s' already exists", field="slug",
+                                values={"slug": slug})
         tenant = Tenant(
             slug=slug,
             display_name=display_name.strip(),
@@ -83,7 +85,7 @@ class TenantRegistry(StreamApplication):
         # idempotent and the stream's name is the slug's).
         self.locations[location].create_stream(tenant_stream_name(slug))
         self._save(tenant, duplicate=ConflictError(
-            f"a tenant with slug '{slug}' already exists", field="slug"
+            "a tenant with slug '%(slug)s' already exists", field="slug", values={"slug": slug}
         ))
         return tenant
 
@@ -91,7 +93,8 @@ class TenantRegistry(StreamApplication):
         try:
             tenant: Tenant = self.repository.get(Tenant.create_id(slug))
         except AggregateNotFoundError:
-            raise NotFoundError(f"no tenant '{slug}'", field="slug") from None
+            raise NotFoundError("no tenant '%(slug)s'", field="slug",
+                                values={"slug": slug}) from None
         return tenant
 
     def rebrand_tenant(self, slug: str, branding: Branding, actor: Actor) -> Tenant:
@@ -120,7 +123,7 @@ class TenantRegistry(StreamApplication):
         else:
             claim.claim(tenant.id)
         self._save(tenant, claim, duplicate=ConflictError(
-            f"{name} is attached to another tenant", field="domain"
+            "%(domain)s is attached to another tenant", field="domain", values={"domain": name}
         ))
         return tenant
 
@@ -171,7 +174,8 @@ class TenantRegistry(StreamApplication):
         try:
             operator: Operator = self.repository.get(Operator.create_id(name))
         except AggregateNotFoundError:
-            raise NotFoundError(f"no operator '{name}'", field="name") from None
+            raise NotFoundError("no operator '%(name)s'", field="name",
+                                values={"name": name}) from None
         operator.revoke(actor)
         self._save(operator)
 

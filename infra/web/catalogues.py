@@ -2,8 +2,9 @@
 
 `extract` gathers every message the pages can show into `messages.pot`: the templates, the page
 modules, and the domain's refusals. A refusal is raised with its problem in words
-(`InvalidInputError("must be after the start", field=...)`) and a page shows those words beside
-the field, translated, so the error classes are extraction keywords like gettext's `N_`.
+(`InvalidInputError("must be 1 to %(most)s characters", field=..., values=...)`) and a page
+shows those words beside the field, translated and then filled in, so the error classes are
+extraction keywords like gettext's `N_`.
 
 `update` then brings each language's `messages.po` up to date: new messages arrive empty (and a
 test fails until they are translated), messages no longer used are dropped, and nothing is
@@ -27,7 +28,7 @@ SOURCE_LOCALE = "en"
 TEMPLATE = LOCALES_DIRECTORY / "messages.pot"
 PROJECT_ROOT = LOCALES_DIRECTORY.parents[2]
 KEYWORDS = ("N_", "IthacaError", "InvalidInputError", "NotFoundError", "ConflictError",
-            "ForbiddenError", "NotSignedInError", "TooManyAttemptsError")
+            "ForbiddenError", "NotSignedInError", "TooManyAttemptsError", "NotCaughtUpError")
 
 
 def catalogue_path(locale: str) -> Path:

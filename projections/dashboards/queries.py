@@ -93,27 +93,34 @@ class Filters:
         if industry is not None:
             taxonomy.check_industry(industry, "industry")
         if programme is not None and programme not in programmes:
-            known = ", ".join(programmes) if programmes else "none are defined"
+            if not programmes:
+                raise InvalidInputError(
+                    "'%(programme)s' is not one of this tenant's programmes (none are defined)",
+                    field="programme", values={"programme": programme},
+                )
             raise InvalidInputError(
-                f"'{programme}' is not one of this tenant's programmes ({known})",
+                "'%(programme)s' is not one of this tenant's programmes (%(known)s)",
                 field="programme",
+                values={"programme": programme, "known": ", ".join(programmes)},
             )
         if employer is not None:
             employer = employer.strip()
             if not 1 <= len(employer) <= EMPLOYER_MAX:
-                raise InvalidInputError(f"must be 1 to {EMPLOYER_MAX} characters",
-                                        field="employer")
+                raise InvalidInputError("must be 1 to %(most)s characters",
+                                        field="employer", values={"most": EMPLOYER_MAX})
         for field, month in (("from", from_month), ("to", to_month)):
             if month is not None and not _MONTH.match(month):
-                raise InvalidInputError(f"'{month}' is not a month: YYYY-MM", field=field)
+                raise InvalidInputError("'%(month)s' is not a month: YYYY-MM", field=field,
+                                        values={"month": month})
         if from_month is not None and to_month is not None:
             if to_month < from_month:
                 raise InvalidInputError("must not be before from", field="to")
             if _index(to_month) - _index(from_month) >= MONTHS_MAX:
-                raise InvalidInputError(f"at most {MONTHS_MAX} months from from", field="to")
+                raise InvalidInputError("at most %(most)s months from from", field="to",
+                                        values={"most": MONTHS_MAX})
         if months_after is not None and not 1 <= months_after <= FOLLOW_UP_MONTHS_MAX:
-            raise InvalidInputError(f"must be from 1 to {FOLLOW_UP_MONTHS_MAX}",
-                                    field="monthsAfter")
+            raise InvalidInputError("must be from 1 to %(most)s", field="monthsAfter",
+                                    values={"most": FOLLOW_UP_MONTHS_MAX})
         return cls(country, industry, programme, employer, from_month, to_month, months_after)
 
     @property

@@ -681,7 +681,8 @@ class MatchingIndex:
     def _row(columns: _Columns, member_id: UUID, kind: str) -> int:
         row = columns.row_of.get(member_id)
         if row is None or not _profiled(columns, row):
-            raise NotFoundError(f"no {kind} profile for member {member_id}", field="memberId")
+            raise NotFoundError("no %(kind)s profile for member %(id)s", field="memberId",
+                                values={"kind": kind, "id": member_id})
         return row
 
     def _mentor_features(self, row: int) -> MentorFeatures:

@@ -105,8 +105,8 @@ class TimelinesController(Controller):
             caller.member_id in (relationship["mentee_id"], relationship["mentor_id"])
             or caller.has(*_OVERSEERS)
         ):
-            raise NotFoundError(f"no relationship with id {relationship_id}",
-                                field="relationshipId")
+            raise NotFoundError("no relationship with id %(id)s", field="relationshipId",
+                                values={"id": relationship_id})
         page = timeline_page(timelines.store, relationship_id, cursor, limit)
         totals = message_totals(timelines.store, [relationship_id])
         return RelationshipTimeline(
@@ -134,7 +134,8 @@ class TimelinesController(Controller):
     ) -> MemberRelationships:
         if member_id != caller.member_id:
             if not caller.has(*_OVERSEERS):
-                raise NotFoundError(f"no member with id {member_id}", field="memberId")
+                raise NotFoundError("no member with id %(id)s", field="memberId",
+                                    values={"id": member_id})
             accounts.get_member(member_id)  # an unknown id is a 404, not an empty list
         return _relationship_list(timelines, mentoring, member_id, before, limit)
 

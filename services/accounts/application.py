@@ -78,9 +78,10 @@ class TooManyAttemptsError(IthacaError):
     status_code = 429
 
     def __init__(self, problem: str, *, field: str, retry_after: timedelta) -> None:
+        """`problem` says when to try again with `%(minutes)s`."""
         self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
         minutes = math.ceil(self.retry_after_seconds / 60)
-        super().__init__(f"{problem}; try again in {minutes} minute(s)", field=field)
+        super().__init__(problem, field=field, values={"minutes": minutes})
 
 
 def _utc_now() -> datetime:
@@ -191,7 +192,8 @@ class Accounts(TenantApplication):
             raise InvalidInputError("give the member at least one role", field="roles")
         if locale not in INTERFACE_LOCALES:
             raise InvalidInputError(
-                f"'{locale}' is not one of {', '.join(INTERFACE_LOCALES)}", field="locale"
+                "'%(locale)s' is not one of %(locales)s", field="locale",
+                values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
             )
         member_id = self.member_id_for(email)
         if member_id in self.repository:
@@ -221,7 +223,8 @@ class Accounts(TenantApplication):
             wait = limits.addresses.retry_after(address_key, now)
             if wait is not None:
                 raise TooManyAttemptsError(
-                    "too many failed sign-ins from this address", field="address",
+                    "too many failed sign-ins from this address; try again in %(minutes)s "
+                    "minute(s)", field="address",
                     retry_after=wait,
                 )
         member_id = self.member_id_for(email)
@@ -282,7 +285,9 @@ class Accounts(TenantApplication):
         """The member's interface language (pages, mail)."""
         if locale not in INTERFACE_LOCALES:
             raise InvalidInputError(
-                f"'{locale}' is not one of {', '.join(INTERFACE_LOCALES)}", field="locale")
+                "'%(locale)s' is not one of %(locales)s", field="locale",
+                values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
+            )
 
         def command() -> int:
             member = self.get_member(member_id)
@@ -388,7 +393,8 @@ class Accounts(TenantApplication):
 
 def _account_locked(wait: timedelta) -> TooManyAttemptsError:
     return TooManyAttemptsError(
-        "too many failed sign-ins for this account", field="email", retry_after=wait
+        "too many failed sign-ins for this account; try again in %(minutes)s minute(s)",
+        field="email", retry_after=wait,
     )
 
 
@@ -400,12 +406,14 @@ def _valid_email(email: str) -> str:
     email = normalise_email(email)
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > _EMAIL_MAX or " " in email:
-        raise InvalidInputError(f"'{email}' is not an e-mail address", field="email")
+        raise InvalidInputError("'%(email)s' is not an e-mail address", field="email",
+                                values={"email": email})
     return email
 
 
 def _check_password(password: str) -> None:
     if not _PASSWORD_MIN <= len(password) <= _PASSWORD_MAX:
         raise InvalidInputError(
-            f"must be {_PASSWORD_MIN} to {_PASSWORD_MAX} characters", field="password"
+            "must be %(least)s to %(most)s characters", field="password",
+            values={"least": _PASSWORD_MIN, "most": _PASSWORD_MAX},
         )

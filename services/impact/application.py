@@ -94,15 +94,16 @@ class Impact(TenantApplication):
             for field, value in (("monthsAfter", months_after),
                                  ("relationshipId", relationship_id)):
                 if value is not None:
-                    raise InvalidInputError("a baseline survey has no " + field, field=field)
+                    raise InvalidInputError("a baseline survey has no %(field)s", field=field,
+                                            values={"field": field})
         elif months_after is None:
             raise InvalidInputError("say which follow-up this is", field="monthsAfter")
         validate_answers(answers, BUSINESS_AREAS)
         schedule = settings_in(self).follow_up_months
         if months_after is not None and months_after not in schedule:
             raise InvalidInputError(
-                f"this programme's follow-ups are {_listed(schedule)} months after",
-                field="monthsAfter",
+                "this programme's follow-ups are %(months)s months after",
+                field="monthsAfter", values={"months": _listed(schedule)},
             )
         activations = self._activations(entrepreneur, mentoring)
         if kind is SurveyKind.FOLLOW_UP:
@@ -158,7 +159,8 @@ class Impact(TenantApplication):
         relationship = mentoring.get_relationship(relationship_id, entrepreneur)
         if relationship.mentee_id != entrepreneur.member_id:
             raise NotFoundError(
-                f"no relationship with id {relationship_id}", field="relationshipId"
+                "no relationship with id %(id)s", field="relationshipId",
+                values={"id": relationship_id},
             )
 
 

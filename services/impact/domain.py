@@ -108,7 +108,8 @@ def validate_answers(answers: SurveyAnswers, known_areas: Collection[str]) -> Su
             )
         if not amount.is_finite() or not 0 <= amount <= REVENUE_MAX:
             raise InvalidInputError(
-                f"must be a number from 0 to {REVENUE_MAX:,}", field="revenueAmount"
+                "must be a number from 0 to %(most)s", field="revenueAmount",
+                values={"most": f"{REVENUE_MAX:,}"},
             )
         if currency is None:
             raise InvalidInputError(
@@ -116,24 +117,27 @@ def validate_answers(answers: SurveyAnswers, known_areas: Collection[str]) -> Su
             )
         if currency not in _currencies():
             raise InvalidInputError(
-                f"'{currency}' is not an ISO 4217 currency code (e.g. EUR, KES, USD)",
-                field="revenueCurrency",
+                "'%(currency)s' is not an ISO 4217 currency code (e.g. EUR, KES, USD)",
+                field="revenueCurrency", values={"currency": currency},
             )
     for field, count in (
         ("fullTimeEmployees", answers.full_time_employees),
         ("partTimeEmployees", answers.part_time_employees),
     ):
         if not 0 <= count <= EMPLOYEES_MAX:
-            raise InvalidInputError(f"must be from 0 to {EMPLOYEES_MAX}", field=field)
+            raise InvalidInputError("must be from 0 to %(most)s", field=field,
+                                    values={"most": EMPLOYEES_MAX})
     low, high = CONFIDENCE_RANGE
     for area, rating in answers.confidence.items():
         if area not in known_areas:
             raise InvalidInputError(
-                f"'{area}' is not a business area of this programme", field=f"confidence.{area}"
+                "'%(area)s' is not a business area of this programme",
+                field=f"confidence.{area}", values={"area": area},
             )
         if not low <= rating <= high:
             raise InvalidInputError(
-                f"must be from {low} to {high}", field=f"confidence.{area}"
+                "must be from %(least)s to %(most)s", field=f"confidence.{area}",
+                values={"least": low, "most": high},
             )
     return answers
 
@@ -231,8 +235,8 @@ class ImpactSurveys(Aggregate):
     ) -> None:
         if self.baseline_at is not None:
             raise ConflictError(
-                f"the baseline survey was already answered on {self.baseline_at.date()}",
-                field="kind",
+                "the baseline survey was already answered on %(date)s",
+                field="kind", values={"date": self.baseline_at.date()},
             )
         self._answer_baseline(
             entrepreneur_id=self.entrepreneur_id, answers=answers, comment=comment,
@@ -246,16 +250,22 @@ class ImpactSurveys(Aggregate):
         """Records a follow-up of the entrepreneur's schedule (`follow_up_dates`) that is due."""
         if (relationship_id, months_after) in self.answered():
             raise ConflictError(
-                f"the {months_after}-month follow-up was already answered", field="monthsAfter"
+                "the %(months)s-month follow-up was already answered", field="monthsAfter",
+                values={"months": months_after},
             )
         scheduled = next((
             survey.due_at for survey in dates
             if survey.months_after == months_after and survey.relationship_id == relationship_id
         ), None)
-        if scheduled is None or scheduled > at:
-            when = f"; it falls due on {scheduled.date()}" if scheduled else ""
+        if scheduled is None:
             raise ConflictError(
-                f"the {months_after}-month follow-up is not due yet{when}", field="monthsAfter"
+                "the %(months)s-month follow-up is not due yet", field="monthsAfter",
+                values={"months": months_after},
+            )
+        if scheduled > at:
+            raise ConflictError(
+                "the %(months)s-month follow-up is not due yet; it falls due on %(date)s",
+                field="monthsAfter", values={"months": months_after, "date": scheduled.date()},
             )
         self._answer_follow_up(
             entrepreneur_id=self.entrepreneur_id, months_after=months_after,

@@ -61,7 +61,8 @@ class MatchingWeights(msgspec.Struct, frozen=True, kw_only=True):
             field = _camel(name)
             if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
                 raise InvalidInputError(
-                    f"must be a number from 0 to {MAX_WEIGHT:g}, not {value}", field=field
+                    "must be a number from 0 to %(most)s, not %(value)s", field=field,
+                    values={"most": f"{MAX_WEIGHT:g}", "value": value},
                 )
         return self
 

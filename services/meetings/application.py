@@ -59,7 +59,8 @@ class Meetings(TenantApplication):
         meeting = self.get(meeting_id, Meeting, field="meetingId")
         if meeting.involves(viewer.member_id) or viewer.has(Role.PROGRAMME_ADMIN, Role.AUDITOR):
             return meeting
-        raise NotFoundError(f"no meeting with id {meeting_id}", field="meetingId")
+        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": meeting_id})
 
     def meetings_of(self, relationship_id: UUID) -> list[Meeting]:
         """The relationship's meetings, oldest proposal first (the caller has checked that
@@ -208,7 +209,8 @@ class Meetings(TenantApplication):
             raise InvalidInputError("that time has passed; choose a time ahead", field="startsAt")
         if instant - now > HORIZON:
             raise InvalidInputError(
-                f"meetings can be planned at most {HORIZON.days} days ahead", field="startsAt"
+                "meetings can be planned at most %(days)s days ahead", field="startsAt",
+                values={"days": HORIZON.days},
             )
         return instant
 
@@ -227,7 +229,7 @@ def _member_of(relationship: Relationship, caller: Caller) -> None:
 def _require_open(relationship: Relationship) -> None:
     if not relationship.is_open_for_meetings:
         raise ConflictError(
-            f"the relationship is {relationship.status}; meetings are arranged while it is "
-            "accepted, active or paused", field="status",
+            "the relationship is %(status)s; meetings are arranged while it is accepted, "
+            "active or paused", field="status", values={"status": relationship.status},
         )
 

@@ -57,7 +57,8 @@ def _meeting_id(segment: str) -> UUID:
     try:
         return UUID(segment.removesuffix(_ICS_SUFFIX))
     except ValueError:
-        raise NotFoundError(f"no meeting with id {segment}", field="meetingId") from None
+        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": segment}) from None
 
 
 class MeetingsController(Controller):

@@ -41,7 +41,8 @@ def parse_day(text: str | None, *, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError(f"'{text}' is not a date like 2026-03-29", field=field) from None
+        raise InvalidInputError("'%(text)s' is not a date like 2026-03-29", field=field,
+                                values={"text": text}) from None
 
 
 def _minutes(delta: timedelta) -> int:
@@ -63,7 +64,8 @@ def distance_between(
     if end < start:
         raise InvalidInputError("must not be before from", field="to")
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise InvalidInputError(f"ask for at most {MAX_RANGE_DAYS} days at once", field="to")
+        raise InvalidInputError("ask for at most %(days)s days at once", field="to",
+                                values={"days": MAX_RANGE_DAYS})
     your_now, their_now = local(now, mine.time_zone), local(now, theirs.time_zone)
     return DistanceView(
         you=_person(you, mine, your_now), them=_person(them, theirs, their_now),

@@ -61,7 +61,8 @@ class MeetingStatus(StrEnum):
 def check_duration(minutes: int) -> int:
     if not DURATION_MIN <= minutes <= DURATION_MAX:
         raise InvalidInputError(
-            f"must be {DURATION_MIN} to {DURATION_MAX} minutes", field="durationMinutes"
+            "must be %(least)s to %(most)s minutes", field="durationMinutes",
+            values={"least": DURATION_MIN, "most": DURATION_MAX},
         )
     return minutes
 
@@ -69,7 +70,8 @@ def check_duration(minutes: int) -> int:
 def check_agenda(agenda: str) -> str:
     text = agenda.strip()
     if not 1 <= len(text) <= AGENDA_MAX:
-        raise InvalidInputError(f"must be 1 to {AGENDA_MAX} characters", field="agenda")
+        raise InvalidInputError("must be 1 to %(most)s characters", field="agenda",
+                                values={"most": AGENDA_MAX})
     return text
 
 
@@ -249,21 +251,25 @@ class Meeting(Aggregate):
         self._require("logged", MeetingStatus.ACCEPTED)
         if at < self.starts_at:
             raise ConflictError(
-                f"the meeting starts at {self.starts_at:%Y-%m-%d %H:%M} UTC; a session can be "
-                "logged once it has started", field="startsAt",
+                "the meeting starts at %(starts)s UTC; a session can be logged once it has "
+                "started", field="startsAt",
+                values={"starts": f"{self.starts_at:%Y-%m-%d %H:%M}"},
             )
         if self.session_log is not None:
             raise ConflictError("this session has already been logged", field="sessionLog")
         if not 1 <= duration_minutes <= LOG_DURATION_MAX:
             raise InvalidInputError(
-                f"must be 1 to {LOG_DURATION_MAX} minutes", field="durationMinutes"
+                "must be 1 to %(most)s minutes", field="durationMinutes",
+                values={"most": LOG_DURATION_MAX},
             )
         summary = summary.strip()
         if not 1 <= len(summary) <= LOG_TEXT_MAX:
-            raise InvalidInputError(f"must be 1 to {LOG_TEXT_MAX} characters", field="summary")
+            raise InvalidInputError("must be 1 to %(most)s characters", field="summary",
+                                    values={"most": LOG_TEXT_MAX})
         for field, text in (("agreements", agreements), ("nextSteps", next_steps)):
             if len(text.strip()) > LOG_TEXT_MAX:
-                raise InvalidInputError(f"must be at most {LOG_TEXT_MAX} characters", field=field)
+                raise InvalidInputError("must be at most %(most)s characters", field=field,
+                                        values={"most": LOG_TEXT_MAX})
         self._log_session(
             author_id=author_id, duration_minutes=duration_minutes, summary=summary,
             agreements=agreements.strip(), next_steps=next_steps.strip(), at=at, actor=actor,
@@ -285,29 +291,30 @@ class Meeting(Aggregate):
     def _require(self, verb: str, *allowed: MeetingStatus) -> None:
         if self.status not in allowed:
             raise ConflictError(
-                f"the meeting is {self.status}; only a meeting that is "
-                f"{' or '.join(allowed)} can be {verb}",
+                "the meeting is %(status)s; only a meeting that is %(allowed)s can be %(verb)s",
                 field="status",
+                values={"status": self.status, "allowed": " or ".join(allowed), "verb": verb},
             )
 
     def _require_answerer(self, by: UUID, verb: str) -> None:
         if by == self.proposer_id:
             raise ForbiddenError(
-                f"you proposed this time; only the other member can {verb} it",
-                field="role",
+                "you proposed this time; only the other member can %(verb)s it",
+                field="role", values={"verb": verb},
             )
 
     def _require_not_started(self, at: datetime, verb: str) -> None:
         if at >= self.starts_at:
             raise ConflictError(
-                f"the proposed time has passed; a meeting can only be {verb} before it starts",
-                field="startsAt",
+                "the proposed time has passed; a meeting can only be %(verb)s before it starts",
+                field="startsAt", values={"verb": verb},
             )
 
     def _require_no_log(self, verb: str) -> None:
         if self.session_log is not None:
             raise ConflictError(
-                f"the session has been held and logged; it cannot be {verb}", field="sessionLog"
+                "the session has been held and logged; it cannot be %(verb)s",
+                field="sessionLog", values={"verb": verb},
             )
 
     @event(Accepted)

@@ -98,7 +98,8 @@ def zone(name: str, *, field: str = "timeZone") -> zoneinfo.ZoneInfo:
     """The IANA zone of that name, or a 422 naming `field`."""
     if name not in _known_zones():
         raise InvalidInputError(
-            f"'{name}' is not an IANA time zone (e.g. Europe/Madrid)", field=field
+            "'%(zone)s' is not an IANA time zone (e.g. Europe/Madrid)", field=field,
+            values={"zone": name},
         )
     return _zone(name)
 
@@ -109,7 +110,8 @@ def parse_wall_time(text: str, *, field: str = "startsAt") -> datetime:
         wall = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInputError(
-            f"'{text}' is not a local date and time like 2026-03-29T10:00", field=field
+            "'%(text)s' is not a local date and time like 2026-03-29T10:00", field=field,
+            values={"text": text},
         ) from None
     if wall.tzinfo is not None:
         raise InvalidInputError(
@@ -134,19 +136,24 @@ def instant_of(
     shown = earlier.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if shown != wall:
         raise InvalidInputError(
-            f"{wall:%Y-%m-%d %H:%M} does not exist in {time_zone}: clocks skip that hour "
-            f"(they go from {offset_text(earlier.utcoffset())} to "
-            f"{offset_text(later.utcoffset())}); choose another time",
-            field=field,
+            "%(time)s does not exist in %(zone)s: clocks skip that hour (they go from "
+            "%(before)s to %(after)s); choose another time",
+            field=field, values=_change_of_offset(wall, time_zone, earlier, later),
         )
     if fold is None:
         raise InvalidInputError(
-            f"{wall:%Y-%m-%d %H:%M} happens twice in {time_zone} as clocks go back: send "
-            f"fold 0 for the first ({offset_text(earlier.utcoffset())}) or fold 1 for the "
-            f"second ({offset_text(later.utcoffset())})",
-            field="fold",
+            "%(time)s happens twice in %(zone)s as clocks go back: send fold 0 for the first "
+            "(%(before)s) or fold 1 for the second (%(after)s)",
+            field="fold", values=_change_of_offset(wall, time_zone, earlier, later),
         )
     return (later if fold else earlier).astimezone(UTC)
+
+
+def _change_of_offset(
+    wall: datetime, time_zone: str, earlier: datetime, later: datetime
+) -> dict[str, object]:
+    return {"time": f"{wall:%Y-%m-%d %H:%M}", "zone": time_zone,
+            "before": offset_text(earlier.utcoffset()), "after": offset_text(later.utcoffset())}
 
 
 def local(instant: datetime, time_zone: str) -> datetime:

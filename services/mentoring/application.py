@@ -87,7 +87,8 @@ class Mentoring(TenantApplication):
         ):
             return relationship
         raise NotFoundError(
-            f"no relationship with id {relationship_id}", field="relationshipId"
+            "no relationship with id %(id)s", field="relationshipId",
+            values={"id": relationship_id},
         )
 
     def relationships_of(self, member_id: UUID) -> list[CaseEntry]:
@@ -126,17 +127,18 @@ class Mentoring(TenantApplication):
             for entry in mentee_caseload.with_member(mentor_id, now):
                 if entry.status in CURRENT:
                     raise ConflictError(
-                        f"this mentor already mentors you (relationship {entry.relationship_id})",
-                        field="mentorId",
+                        "this mentor already mentors you (relationship %(id)s)",
+                        field="mentorId", values={"id": entry.relationship_id},
                     )
                 raise ConflictError(
-                    f"you already have an open request to this mentor "
-                    f"(relationship {entry.relationship_id})", field="mentorId",
+                    "you already have an open request to this mentor (relationship %(id)s)",
+                    field="mentorId", values={"id": entry.relationship_id},
                 )
             if len(mentee_caseload.open_requests(now)) >= settings.max_open_requests:
                 raise ConflictError(
-                    f"you have {settings.max_open_requests} open requests, the most this "
-                    "programme allows; withdraw one or wait for answers", field="openRequests",
+                    "you have %(count)s open requests, the most this programme allows; "
+                    "withdraw one or wait for answers", field="openRequests",
+                    values={"count": settings.max_open_requests},
                 )
             relationship = Relationship(
                 mentee_id=mentee_id, mentor_id=mentor_id, introduction=introduction,
@@ -158,8 +160,9 @@ class Mentoring(TenantApplication):
             capacity = self._capacity(relationship.mentor_id)
             if len(mentor_caseload.mentees()) >= capacity:
                 raise ConflictError(
-                    f"you are at your capacity of {capacity} mentees; complete or end a "
+                    "you are at your capacity of %(capacity)s mentees; complete or end a "
                     "relationship, or raise your capacity in your profile", field="capacity",
+                    values={"capacity": capacity},
                 )
             return [mentor_caseload]
 
@@ -328,8 +331,9 @@ class Mentoring(TenantApplication):
             self._member_of(relationship, caller)
             if not relationship.is_open_for_meetings:
                 raise ConflictError(
-                    f"the relationship is {relationship.status_at(now)}; messages can be sent "
-                    "while it is accepted, active or paused", field="status",
+                    "the relationship is %(status)s; messages can be sent while it is "
+                    "accepted, active or paused", field="status",
+                    values={"status": relationship.status_at(now)},
                 )
             conversation = self._conversation(relationship, actor)
             number = conversation.send(caller.member_id, body, now, actor)
@@ -364,7 +368,8 @@ class Mentoring(TenantApplication):
             side = relationship.side_of(caller.member_id)
             if side not in sides:
                 who = " or ".join(sorted(s.value for s in sides))
-                raise ForbiddenError(f"only the relationship's {who} can do this", field="role")
+                raise ForbiddenError("only the relationship's %(side)s can do this",
+                                     field="role", values={"side": who})
             loaded = change(relationship, now) or ()
             caseloads = {c.id: c for c in loaded}
             self._note_in_caseloads(relationship, now, actor, caseloads)
@@ -405,7 +410,8 @@ class Mentoring(TenantApplication):
     def _check_mentor(self, mentor_id: UUID) -> None:
         mentor = self.find(mentor_id, Member)
         if mentor is None:
-            raise NotFoundError(f"no mentor with id {mentor_id}", field="mentorId")
+            raise NotFoundError("no mentor with id %(id)s", field="mentorId",
+                                values={"id": mentor_id})
         if Role.MENTOR not in mentor.roles or self._profiles_app().find_mentor_profile(
             mentor_id
         ) is None:
@@ -419,7 +425,8 @@ class Mentoring(TenantApplication):
         if other_id == member_id:
             raise InvalidInputError("you cannot block yourself", field="memberId")
         if self.find(other_id, Member) is None:
-            raise NotFoundError(f"no member with id {other_id}", field="memberId")
+            raise NotFoundError("no member with id %(id)s", field="memberId",
+                                values={"id": other_id})
 
     def _capacity(self, mentor_id: UUID) -> int:
         profile = self._profiles_app().find_mentor_profile(mentor_id)

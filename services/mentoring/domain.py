@@ -165,8 +165,8 @@ class Relationship(Aggregate):
         text = introduction.strip()
         if not INTRODUCTION_MIN <= len(text) <= INTRODUCTION_MAX:
             raise InvalidInputError(
-                f"must be {INTRODUCTION_MIN} to {INTRODUCTION_MAX} characters (not counting "
-                "surrounding spaces)", field="introduction",
+                "must be %(least)s to %(most)s characters (not counting surrounding spaces)",
+                field="introduction", values={"least": INTRODUCTION_MIN, "most": INTRODUCTION_MAX},
             )
         return text
 
@@ -211,7 +211,8 @@ class Relationship(Aggregate):
     ) -> None:
         self._require(at, "declined", RelationshipStatus.REQUESTED)
         if len(note) > NOTE_MAX:
-            raise InvalidInputError(f"must be at most {NOTE_MAX} characters", field="note")
+            raise InvalidInputError("must be at most %(most)s characters", field="note",
+                                    values={"most": NOTE_MAX})
         self._decline(by=by, reason=reason, note=note.strip(), at=at, actor=actor)
 
     def withdraw(self, cause: WithdrawalCause, at: datetime, actor: Actor) -> None:
@@ -221,7 +222,8 @@ class Relationship(Aggregate):
     def expire(self, at: datetime, actor: Actor) -> None:
         if not self.is_overdue(at):
             raise ConflictError(
-                f"the relationship is {self.status}, not an overdue request", field="status"
+                "the relationship is %(status)s, not an overdue request", field="status",
+                values={"status": self.status},
             )
         self._expire(at=at, actor=actor)
 
@@ -245,16 +247,17 @@ class Relationship(Aggregate):
         self._require(at, "ended", *CURRENT)
         text = reason.strip()
         if not 1 <= len(text) <= NOTE_MAX:
-            raise InvalidInputError(f"must be 1 to {NOTE_MAX} characters", field="reason")
+            raise InvalidInputError("must be 1 to %(most)s characters", field="reason",
+                                    values={"most": NOTE_MAX})
         self._end(by=by, reason=text, at=at, actor=actor)
 
     def _require(self, now: datetime, verb: str, *allowed: RelationshipStatus) -> None:
         current = self.status_at(now)
         if current not in allowed:
             raise ConflictError(
-                f"the relationship is {current}; only a relationship that is "
-                f"{' or '.join(allowed)} can be {verb}",
-                field="status",
+                "the relationship is %(status)s; only a relationship that is %(allowed)s can "
+                "be %(verb)s", field="status",
+                values={"status": current, "allowed": " or ".join(allowed), "verb": verb},
             )
 
     @event(Accepted)
@@ -545,7 +548,8 @@ class Conversation(Aggregate):
     def send(self, sender_id: UUID, body: str, sent_at: datetime, actor: Actor) -> int:
         text = body.strip()
         if not 1 <= len(text) <= MESSAGE_MAX:
-            raise InvalidInputError(f"must be 1 to {MESSAGE_MAX} characters", field="body")
+            raise InvalidInputError("must be 1 to %(most)s characters", field="body",
+                                    values={"most": MESSAGE_MAX})
         number = len(self.messages) + 1
         self._send(number=number, sender_id=sender_id, body=text, sent_at=sent_at, actor=actor)
         return number
@@ -559,7 +563,8 @@ class Conversation(Aggregate):
         """Marks the other member's messages up to `up_to` read; False when none were unread."""
         if up_to > len(self.messages):
             raise InvalidInputError(
-                f"there are only {len(self.messages)} messages", field="upTo"
+                "there are only %(count)s messages", field="upTo",
+                values={"count": len(self.messages)},
             )
         if not self.unread_for(reader_id, up_to):
             return False

@@ -99,11 +99,13 @@ class Moderation(TenantApplication):
             message = next((m for m in messages if m.number == message_number), None)
             if message is None:
                 raise NotFoundError(
-                    f"no message {message_number} in this relationship", field="messageNumber"
+                    "no message %(number)s in this relationship", field="messageNumber",
+                    values={"number": message_number},
                 )
             if message.sender_id != member_id:
                 raise InvalidInputError(
-                    f"message {message_number} was not written by this member", field="memberId"
+                    "message %(number)s was not written by this member", field="memberId",
+                    values={"number": message_number},
                 )
 
         report_id = uuid4()

@@ -112,7 +112,8 @@ class Report(Aggregate):
 
     def decide(self, decision: Decision, note: str, at: datetime, actor: Actor) -> None:
         if self.status is not ReportStatus.OPEN:
-            raise ConflictError(f"the report is already {self.status}", field="status")
+            raise ConflictError("the report is already %(status)s", field="status",
+                                values={"status": self.status})
         decide = {
             Decision.DISMISS: self._dismiss, Decision.WARN: self._warn,
             Decision.SUSPEND: self._suspend,

@@ -55,14 +55,16 @@ class Profiles(TenantApplication):
         """A current mentor's profile; 404 if there is none or they no longer mentor."""
         profile = self.find_mentor_profile(member_id)
         if profile is None or not self._holds(member_id, Role.MENTOR):
-            raise NotFoundError(f"no mentor profile for member {member_id}", field="memberId")
+            raise NotFoundError("no mentor profile for member %(id)s", field="memberId",
+                                values={"id": member_id})
         return profile
 
     def get_entrepreneur_profile(self, member_id: UUID) -> EntrepreneurProfile:
         profile = self.find_entrepreneur_profile(member_id)
         if profile is None or not self._holds(member_id, Role.ENTREPRENEUR):
             raise NotFoundError(
-                f"no entrepreneur profile for member {member_id}", field="memberId"
+                "no entrepreneur profile for member %(id)s", field="memberId",
+                values={"id": member_id},
             )
         return profile
 
@@ -121,9 +123,8 @@ class Profiles(TenantApplication):
             questionnaire = current_questionnaire(self)
             if version != questionnaire.version:
                 raise ConflictError(
-                    f"the questionnaire is now at version {questionnaire.version}; "
-                    f"reload it and answer again",
-                    field="version",
+                    "the questionnaire is now at version %(version)s; reload it and answer "
+                    "again", field="version", values={"version": questionnaire.version},
                 )
             rated = _valid_ratings(questionnaire.area_codes, ratings, notes)
             profile = self.find_entrepreneur_profile(member_id)
@@ -162,8 +163,8 @@ class Profiles(TenantApplication):
 
     def _require_role(self, member_id: UUID, role: Role) -> None:
         if not self._holds(member_id, role):
-            raise ForbiddenError(f"only members with the role {role} have this profile",
-                                 field="role")
+            raise ForbiddenError("only members with the role %(role)s have this profile",
+                                 field="role", values={"role": role})
 
 
 # Validation: every check names the field as the client sent it ---------------------------------
@@ -172,14 +173,16 @@ class Profiles(TenantApplication):
 def _text(value: str, field: str, low: int, high: int) -> str:
     value = value.strip()
     if not low <= len(value) <= high:
-        raise InvalidInputError(f"must be {low} to {high} characters", field=field)
+        raise InvalidInputError("must be %(least)s to %(most)s characters", field=field,
+                                values={"least": low, "most": high})
     return value
 
 
 def _within(value: int, bounds: tuple[int, int], field: str) -> int:
     low, high = bounds
     if not low <= value <= high:
-        raise InvalidInputError(f"must be from {low} to {high}, not {value}", field=field)
+        raise InvalidInputError("must be from %(least)s to %(most)s, not %(value)s",
+                                field=field, values={"least": low, "most": high, "value": value})
     return value
 
 
@@ -193,7 +196,8 @@ def _valid_hours(hours: WorkingHours) -> WorkingHours:
         _within(day, (0, 6), f"workingHours.weekdays[{index}]")
         if day in hours.weekdays[:index]:
             raise InvalidInputError(
-                f"day {day} is listed twice", field=f"workingHours.weekdays[{index}]"
+                "day %(day)s is listed twice", field=f"workingHours.weekdays[{index}]",
+                values={"day": day},
             )
     return WorkingHours(start=hours.start, end=hours.end, weekdays=sorted(hours.weekdays))
 
@@ -273,9 +277,14 @@ def _valid_mentor(details: MentorDetails, *, corporate: bool) -> MentorDetails:
 
 def _check_programme(programme: str, programmes: list[str]) -> None:
     if programme and programme not in programmes:
-        known = ", ".join(programmes) if programmes else "none are defined"
+        if not programmes:
+            raise InvalidInputError(
+                "'%(programme)s' is not one of this tenant's programmes (none are defined)",
+                field="programme", values={"programme": programme},
+            )
         raise InvalidInputError(
-            f"'{programme}' is not one of this tenant's programmes ({known})", field="programme"
+            "'%(programme)s' is not one of this tenant's programmes (%(known)s)",
+            field="programme", values={"programme": programme, "known": ", ".join(programmes)},
         )
 
 
@@ -285,15 +294,18 @@ def _valid_ratings(
     for area in ratings:
         if area not in areas:
             raise InvalidInputError(
-                f"'{area}' is not an area of this questionnaire", field=f"ratings.{area}"
+                "'%(area)s' is not an area of this questionnaire", field=f"ratings.{area}",
+                values={"area": area},
             )
     for area, note in notes.items():
         if area not in areas:
             raise InvalidInputError(
-                f"'{area}' is not an area of this questionnaire", field=f"notes.{area}"
+                "'%(area)s' is not an area of this questionnaire", field=f"notes.{area}",
+                values={"area": area},
             )
         if len(note) > NOTE_MAX:
-            raise InvalidInputError(f"at most {NOTE_MAX} characters", field=f"notes.{area}")
+            raise InvalidInputError("at most %(most)s characters", field=f"notes.{area}",
+                                    values={"most": NOTE_MAX})
     rated = []
     for area in areas:
         if area not in ratings:

@@ -435,7 +435,8 @@ def time_zones(locale: str) -> list[Term]:
 def check_stage(code: str, field: str = "stage") -> str:
     if code not in STAGES:
         raise InvalidInputError(
-            f"'{code}' is not a business stage ({', '.join(STAGES)})", field=field
+            "'%(code)s' is not a business stage (%(stages)s)", field=field,
+            values={"code": code, "stages": ", ".join(STAGES)},
         )
     return code
 
@@ -443,7 +444,8 @@ def check_stage(code: str, field: str = "stage") -> str:
 def check_industry(code: str, field: str = "industry") -> str:
     if code not in INDUSTRIES:
         raise InvalidInputError(
-            f"'{code}' is not an ISIC Rev.4 section (A to U)", field=field
+            "'%(code)s' is not an ISIC Rev.4 section (A to U)", field=field,
+            values={"code": code},
         )
     return code
 
@@ -451,7 +453,8 @@ def check_industry(code: str, field: str = "industry") -> str:
 def check_expertise(code: str, field: str = "expertise") -> str:
     if code not in EXPERTISE:
         raise InvalidInputError(
-            f"'{code}' is not an expertise area; see /api/v1/taxonomies", field=field
+            "'%(code)s' is not an expertise area; see /api/v1/taxonomies", field=field,
+            values={"code": code},
         )
     return code
 
@@ -459,7 +462,8 @@ def check_expertise(code: str, field: str = "expertise") -> str:
 def check_country(code: str, field: str = "country") -> str:
     if len(code) != 2 or not code.isupper() or pycountry.countries.get(alpha_2=code) is None:
         raise InvalidInputError(
-            f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. ES)", field=field
+            "'%(code)s' is not an ISO 3166-1 alpha-2 country code (e.g. ES)", field=field,
+            values={"code": code},
         )
     return code
 
@@ -469,17 +473,22 @@ def check_language(code: str, field: str = "languages") -> str:
         return code
     known = pycountry.languages.get(alpha_3=code) if len(code) == 3 else None
     alpha_2 = getattr(known, "alpha_2", None)
-    hint = f"; use '{alpha_2}'" if alpha_2 else ""
+    if alpha_2:
+        raise InvalidInputError(
+            "'%(code)s' is not an ISO 639 language code we offer (e.g. es, fr, fil); use "
+            "'%(instead)s'", field=field, values={"code": code, "instead": alpha_2},
+        )
     raise InvalidInputError(
-        f"'{code}' is not an ISO 639 language code we offer (e.g. es, fr, fil){hint}",
-        field=field,
+        "'%(code)s' is not an ISO 639 language code we offer (e.g. es, fr, fil)",
+        field=field, values={"code": code},
     )
 
 
 def check_time_zone(code: str, field: str = "timeZone") -> str:
     if code not in _time_zone_ids():
         raise InvalidInputError(
-            f"'{code}' is not an IANA time zone (e.g. Europe/Madrid)", field=field
+            "'%(zone)s' is not an IANA time zone (e.g. Europe/Madrid)", field=field,
+            values={"zone": code},
         )
     return code
 
@@ -492,6 +501,7 @@ def check_codes(
     for index, code in enumerate(codes):
         check(code, f"{field}[{index}]")
         if code in seen:
-            raise InvalidInputError(f"'{code}' is listed twice", field=f"{field}[{index}]")
+            raise InvalidInputError("'%(code)s' is listed twice", field=f"{field}[{index}]",
+                                    values={"code": code})
         seen.add(code)
     return codes

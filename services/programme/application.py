@@ -103,14 +103,16 @@ class Programme(TenantApplication):
 def _valid_areas(areas: list[QuestionnaireArea]) -> list[QuestionnaireArea]:
     low, high = QUESTIONNAIRE_AREAS
     if not low <= len(areas) <= high:
-        raise InvalidInputError(f"ask about {low} to {high} areas", field="areas")
+        raise InvalidInputError("ask about %(least)s to %(most)s areas", field="areas",
+                                values={"least": low, "most": high})
     seen: set[str] = set()
     cleaned = []
     for index, area in enumerate(areas):
         field = f"areas[{index}]"
         check_expertise(area.area, f"{field}.area")
         if area.area in seen:
-            raise InvalidInputError(f"'{area.area}' is asked about twice", field=f"{field}.area")
+            raise InvalidInputError("'%(area)s' is asked about twice", field=f"{field}.area",
+                                    values={"area": area.area})
         seen.add(area.area)
         if "en" not in area.question:
             raise InvalidInputError(
@@ -120,14 +122,16 @@ def _valid_areas(areas: list[QuestionnaireArea]) -> list[QuestionnaireArea]:
         for locale, given in area.question.items():
             if locale not in INTERFACE_LOCALES:
                 raise InvalidInputError(
-                    f"'{locale}' is not an interface locale ({', '.join(INTERFACE_LOCALES)})",
+                    "'%(locale)s' is not an interface locale (%(locales)s)",
                     field=f"{field}.question.{locale}",
+                    values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
                 )
             text = given.strip()
             if not QUESTION_LENGTH[0] <= len(text) <= QUESTION_LENGTH[1]:
                 raise InvalidInputError(
-                    f"must be {QUESTION_LENGTH[0]} to {QUESTION_LENGTH[1]} characters",
+                    "must be %(least)s to %(most)s characters",
                     field=f"{field}.question.{locale}",
+                    values={"least": QUESTION_LENGTH[0], "most": QUESTION_LENGTH[1]},
                 )
             question[locale] = text
         cleaned.append(QuestionnaireArea(area=area.area, question=question))

@@ -37,8 +37,8 @@ def interface_locale(requested: str | None, fallback: str) -> str:
         return fallback if fallback in INTERFACE_LOCALES else "en"
     if requested not in INTERFACE_LOCALES:
         raise InvalidInputError(
-            f"'{requested}' is not an interface locale ({', '.join(INTERFACE_LOCALES)})",
-            field="locale",
+            "'%(locale)s' is not an interface locale (%(locales)s)", field="locale",
+            values={"locale": requested, "locales": ", ".join(INTERFACE_LOCALES)},
         )
     return requested
 

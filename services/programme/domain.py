@@ -67,7 +67,8 @@ class ProgrammeSettings(msgspec.Struct, frozen=True, kw_only=True):
         _within(self.max_open_requests, MAX_OPEN_REQUESTS, "maxOpenRequests")
         if len(self.follow_up_months) > FOLLOW_UP_COUNT_MAX:
             raise InvalidInputError(
-                f"at most {FOLLOW_UP_COUNT_MAX} follow-ups", field="followUpMonths"
+                "at most %(most)s follow-ups", field="followUpMonths",
+                values={"most": FOLLOW_UP_COUNT_MAX},
             )
         previous = 0
         for index, months in enumerate(self.follow_up_months):
@@ -84,7 +85,8 @@ class ProgrammeSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 def _check_programmes(programmes: list[str]) -> None:
     if len(programmes) > PROGRAMMES_MAX:
-        raise InvalidInputError(f"at most {PROGRAMMES_MAX} programmes", field="programmes")
+        raise InvalidInputError("at most %(most)s programmes", field="programmes",
+                                values={"most": PROGRAMMES_MAX})
     for index, slug in enumerate(programmes):
         field = f"programmes[{index}]"
         if not _PROGRAMME_SLUG.match(slug):
@@ -93,13 +95,15 @@ def _check_programmes(programmes: list[str]) -> None:
                 "(e.g. women-in-business-2026)", field=field,
             )
         if slug in programmes[:index]:
-            raise InvalidInputError(f"'{slug}' is listed twice", field=field)
+            raise InvalidInputError("'%(code)s' is listed twice", field=field,
+                                    values={"code": slug})
 
 
 def _within(value: int, bounds: tuple[int, int], field: str) -> None:
     low, high = bounds
     if not low <= value <= high:
-        raise InvalidInputError(f"must be from {low} to {high}, not {value}", field=field)
+        raise InvalidInputError("must be from %(least)s to %(most)s, not %(value)s",
+                                field=field, values={"least": low, "most": high, "value": value})
 
 
 class ProgrammeConfiguration(Aggregate):

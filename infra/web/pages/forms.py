@@ -149,7 +149,8 @@ def refusals(request: Request[Any, Any, Any]) -> Iterator[Refusal]:
 def error_of(request: Request[Any, Any, Any], error: IthacaError) -> FormErrors:
     """A domain refusal as form errors: beside its field, or at the top of the form."""
     gettext = translations_for(page_context(request).locale).gettext
-    return {error.field or "form": gettext(error.problem)}
+    words = gettext(error.template)
+    return {error.field or "form": words % error.values if error.values else words}
 
 
 def keep(values: dict[str, Any], hide: Callable[[str], bool] = lambda name: "password" in name

@@ -74,7 +74,8 @@ async def authorize_page(
         return
     if Role.AUDITOR in caller.roles and connection.scope.get("method") == "GET":
         return
-    raise ForbiddenError("this page needs the role " + " or ".join(allowed), field="role")
+    raise ForbiddenError("this page needs the role %(roles)s", field="role",
+                         values={"roles": " or ".join(allowed)})
 
 
 def _reader(
