@@ -32,9 +32,11 @@ from tenants.directory import TenantDirectory, TenantRecord
 __all__ = ["TENANT_SLUG_PARAMETER", "TenantMiddleware", "provide_tenant", "resolve_tenant"]
 
 TENANT_SLUG_PARAMETER = "tenant_slug"
+BRAND_STYLESHEET = "/brand.css"
 
 
-def resolve_tenant(directory: TenantDirectory, *, slug: str | None, host: str) -> TenantRecord:
+def resolve_tenant(directory: TenantDirectory, *, slug: str | None, host: str,
+                   allow_suspended: bool = False) -> TenantRecord:
     """The tenant a request names, or the refusal to answer with."""
     if slug is not None:
         record = directory.by_slug(slug)
@@ -52,7 +54,7 @@ def resolve_tenant(directory: TenantDirectory, *, slug: str | None, host: str) -
                 )
             raise NotFoundError("no tenant at host '%(host)s'", field="host",
                                 values={"host": host})
-    if record.suspended:
+    if record.suspended and not allow_suspended:
         raise ForbiddenError(
             "%(name)s (%(slug)s) is suspended; please contact the programme's operator",
             values={"name": record.display_name, "slug": record.slug},
@@ -70,10 +72,13 @@ class TenantMiddleware(ASGIMiddleware):
         slug = scope["path_params"].get(TENANT_SLUG_PARAMETER)
         host = Headers.from_scope(scope).get("host", "")
         try:
-            record = resolve_tenant(directory, slug=slug, host=host)
+            # A suspended tenant's pages say so under its own brand: its colours stay served.
+            record = resolve_tenant(directory, slug=slug, host=host,
+                                    allow_suspended=scope["path"].endswith(BRAND_STYLESHEET))
         except IthacaError as refusal:
             request: Request[Any, Any, Any] = Request(scope, receive)
-            response = error_response(request, refusal.status_code, refusal.problem, refusal.field)
+            response = error_response(request, refusal.status_code, refusal.problem,
+                                      refusal.field, refusal=refusal)
             await response.to_asgi_response(app=None, request=request)(scope, receive, send)
             return
         scope["state"]["tenant"] = record

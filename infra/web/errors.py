@@ -47,9 +47,12 @@ def error_response(
     problem: str,
     field: str | None = None,
     headers: dict[str, str] | None = None,
+    refusal: IthacaError | None = None,
 ) -> Response[Any]:
+    """The JSON error body, or for a browser the branded error page (which shows a domain
+    `refusal` in the reader's language)."""
     if _prefers_html(request):
-        return error_page(request, status, problem, headers)
+        return error_page(request, status, problem, headers, refusal)
     return Response(
         content=ErrorBody(ErrorDetail(status=status, problem=problem, field=field)),
         status_code=status,
@@ -67,7 +70,7 @@ def _prefers_html(request: Request[Any, Any, Any]) -> bool:
 def _ithaca_error(request: Request[Any, Any, Any], exc: IthacaError) -> Response[Any]:
     retry_after = exc.retry_after_seconds
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return error_response(request, exc.status_code, exc.problem, exc.field, headers)
+    return error_response(request, exc.status_code, exc.problem, exc.field, headers, exc)
 
 
 # msgspec's own words, as Litestar passes them on: "Object contains unknown field `colour`".

@@ -66,7 +66,11 @@ def test_the_operator_provisions_a_tenant_whose_brand_then_shows_and_suspends_it
     suspended = visitor.goto(site.url("initech", "/sign-in"))
     assert suspended is not None
     assert suspended.status == 403
-    expect(visitor.locator("main")).to_contain_text("Initech Mentorat")
+    # Under its brand and in its language, and nothing to sign in to.
+    expect(visitor.locator("main")).to_contain_text("Initech Mentorat (initech)")
+    expect(visitor.locator("main")).to_contain_text("suspendu")
+    assert _colour_of(visitor, ".site-header") == "rgb(42, 157, 143)"
+    expect(visitor.locator(".main-nav")).to_have_count(0)
     people.screenshot(visitor, "initech-suspended-fr")
 
 

@@ -14,6 +14,7 @@ from litestar.response import Template
 
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale
 from infra.web.pages.rendering import PageContext
+from services.errors import IthacaError
 from tenants.directory import TenantRecord
 
 __all__ = ["error_page"]
@@ -21,9 +22,12 @@ __all__ = ["error_page"]
 
 def error_page(
     request: Request[Any, Any, Any], status: int, problem: str,
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, refusal: IthacaError | None = None,
 ) -> Response[Any]:
     page: PageContext = request.state.get("page") or _context_for(request)
+    if refusal is not None:
+        words = page.gettext(refusal.template)
+        problem = words % refusal.values if refusal.values else words
     return Template(
         template_name="errors/error.html", status_code=status, headers=headers,
         context={"page": page, "status": status, "problem": problem},
