@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -24,6 +25,8 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from infra.bootstrap import Ithaca, bootstrap
 from infra.settings import Settings
+from services.actor import Actor
+from tenants.domain import Branding
 
 CHROMIUM = os.environ.get("ITHACA_TEST_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -152,3 +155,40 @@ def people(browser: Browser, request: pytest.FixtureRequest) -> Iterator[People]
     yield crowd
     for context in crowd.contexts:
         context.close()  # type: ignore[attr-defined]
+
+
+BRANDS = {
+    "sqlite": ("acme", Branding(product_name="Acme Mentoring", primary_colour="#1f4e79",
+                                accent_colour="#f2a900", support_email="help@acme.example")),
+    "postgresql": ("globex", Branding(product_name="Globex Volunteers",
+                                      primary_colour="#7a1f5c", accent_colour="#ffd166",
+                                      support_email="help@globex.example")),
+}
+"""A different brand on each backend, so tests that run on both see every page under two."""
+
+
+class BrandedTenant(NamedTuple):
+    slug: str
+    branding: Branding
+    other_brand: str
+    """The other backend's product name, which must never show here."""
+
+
+def branded_tenant(site: RunningSite) -> BrandedTenant:
+    """Provisions this backend's branded tenant (English by default)."""
+    backend = "postgresql" if site.settings.database_url.startswith("postgres") else "sqlite"
+    slug, branding = BRANDS[backend]
+    other = next(brand.product_name for name, brand in BRANDS.values() if name != slug)
+    actor = Actor(kind="cli", id="browser-test")
+    site.ithaca.registry.provision_tenant(slug=slug, display_name=branding.product_name,
+                                          actor=actor, default_locale="en")
+    site.ithaca.registry.rebrand_tenant(slug, branding, actor)
+    return BrandedTenant(slug, branding, other)
+
+
+def sign_in(person: Page, site: RunningSite, slug: str, email: str, password: str) -> None:
+    person.goto(site.url(slug, "/sign-in"))
+    person.locator("#field-email").fill(email)
+    person.locator("#field-password").fill(password)
+    person.locator("form.stacked button[type=submit]").click()
+    person.wait_for_url(lambda url: "/sign-in" not in url)

@@ -14,16 +14,9 @@ from infra.web.i18n import RIGHT_TO_LEFT, translations_for
 from services.accounts.application import Accounts
 from services.actor import Actor
 from tenants.domain import INTERFACE_LOCALES, Branding
-from tests.browser.conftest import People, RunningSite
+from tests.browser.conftest import People, RunningSite, branded_tenant, sign_in
 
 OPERATOR = Actor(kind="cli", id="browser-test")
-BRANDS = {
-    "sqlite": ("acme", Branding(product_name="Acme Mentoring", primary_colour="#1f4e79",
-                                accent_colour="#f2a900", support_email="help@acme.example")),
-    "postgresql": ("globex", Branding(product_name="Globex Volunteers",
-                                      primary_colour="#7a1f5c", accent_colour="#ffd166",
-                                      support_email="help@globex.example")),
-}
 PUBLIC = ["/", "/sign-in", "/sign-up", "/sign-up?role=mentor", "/forgot-password"]
 ENTREPRENEUR = ["/mentors", "/mentors?language=es", "{mentor}", "/my-requests",
                 "/relationships", "{relationship}", "/profile", "/onboarding",
@@ -37,27 +30,6 @@ LINKS = {  # where the link is, and what it looks like
     "{relationship}": ("/relationships", r"/relationships/[0-9a-f-]{36}$"),
     "{decline}": ("/requests", r"/requests/[0-9a-f-]{36}/decline$"),
 }
-
-
-def _brand(site: RunningSite) -> tuple[str, Branding, str]:
-    backend = "postgresql" if site.settings.database_url.startswith("postgres") else "sqlite"
-    slug, branding = BRANDS[backend]
-    other = next(brand.product_name for name, brand in BRANDS.values() if name != slug)
-    site.ithaca.registry.provision_tenant(slug=slug, display_name=branding.product_name,
-                                          actor=OPERATOR, default_locale="en")
-    site.ithaca.registry.rebrand_tenant(slug, branding, OPERATOR)
-    add_demo_sample_data(site.ithaca, site.ithaca.tenant(slug), OPERATOR)
-    return slug, branding, other
-
-
-def _signed_in(people: People, site: RunningSite, slug: str, email: str) -> Page:
-    person = people.person()
-    person.goto(site.url(slug, "/sign-in"))
-    person.locator("#field-email").fill(email)
-    person.locator("#field-password").fill(DEMO_PASSWORD)
-    person.locator("form.stacked button[type=submit]").click()
-    person.wait_for_url(lambda url: "/sign-in" not in url)
-    return person
 
 
 def _resolve(person: Page, site: RunningSite, slug: str, path: str) -> str:
@@ -90,11 +62,14 @@ def _check(person: Page, url: str, locale: str, branding: Branding, other: str,
 
 
 def test_every_page_in_every_language_under_its_brand(site: RunningSite, people: People) -> None:
-    slug, branding, other = _brand(site)
+    slug, branding, other = branded_tenant(site)
+    add_demo_sample_data(site.ithaca, site.ithaca.tenant(slug), OPERATOR)
     accounts = site.ithaca.tenant_application(site.ithaca.tenant(slug), Accounts)
     members = {"entrepreneur@demo.example": ENTREPRENEUR, "mentor@demo.example": MENTOR,
                "admin@demo.example": ADMIN}
-    browsers = {email: _signed_in(people, site, slug, email) for email in members}
+    browsers = {email: people.person() for email in members}
+    for email, person in browsers.items():
+        sign_in(person, site, slug, email, DEMO_PASSWORD)
     visitor = people.person()
     visitor.context.add_cookies([{"name": "ithaca_locale", "value": "en",
                                   "url": site.url(slug)}])

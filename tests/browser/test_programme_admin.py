@@ -14,17 +14,9 @@ from playwright.sync_api import Page, expect
 
 from infra.demo import DEMO_PASSWORD, add_demo_sample_data
 from services.actor import Actor
-from tests.browser.conftest import People, RunningSite
+from tests.browser.conftest import People, RunningSite, sign_in
 
 OPERATOR = Actor(kind="cli", id="browser-test")
-
-
-def _sign_in(person: Page, site: RunningSite, slug: str, email: str) -> None:
-    person.goto(site.url(slug, "/sign-in"))
-    person.locator("#field-email").fill(email)
-    person.locator("#field-password").fill(DEMO_PASSWORD)
-    person.locator("form.stacked button[type=submit]").click()
-    person.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 def _when_caught_up(person: Page, check: str, seconds: float = 60) -> None:
@@ -44,7 +36,7 @@ def test_the_programme_admin_reads_the_demo_programme_in_french(
                                           actor=OPERATOR, default_locale="fr")
     add_demo_sample_data(site.ithaca, site.ithaca.tenant("umbrella"), OPERATOR)
     admin = people.person(locale="fr-FR", time_zone="Europe/Paris")
-    _sign_in(admin, site, "umbrella", "programme@demo.example")
+    sign_in(admin, site, "umbrella", "programme@demo.example", DEMO_PASSWORD)
 
     admin.goto(site.url("umbrella", "/admin/dashboard"))
     # The admin's account says English; they choose French for themselves, and it stays.
@@ -99,7 +91,7 @@ def test_the_demos_mentor_and_entrepreneur_see_a_lived_in_programme(
     add_demo_sample_data(site.ithaca, site.ithaca.tenant("umbrella"), OPERATOR)
 
     grace = people.person(locale="en-KE", time_zone="Africa/Nairobi", mobile=True)
-    _sign_in(grace, site, "umbrella", "entrepreneur@demo.example")
+    sign_in(grace, site, "umbrella", "entrepreneur@demo.example", DEMO_PASSWORD)
     grace.goto(site.url("umbrella", "/relationships"))
     _when_caught_up(grace, "Elena")
     grace.locator("a[href*='/relationships/']", has_text="Elena").first.click()
@@ -111,7 +103,7 @@ def test_the_demos_mentor_and_entrepreneur_see_a_lived_in_programme(
     people.screenshot(grace, "entrepreneur-recommendations")
 
     elena = people.person(locale="es-ES", time_zone="Europe/Madrid")
-    _sign_in(elena, site, "umbrella", "mentor@demo.example")
+    sign_in(elena, site, "umbrella", "mentor@demo.example", DEMO_PASSWORD)
     elena.goto(site.url("umbrella", "/mentees"))
     assert elena.locator("main li, main tbody tr").count() >= 3
     people.screenshot(elena, "mentor-mentees-es")
