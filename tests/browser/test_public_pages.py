@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from infra.web.pages.brand_colours import contrast_ratio
 from services.actor import Actor
 from tenants.domain import Branding
 from tests.browser.conftest import People, RunningSite
@@ -34,6 +35,34 @@ def test_each_brand_shows_only_itself_on_its_own_host(site: RunningSite, people:
     assert "Acme" not in visitor.content()
     expect(visitor.get_by_role("link", name="help@globex.example")).to_be_visible()
     people.screenshot(visitor, "globex-landing")
+
+
+def test_text_stays_readable_on_any_brand_colour(site: RunningSite, people: People) -> None:
+    registry = site.ithaca.registry
+    registry.provision_tenant(slug="sunny", display_name="Sunny Mentors", actor=OPERATOR)
+    registry.rebrand_tenant("sunny", Branding(
+        product_name="Sunny Mentors", primary_colour="#ffd166", accent_colour="#fff3b0"),
+        OPERATOR)
+    visitor = people.person()
+    visitor.goto(site.url("sunny"))
+    for element in (".site-header .product-name", ".main-nav a.button", "main a.button",
+                    "main a.button.secondary"):
+        pair = visitor.locator(element).first.evaluate(_COLOURS)
+        assert contrast_ratio(*pair) >= 4.5, (element, pair)
+    people.screenshot(visitor, "sunny-landing")
+
+
+# The text colour and the nearest opaque background of an element, as #rrggbb.
+_COLOURS = """element => {
+  const hex = value => '#' + value.match(/\\d+/g).slice(0, 3)
+    .map(part => Number(part).toString(16).padStart(2, '0')).join('');
+  let holder = element;
+  while (holder && getComputedStyle(holder).backgroundColor === 'rgba(0, 0, 0, 0)') {
+    holder = holder.parentElement;
+  }
+  const background = holder ? getComputedStyle(holder).backgroundColor : 'rgb(255, 255, 255)';
+  return [hex(getComputedStyle(element).color), hex(background)];
+}"""
 
 
 def test_a_visitor_joins_in_arabic_right_to_left_and_signs_out(

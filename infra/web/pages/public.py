@@ -11,6 +11,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from infra.web.i18n import LOCALE_COOKIE
+from infra.web.pages.brand_colours import brand_variables
 from infra.web.pages.forms import (
     FormInvalidError,
     error_of,
@@ -219,7 +220,9 @@ async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
 def brand_stylesheet(request: Request[Any, Any, Any]) -> Template:
     """The tenant's colours as CSS variables: a file, so the Content-Security-Policy needs no
     inline styles."""
-    return render(request, "brand.css")
+    branding = request.state.tenant.branding
+    return render(request, "brand.css", variables=brand_variables(
+        branding.primary_colour, branding.accent_colour))
 
 
 PUBLIC_PAGES = [

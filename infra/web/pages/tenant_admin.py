@@ -19,6 +19,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
+from infra.web.pages.brand_colours import brand_variables
 from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, ithaca_of
 from infra.web.pages.rendering import FormErrors, page_context, render
@@ -132,8 +133,9 @@ def branding_preview_stylesheet(
     accent: FromQuery[str] = DEFAULT_ACCENT_COLOUR,
 ) -> Response[str]:
     """The preview's colours as CSS variables scoped to `.brand-preview`."""
-    css = (f".brand-preview {{\n  --brand-primary: {_colour(primary, DEFAULT_PRIMARY_COLOUR)};\n"
-           f"  --brand-accent: {_colour(accent, DEFAULT_ACCENT_COLOUR)};\n}}\n")
+    variables = brand_variables(_colour(primary, DEFAULT_PRIMARY_COLOUR),
+                                _colour(accent, DEFAULT_ACCENT_COLOUR))
+    css = f".brand-preview {{\n  {variables}\n}}\n"
     return Response(css, media_type="text/css")
 
 
