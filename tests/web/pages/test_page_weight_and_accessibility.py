@@ -1,5 +1,7 @@
 """Pages for slow connections and for everyone: small once compressed, one small script, and
-the basics of accessibility (a language, labelled fields, alternative text, one main region)."""
+the basics of accessibility (a language, labelled fields, alternative text, one main region, a
+skip link first in a focus order that follows the page). Contrast of brand colours is checked
+in the browser (tests/browser/test_public_pages.py)."""
 
 from __future__ import annotations
 
@@ -28,10 +30,19 @@ class _Outline(HTMLParser):
         self.scripts: list[str] = []
         self.inline_scripts = 0
         self.mains = 0
+        self.focusable: list[str] = []
+        """Links and controls in document order, which is the focus order: no positive
+        tabindex reorders it."""
+        self.positive_tabindex = 0
         self._labels_open = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
+        if int(found.get("tabindex") or 0) > 0:
+            self.positive_tabindex += 1
+        if (tag == "a" and found.get("href")) or (
+                tag in (*FIELDS, "button") and found.get("type") != "hidden"):
+            self.focusable.append(f"{tag} {found.get('href') or found.get('name') or ''}")
         if tag == "html":
             self.language = found.get("lang") or ""
         elif tag == "label":
@@ -75,6 +86,9 @@ def test_an_entrepreneurs_pages_are_small_labelled_and_script_free(
     outline.feed(response.text)
     assert outline.language == "es"
     assert outline.mains == 1
+    # Focus starts at the link that skips to the content, and follows the reading order.
+    assert outline.focusable[0] == "a #main"
+    assert outline.positive_tabindex == 0
     assert outline.unlabelled() == []
     assert outline.images_without_alt == []
     assert outline.inline_scripts == 0
