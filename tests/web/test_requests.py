@@ -94,8 +94,16 @@ def test_an_unexpected_error_is_a_500_that_tells_nothing_and_is_logged_with_its_
 ) -> None:
     app = create_app(settings)
     app.register(boom)
-    with serving(settings, app) as served, capture_logs(processors=_CONTEXT) as lines:
-        answer = served.client.get("/test/boom", headers={"X-Request-ID": "req-boom"})
+    with serving(settings, app) as served:
+        with capture_logs(processors=_CONTEXT) as lines:
+            answer = served.client.get("/test/boom", headers={"X-Request-ID": "req-boom"})
+        page = served.client.get("/test/boom", headers={"accept": "text/html"})
+    # A browser gets the friendly error page instead, which tells nothing more.
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong on our side" in page.text
+    assert "<main" in page.text
+    assert "hunter2" not in page.text
     assert answer.status_code == 500
     assert answer.json() == {"error": {
         "status": 500, "problem": "something went wrong on our side; it has been logged",
