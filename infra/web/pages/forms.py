@@ -10,7 +10,7 @@ status 422 (400 for a form that does not fit at all), and nothing is stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ __all__ = [
 StructT = TypeVar("StructT", bound=msgspec.Struct)
 
 _AT_FIELD = re.compile(r"at `\$\.([A-Za-z0-9_]+)")
+_INDEX = re.compile(r"\[\d+\]$")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
@@ -115,6 +116,17 @@ class Refusal:
 
     def __bool__(self) -> bool:
         return bool(self.errors)
+
+    def beside(self, fields: Iterable[str] | Mapping[str, str]) -> FormErrors:
+        """The errors as a form shows them: each beside the field it concerns, the rest at the
+        top ("form"), the first per place. `fields` names the form's fields, or maps the API's
+        field to the form's where they differ (`startsAt` typed as `date` and `time`); an
+        index is dropped (`languages[1]` goes beside `languages`)."""
+        named = fields if isinstance(fields, Mapping) else {name: name for name in fields}
+        placed: FormErrors = {}
+        for given, problem in self.errors.items():
+            placed.setdefault(named.get(_INDEX.sub("", given), "form"), problem)
+        return placed
 
     @property
     def problem(self) -> str:

@@ -243,16 +243,12 @@ async def request_mentoring(
         recorded = await in_thread(lambda: mentoring.request_mentor(
             caller.member_id, data.mentor_id, data.introduction, actor))
     if refused:
-        errors = _at_fields(refused.errors, ("introduction",))
+        errors = refused.beside(("introduction",))
         return await in_thread(lambda: _mentor_page(
             request, member_id, keep(values), errors, refused.status_code))
     return Redirect(page_context(request).url(
         f"/my-requests?sent={recorded.relationship.id}&after={recorded.position}"))
 
-
-def _at_fields(errors: FormErrors, fields: tuple[str, ...]) -> FormErrors:
-    """Errors of fields the form does not show go at its top."""
-    return {(name if name in fields else "form"): problem for name, problem in errors.items()}
 
 
 # Entrepreneurs: my requests -------------------------------------------------------------------
@@ -412,7 +408,7 @@ async def decline_request(
         recorded = await in_thread(lambda: mentoring.decline(
             relationship_id, caller, data.reason, data.note, actor))
     if refused:
-        errors = _at_fields(refused.errors, ("reason", "note"))
+        errors = refused.beside(("reason", "note"))
         return await in_thread(lambda: _decline_page(
             request, relationship_id, keep(values), errors, refused.status_code))
     return Redirect(page_context(request).url(

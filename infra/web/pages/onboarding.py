@@ -54,7 +54,12 @@ ENTREPRENEUR = "entrepreneur"
 MENTOR = "mentor"
 _HOURS = ("workingHours.start", "workingHours.end", "workingHours.weekdays")
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-_INDEX = re.compile(r"\[\d+\]$")
+
+
+def _by_name(known: Iterable[str]) -> dict[str, str]:
+    """The form's fields for `Refusal.beside`; a refusal of the working hours as a whole
+    (no day chosen) goes beside the days."""
+    return {**{name: name for name in known}, "workingHours": "workingHours.weekdays"}
 _RATINGS = (1, 2, 3, 4, 5)
 
 
@@ -110,20 +115,6 @@ def _progress(request: Request[Any, Any, Any]) -> Progress:
     )
 
 
-# Errors -----------------------------------------------------------------------------------------
-
-
-def _placed(errors: FormErrors, known: Iterable[str]) -> FormErrors:
-    """Errors beside their fields (`languages[1]` beside `languages`); those of no field on
-    the form at the top."""
-    fields = set(known)
-    placed: FormErrors = {}
-    for given, problem in errors.items():
-        name = _INDEX.sub("", given)
-        name = "workingHours.weekdays" if name == "workingHours" else name
-        target = name if name in fields else "form"
-        placed.setdefault(target, problem)
-    return placed
 
 
 def _camel_fields(struct: type[msgspec.Struct]) -> list[str]:
@@ -278,7 +269,7 @@ async def _save_profile(
                 member_id, entrepreneur_body.to_domain(), actor))
     errors, status = refused.errors, refused.status_code
     if errors:
-        placed = _placed(errors, known)
+        placed = refused.beside(_by_name(known))
         return await in_thread(lambda: _profile_page(
             request, kind=kind, values=keep(values), errors=placed, onboarding=onboarding,
             progress=progress, status_code=status))
@@ -390,7 +381,7 @@ async def self_assessment(request: Request[Any, Any, Any]) -> Response[Any] | Te
             actor=actor))
     errors, status = refused.errors, refused.status_code
     if errors:
-        placed = _placed(errors, known)
+        placed = refused.beside(_by_name(known))
         return await in_thread(lambda: _assessment_page(
             request, values=keep(values), errors=placed, status_code=status))
     progress = await in_thread(lambda: _progress(request))
@@ -445,7 +436,7 @@ async def baseline_survey(request: Request[Any, Any, Any]) -> Response[Any] | Te
             comment=(data.comment or "").strip(), actor=actor, mentoring=mentoring))
     errors, status = refused.errors, refused.status_code
     if errors:
-        placed = _placed(errors, known)
+        placed = refused.beside(_by_name(known))
         return await in_thread(lambda: _survey_page(
             request, values=keep(values), errors=placed, status_code=status))
     return Redirect(page_context(request).url("/home"))

@@ -66,15 +66,10 @@ _PROPOSE_FIELDS = {"startsAt": "date", "fold": "time", "date": "date", "time": "
                    "videoLink": "videoLink"}
 """The API's field of an error -> the form field it is shown beside (date and time are typed
 apart and joined into `startsAt`)."""
-_MESSAGE_FIELDS = {"body": "body"}
-_LOG_FIELDS = {name: name for name in ("durationMinutes", "summary", "agreements", "nextSteps")}
-_END_FIELDS = {"reason": "reason"}
+_MESSAGE_FIELDS = ("body",)
+_LOG_FIELDS = ("durationMinutes", "summary", "agreements", "nextSteps")
+_END_FIELDS = ("reason",)
 
-
-def _beside(errors: FormErrors, fields: dict[str, str]) -> FormErrors:
-    """Errors beside the form's fields; one about anything else (the relationship's status,
-    the time zone) at the top of the form."""
-    return {fields.get(name, "form"): problem for name, problem in errors.items()}
 
 
 def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID, str]:
@@ -233,7 +228,7 @@ async def send_message(
                                                         actor))
     if refused:
         forms.message_values = keep(values)
-        forms.message_errors = _beside(refused.errors, _MESSAGE_FIELDS)
+        forms.message_errors = refused.beside(_MESSAGE_FIELDS)
         return await _show(request, relationship_id, forms, refused.status_code,
                            fragment=_CONVERSATION)
     if request.headers.get("hx-request"):
@@ -285,7 +280,7 @@ async def propose_meeting(
         await in_thread(propose)
     if refused:
         forms.meeting_values = keep(values)
-        forms.meeting_errors = _beside(refused.errors, _PROPOSE_FIELDS)
+        forms.meeting_errors = refused.beside(_PROPOSE_FIELDS)
         return await _show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id, "#meetings")
 
@@ -337,7 +332,7 @@ async def log_session(
             agreements=data.agreements, next_steps=data.next_steps, actor=actor))
     if refused:
         forms.log_meeting, forms.log_values, forms.log_errors = (
-            meeting_id, keep(values), _beside(refused.errors, _LOG_FIELDS))
+            meeting_id, keep(values), refused.beside(_LOG_FIELDS))
         return await _show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id, "#meetings")
 
@@ -401,7 +396,7 @@ async def end_relationship(
         mentoring, actor = service(request, Mentoring), provide_actor(request)
         await in_thread(lambda: mentoring.end(relationship_id, caller, data.reason, actor))
     if refused:
-        forms.end_values, forms.end_errors = keep(values), _beside(refused.errors, _END_FIELDS)
+        forms.end_values, forms.end_errors = keep(values), refused.beside(_END_FIELDS)
         return await _show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id)
 
