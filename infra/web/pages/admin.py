@@ -21,7 +21,7 @@ from litestar.types import ControllerRouterHandler
 
 from infra.bootstrap import Ithaca
 from infra.web.pages.charts import Chart, dashboard_charts, render_csv, render_svg
-from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
+from infra.web.pages.forms import keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, service
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import provide_actor, roles
@@ -34,7 +34,7 @@ from projections.timelines.projection import RELATIONSHIPS as TIMELINE_RELATIONS
 from projections.timelines.projection import TIMELINES
 from services.accounts.application import Accounts
 from services.accounts.domain import Member, Role
-from services.errors import IthacaError, NotFoundError
+from services.errors import NotFoundError
 from services.matching.application import Matching
 from services.matching.schemas import WeightsBody
 from services.mentoring.application import Mentoring
@@ -232,14 +232,12 @@ def dashboard(request: Request[Any, Any, Any]) -> Template:
     given = _filter_values(request)
     programmes = service(request, Programme).get_settings().programmes
     query = urlencode(given)
-    try:
+    with refusals(request) as refused:
         answer = _dashboard(request, given)
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        return render(request, "admin/dashboard.html", values=given,
-                      errors=error_of(request, refused), programmes=programmes, charts=[],
-                      dashboard=None, query=query, status_code=refused.status_code)
+    if refused:
+        return render(request, "admin/dashboard.html", values=given, errors=refused.errors,
+                      programmes=programmes, charts=[], dashboard=None, query=query,
+                      status_code=refused.status_code)
     charts: list[Chart] = list(dashboard_charts(answer, page_context(request).gettext).values())
     return render(request, "admin/dashboard.html", values=given, errors={},
                   programmes=programmes, charts=charts, dashboard=answer, query=query)

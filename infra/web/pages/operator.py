@@ -26,12 +26,11 @@ from litestar.types import ControllerRouterHandler
 
 from infra.bootstrap import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale, translations_for
-from infra.web.pages.forms import FormInvalidError, error_of, keep, read_form, refusals, submitted
+from infra.web.pages.forms import keep, read_form, refusals, submitted
 from infra.web.pages.guard import SignInRequiredError
 from infra.web.pages.handlers import in_thread, ithaca_of, safe_next
 from infra.web.pages.rendering import FormErrors, PageContext, page_context, render
 from services.actor import Actor
-from services.errors import IthacaError, NotFoundError
 from tenants.domain import INTERFACE_LOCALES, Branding, hash_token
 from tenants.schemas import ProvisionTenant, ReinstateTenant, SuspendTenant
 
@@ -204,18 +203,14 @@ async def _change_status(
 ) -> Response[Any] | Template:
     values = await submitted(request)
     ithaca, actor = ithaca_of(request), _actor(request)
-    try:
+    with refusals(request) as refused:
         data = read_form(request, {"reason": values.get("reason", "")}, struct)
         if isinstance(data, SuspendTenant):
             await in_thread(lambda: ithaca.registry.suspend_tenant(slug, data.reason, actor))
         else:
             await in_thread(lambda: ithaca.registry.reinstate_tenant(slug, data.reason, actor))
-    except FormInvalidError as invalid:
-        return _tenants_page(request, {slug: invalid.errors}, 400)
-    except NotFoundError:
-        raise
-    except IthacaError as refused:
-        return _tenants_page(request, {slug: error_of(request, refused)}, refused.status_code)
+    if refused:
+        return _tenants_page(request, {slug: refused.errors}, refused.status_code)
     return Redirect(page_context(request).url("/tenants"))
 
 

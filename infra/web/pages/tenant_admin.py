@@ -198,12 +198,12 @@ async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | T
     values = await submitted(request)
     slug = _tenant(request).slug
     locale = str(values.get("defaultLocale", ""))
-    try:
+    with refusals(request) as refused:
         ithaca, actor = ithaca_of(request), provide_actor(request)
         await in_thread(lambda: ithaca.registry.change_default_locale(slug, locale, actor))
-    except IthacaError as refused:
+    if refused:
         return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
-                      values=keep(values), errors=error_of(request, refused), saved=False,
+                      values=keep(values), errors=refused.errors, saved=False,
                       status_code=refused.status_code)
     return Redirect(page_context(request).url("/settings/languages?saved=true"))
 
