@@ -4,8 +4,10 @@ wiring."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TypeVar
 
+from infra.audit.keys import TenantSigningKeys
 from infra.eventstore.postgres import PostgresServer
 from infra.eventstore.streams import (
     PLATFORM_STREAM,
@@ -55,6 +57,11 @@ class Ithaca:
         )
         self.directory.refresh()
         self.open_streams = OpenStreams(capacity=settings.open_tenants, settings=settings)
+
+    @cached_property
+    def signing_keys(self) -> TenantSigningKeys:
+        """Each tenant's audit signing key (derived when first asked for, never stored)."""
+        return TenantSigningKeys.from_settings(self.settings)
 
     def _storage(self, url: str, location: str) -> Storage:
         if not url:

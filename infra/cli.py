@@ -34,6 +34,7 @@ from psycopg_pool import PoolTimeout
 from rich.console import Console
 from rich.table import Table
 
+from infra.audit.commands import audit as audit_commands
 from infra.bootstrap import Ithaca, bootstrap
 from infra.demo import (
     DEMO_BRANDING,
@@ -514,6 +515,7 @@ def migrate(runtime: _Runtime) -> None:
 
 
 cli.add_command(projections_commands)
+cli.add_command(audit_commands)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "Signs the pages' CSRF tokens; every web process of a deployment needs the same one. "
         "Empty: a random key kept in the data directory (`secret_key`), which does for one "
         "machine.")] = ""
+    signing_secret: Annotated[str, _doc(
+        "Master secret from which each tenant's Ed25519 audit signing key is derived (signed "
+        "exports, checkpoints of the event log, erasure certificates); every process of a "
+        "deployment needs the same one, and it must never be stored in the database. Empty: a "
+        "random secret kept in the data directory (`signing_secret`), which does for one machine."
+    )] = ""
     tenant_cache_seconds: Annotated[float, msgspec.Meta(ge=0), _doc(
         "How stale a process's tenant directory may be before it checks the platform stream "
         "again; changes made through this process are seen at once.")] = 2.0
@@ -127,6 +133,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "port": "ITHACA_PORT",
         "workers": "ITHACA_WORKERS",
         "secret_key": "ITHACA_SECRET_KEY",
+        "signing_secret": "ITHACA_SIGNING_SECRET",
         "tenant_cache_seconds": "ITHACA_TENANT_CACHE_SECONDS",
         "open_tenants": "ITHACA_OPEN_TENANTS",
         "password_hash_time_cost": "ITHACA_PASSWORD_HASH_TIME_COST",
@@ -185,14 +192,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def web_secret(self) -> str:
         """`secret_key`, or the data directory's own random key (created on first use)."""
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_path / "secret_key"
+        return self.secret_key or self._kept_secret("secret_key")
+
+    def audit_signing_secret(self) -> str:
+        """`signing_secret`, or the data directory's own random one (created on first use)."""
+        return self.signing_secret or self._kept_secret("signing_secret")
+
+    def _kept_secret(self, name: str) -> str:
+        path = self.data_path / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             # Written aside, then linked into place: of two workers starting together, one key
             # wins and neither reads a half-written file.
-            draft = path.with_name(f"secret_key.{os.getpid()}")
+            draft = path.with_name(f"{name}.{os.getpid()}")
             draft.write_text(secrets.token_urlsafe(32), encoding="ascii")
             draft.chmod(0o600)
             try:

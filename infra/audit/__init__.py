@@ -1,0 +1,2 @@
+"""What auditors rely on: tenant signing keys, signed exports and their offline verification,
+the `ithaca audit` commands."""
