@@ -25,6 +25,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import InitPlugin
 
+from infra.audit.controllers import ROUTES as AUDIT_ROUTES
 from infra.bootstrap import Ithaca, bootstrap
 from infra.logging import configure_logging, get_logger
 from infra.mail.mailer import Mailer
@@ -49,9 +50,11 @@ from infra.web.tenant_api import (
     provide_actor,
     provide_caller,
 )
+from projections.audit_trail.controllers import ROUTES as AUDIT_TRAIL_ROUTES
 from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
 from projections.matching.controllers import ROUTES as MATCHING_ROUTES
 from projections.matching.warming import MatchIndexWarmer
+from projections.replay.controllers import ROUTES as REPLAY_ROUTES
 from projections.status import statuses
 from projections.timelines.controllers import ROUTES as TIMELINE_ROUTES
 from projections.worker import ProjectionWorker
@@ -61,6 +64,7 @@ from services.matching.controllers import ROUTES as MATCHING_WEIGHT_ROUTES
 from services.meetings.controllers import ROUTES as MEETING_ROUTES
 from services.mentoring.controllers import ROUTES as MENTORING_ROUTES
 from services.moderation.controllers import ROUTES as MODERATION_ROUTES
+from services.privacy.controllers import ROUTES as PRIVACY_ROUTES
 from services.profiles.controllers import ROUTES as PROFILE_ROUTES
 from tenants.controllers import OPERATOR_TOKEN_SCHEME, TENANT_ROUTES, PlatformController
 from tenants.middleware import TENANT_SLUG_PARAMETER, TenantMiddleware, provide_tenant
@@ -72,7 +76,7 @@ PRODUCT = "Ithaca"
 TENANT_API = [
     *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *MENTORING_ROUTES, *MEETING_ROUTES,
     *MODERATION_ROUTES, *IMPACT_ROUTES, *TIMELINE_ROUTES, *DASHBOARD_ROUTES, *MATCHING_ROUTES,
-    *MATCHING_WEIGHT_ROUTES,
+    *MATCHING_WEIGHT_ROUTES, *AUDIT_ROUTES, *REPLAY_ROUTES, *AUDIT_TRAIL_ROUTES, *PRIVACY_ROUTES,
 ]
 """Every tenant-scoped route; each declares the roles that may call it (`opt=roles(...)`)."""
 

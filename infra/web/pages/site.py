@@ -15,9 +15,13 @@ from litestar.types import ControllerRouterHandler
 from infra.settings import Settings
 from infra.web.pages import (
     admin,
+    audit,
+    audit_replay,
+    audit_trail,
     mentoring,
     onboarding,
     operator,
+    privacy,
     public,
     relationships,
     tenant_admin,
@@ -53,7 +57,8 @@ CSRF_EXEMPT = {"exclude_from_csrf": True}
 
 TENANT_PAGES: list[ControllerRouterHandler] = [
     *public.PUBLIC_PAGES, *onboarding.PAGES, *mentoring.PAGES, *relationships.PAGES,
-    *admin.PAGES, *tenant_admin.PAGES,
+    *admin.PAGES, *tenant_admin.PAGES, *audit.PAGES, *audit_replay.PAGES, *audit_trail.PAGES,
+    *privacy.PAGES,
 ]
 
 

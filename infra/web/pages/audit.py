@@ -1,0 +1,9 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+__all__ = ["PAGES"]
+
+PAGES: list[ControllerRouterHandler] = []

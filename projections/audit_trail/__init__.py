@@ -1,0 +1,1 @@
+"""The audit trail: staff actions and auditors' reads, listed with filters."""
