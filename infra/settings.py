@@ -113,6 +113,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     projection_poll_seconds: Annotated[float, msgspec.Meta(gt=0), _doc(
         "Seconds between a projection worker's checks of every tenant, in case a wake-up "
         "(NOTIFY) was lost; new events normally wake it at once.")] = 5.0
+    checkpoint_events: Annotated[int, msgspec.Meta(ge=1, le=10_000_000), _doc(
+        "Events the sealer chains between two signed checkpoints of a tenant's event log "
+        "(tamper evidence; the sealer runs with the projection worker).")] = 1000
+    checkpoint_seconds: Annotated[float, msgspec.Meta(gt=0), _doc(
+        "Seconds after which events sealed since the last signed checkpoint get one of their "
+        "own, however few they are: the longest a sealed event waits for a signature.")] = 60.0
     match_index_refresh_seconds: Annotated[float, msgspec.Meta(ge=0), _doc(
         "Seconds between the web process's background refreshes of its tenants' match indexes, "
         "which also loads them at start-up so that no request pays for it (0: load on the "
@@ -154,6 +160,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "projection_batch": "ITHACA_PROJECTION_BATCH",
         "rebuild_batch": "ITHACA_REBUILD_BATCH",
         "projection_poll_seconds": "ITHACA_PROJECTION_POLL_SECONDS",
+        "checkpoint_events": "ITHACA_CHECKPOINT_EVENTS",
+        "checkpoint_seconds": "ITHACA_CHECKPOINT_SECONDS",
         "match_index_refresh_seconds": "ITHACA_MATCH_INDEX_REFRESH_SECONDS",
         "log_format": "ITHACA_LOG_FORMAT",
         "log_level": "ITHACA_LOG_LEVEL",

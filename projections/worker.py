@@ -12,6 +12,10 @@
 * Failures: a projection that fails on an event is recorded (`projection_state`) and retried after
   a backoff (5 s doubling to 10 min), for that tenant only; the others go on.
 * A projection whose `version` changed is rebuilt into shadow tables and swapped in (`rebuild`).
+* Sealing: each visit also chains the tenant's new events and signs checkpoints
+  (`infra.eventstore.chain.seal_stream`), under a lease of its own, so two workers never seal one
+  stream at once; a tenant whose chain is found broken is logged and retried with the same
+  backoff, and its projections go on.
 * Connections: the process's pool (bounded by `pool_size`), plus one LISTEN and one lease
   connection per PostgreSQL server.
 """
@@ -26,9 +30,11 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
+from infra.audit.keys import SigningKey
 from infra.bootstrap import Ithaca
+from infra.eventstore.chain import ChainBrokenError, seal_stream
 from infra.eventstore.postgres import NOTIFY_CHANNEL
-from infra.eventstore.streams import PLATFORM_STREAM, listen_to_appends
+from infra.eventstore.streams import PLATFORM_STREAM, EventStream, listen_to_appends
 from infra.logging import get_logger
 from projections.catalogue import PROJECTIONS
 from projections.engine import Projection, ProjectionFailedError
@@ -45,7 +51,8 @@ _log = get_logger("ithaca.projections")
 LEASE_BUSY_RETRY_SECONDS = 1.0
 FIRST_BACKOFF_SECONDS = 5.0
 LONGEST_BACKOFF_SECONDS = 600.0
-
+SEALER_LEASE = "@chain-sealer"
+"""The sealer's lease name, beside the projections' (no projection name starts with `@`)."""
 
 
 @dataclass
@@ -57,6 +64,7 @@ class WorkerCounters:
     superseded: int = 0
     lease_busy: int = 0
     failures: int = 0
+    sealed: int = 0
     by_projection: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
@@ -79,6 +87,7 @@ class ProjectionWorker:
         self._busy: set[str] = set()
         self._retry_at: dict[tuple[str, str], float] = {}
         self._failures: dict[tuple[str, str], int] = {}
+        self._signing_keys: dict[str, SigningKey] = {}
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._stop_listening: Callable[[], None] = lambda: None
@@ -231,6 +240,39 @@ class ProjectionWorker:
                                state.version != projection.version)
             finally:
                 leases.release(*key)
+        self._seal(tenant, stream, head, leases)
+
+    def _seal(self, tenant: TenantRecord, stream: EventStream, head: int,
+              leases: Leases) -> None:
+        """Chains the tenant's events appended since the last visit and signs the checkpoints
+        due (an idle tenant costs one small query)."""
+        key = (tenant.stream_name, SEALER_LEASE)
+        if self._retry_at.get(key, 0.0) > time.monotonic():
+            return
+        if not leases.try_acquire(*key):
+            self.counters.lease_busy += 1
+            self.kick(tenant.stream_name, delay=LEASE_BUSY_RETRY_SECONDS)
+            return
+        settings = self.ithaca.settings
+        try:
+            signing_key = self._signing_keys.get(tenant.stream_name)
+            if signing_key is None:
+                signing_key = self._signing_keys[tenant.stream_name] = \
+                    self.ithaca.signing_keys.for_tenant(tenant.id)
+            self.counters.sealed += seal_stream(
+                stream, signing_key, checkpoint_every=settings.checkpoint_events,
+                checkpoint_seconds=settings.checkpoint_seconds, head=head,
+            )
+        except ChainBrokenError as error:
+            failures = self._failures[key] = self._failures.get(key, 0) + 1
+            delay = min(FIRST_BACKOFF_SECONDS * 2 ** (failures - 1), LONGEST_BACKOFF_SECONDS)
+            self._retry_at[key] = time.monotonic() + delay
+            _log.error("chain_sealing_refused", stream=tenant.stream_name, problem=str(error))
+            return
+        finally:
+            leases.release(*key)
+        self._failures.pop(key, None)
+        self._retry_at.pop(key, None)
 
     def _catch_up(self, tenant: TenantRecord, projection: Projection, outdated: bool) -> None:
         key = (tenant.stream_name, projection.name)

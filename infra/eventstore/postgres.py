@@ -54,6 +54,7 @@ from eventsourcing.persistence import (
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from infra.eventstore.chain import CHAIN_TABLES_POSTGRES
 from infra.eventstore.personal import PERSONAL_KEYS_TABLE_POSTGRES
 from infra.logging import get_logger
 from infra.mail.schema import MAIL_OUTBOX_TABLES_POSTGRES
@@ -158,6 +159,7 @@ class PostgresServer:
             " application_name text PRIMARY KEY,"
             " notification_id bigint NOT NULL)",
             PERSONAL_KEYS_TABLE_POSTGRES,
+            *CHAIN_TABLES_POSTGRES,
             *MAIL_OUTBOX_TABLES_POSTGRES,
         ]
         with self.connection() as conn, conn.transaction():

@@ -37,6 +37,7 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment
 
+from infra.eventstore.chain import CHAIN_TABLES_SQLITE
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.personal import (
     PERSONAL_KEYS_TABLE_SQLITE,
@@ -215,6 +216,8 @@ class SQLiteStorage(Storage):
                 recorder.create_table()
             with datastore.transaction(commit=True) as cursor:
                 cursor.execute(PERSONAL_KEYS_TABLE_SQLITE)
+                for statement in CHAIN_TABLES_SQLITE:
+                    cursor.execute(statement)
                 for statement in MAIL_OUTBOX_TABLES_SQLITE:
                     cursor.execute(statement)
         finally:
