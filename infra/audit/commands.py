@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import click
 
+from infra.audit.export_commands import export, verify
+
 __all__ = ["audit"]
 
 
 @click.group()
 def audit() -> None:
-    """Export and verify a tenant's history; check the live store; replay it as of a moment."""
 
 
 # Commands are added below, one line each: audit.add_command(<command>)
+audit.add_command(export)
+audit.add_command(verify)
