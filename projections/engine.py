@@ -162,7 +162,8 @@ class Projector:
     """Moves one projection of one stream towards the stream's head.
 
     `state_name` and `suffix` let the rebuild run the same code into shadow tables under a
-    shadow state row.
+    shadow state row; `store` lets a point-in-time replay run it into a place of its own (the
+    stream's own read models by default).
     """
 
     def __init__(
@@ -173,11 +174,12 @@ class Projector:
         batch_size: int = DEFAULT_BATCH,
         state_name: str | None = None,
         suffix: str = "",
+        store: ReadModelStore | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.stream = stream
         self.projection = projection
-        self.store = ReadModelStore.of(stream)
+        self.store = store or ReadModelStore.of(stream)
         self.batch_size = batch_size
         self.state_name = state_name or projection.name
         self.suffix = suffix

@@ -87,6 +87,17 @@ class ReadModelStore(ABC):
         msg = f"no read-model store for {type(recorder).__name__}"
         raise TypeError(msg)
 
+    @staticmethod
+    def in_schema(server: PostgresServer, schema: str) -> ReadModelStore:
+        """A store in a schema of its own, apart from any stream's (point-in-time replays)."""
+        return _PostgresStore(server, schema)
+
+    @staticmethod
+    def in_file(datastore: SQLiteDatastore, name: str) -> ReadModelStore:
+        """A store in an SQLite file of its own, apart from any stream's (point-in-time
+        replays); the caller owns the datastore and closes it."""
+        return _SQLiteStore(datastore, name)
+
     stream_name: str
 
     # Schema ---------------------------------------------------------------------------------

@@ -1,9 +1,250 @@
-"""(being written)"""
+"""HTTP entry points of point-in-time replays (auditors, tenant admins, programme admins; all
+GET): the tenant's read models as they were at a moment, and two moments compared.
+
+`{at}` is a stream position (`1234`) or an ISO 8601 time (`2026-06-30T00:00Z`), which resolves
+to the last position whose event is at or before it. A position this tenant's stream has not
+reached is a 404 (as another tenant's positions are); what can never be a position or a time is
+a 422 naming `at` (or `a`, `b`). A replay not built yet is built by the first GET; a big one
+answers 202 with Retry-After and the build's progress until it is there
+(`projections.replay.serving`).
+"""
 
 from __future__ import annotations
 
-from litestar.types import ControllerRouterHandler
+from typing import Annotated, Any
+from uuid import UUID
 
-__all__ = ["ROUTES"]
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, Parameter, QueryParameter
 
-ROUTES: list[ControllerRouterHandler] = []
+from infra.bootstrap import Ithaca
+from infra.web.tenant_api import refusals, roles
+from projections.dashboards.controllers import (
+    Country,
+    Employer,
+    FromMonth,
+    Industry,
+    MonthsAfter,
+    ProgrammeSlug,
+    ToMonth,
+)
+from projections.dashboards.queries import Filters
+from projections.dashboards.schemas import Dashboard
+from projections.replay.engine import list_replays, open_replay, stream_head
+from projections.replay.schemas import (
+    Comparison,
+    ReplayBuilding,
+    ReplayList,
+    ReplayMatches,
+    ReplayMembers,
+    ReplayRelationships,
+)
+from projections.replay.serving import (
+    RETRY_AFTER_SECONDS,
+    NotReadyYet,
+    position_of,
+    replay_at,
+)
+from projections.replay.views import (
+    compare,
+    relationship_summary_then,
+    replay_dashboard,
+    replay_matches,
+    replay_members,
+    replay_relationships,
+    replay_view,
+)
+from projections.timelines.queries import relationship_summary, timeline_page
+from projections.timelines.schemas import RelationshipTimeline, entry_view, week_view
+from services.accounts.application import Caller
+from services.accounts.domain import Role
+from services.errors import NotFoundError
+from services.programme.application import Programme
+from tenants.directory import TenantRecord
+
+__all__ = ["ROUTES", "ReplayController"]
+
+READERS = roles(Role.AUDITOR, Role.TENANT_ADMIN, Role.PROGRAMME_ADMIN)
+_RESPONSES = {
+    **refusals(400, 401, 403, 404, 422),
+    202: ResponseSpec(ReplayBuilding, description=(
+        "The replay is being built in the background: ask again after Retry-After seconds")),
+}
+
+At = Annotated[str, Parameter(description=(
+    "A stream position, or an ISO 8601 time resolved to the last position at or before it"),
+    examples=[Example(value="1234"), Example(value="2026-06-30T00:00Z")])]
+Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="How many to list")]
+Before = Annotated[int | None, QueryParameter(ge=0, description=(
+    "The relationships requested before this one: the `nextBefore` of the previous page"))]
+Offset = Annotated[int, QueryParameter(ge=0, description="Members to skip (by name)")]
+
+
+Tenant = NamedDependency[TenantRecord]
+CallerOf = NamedDependency[Caller]
+
+
+def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
+    ithaca: Ithaca = request.app.state.ithaca
+    return ithaca
+
+
+def _building(waiting: NotReadyYet) -> Response[Any]:
+    return Response(waiting.building, status_code=202,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _filters(ithaca: Ithaca, tenant: TenantRecord, **given: Any) -> tuple[Filters, bool]:
+    # The programme's settings as they are now: which programmes exist, and whether it is a
+    # corporate programme (documented limit: they are not replayed).
+    settings = ithaca.tenant_application(tenant, Programme).get_settings()
+    return Filters.checked(programmes=settings.programmes, **given), settings.corporate
+
+
+class ReplayController(Controller):
+    path = "/api/v1/audit"
+    tags = ["audit"]  # noqa: RUF012 - Litestar's declared class attribute
+
+    @get("/replays", opt=READERS, sync_to_thread=True,
+         summary="The tenant's replays: position, as-of time, when built, size",
+         responses=refusals(401, 403))
+    def replays(self, request: Request[Any, Any, Any], tenant: Tenant) -> ReplayList:
+        ithaca = _ithaca(request)
+        views = []
+        for placed in list_replays(ithaca, tenant):
+            with open_replay(ithaca, tenant, placed.info.position) as replay:
+                views.append(replay_view(replay, placed))
+        return ReplayList(head=stream_head(ithaca, tenant), replays=views)
+
+    @get("/replays/{at:str}", opt=READERS, sync_to_thread=True,
+         summary="A replay as of a position or time (built on first asking)",
+         responses=_RESPONSES)
+    def replay(self, request: Request[Any, Any, Any], tenant: Tenant,
+               at: FromPath[At]) -> Response[Any]:
+        try:
+            with replay_at(_ithaca(request), tenant, at) as replay:
+                return Response(replay_view(replay))
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+    @get("/replays/{at:str}/members", opt=READERS, sync_to_thread=True,
+         summary="The member directory as it was: names, roles, standing, country",
+         responses=_RESPONSES)
+    def members(self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
+                limit: Limit = 200, offset: Offset = 0) -> Response[Any]:
+        try:
+            with replay_at(_ithaca(request), tenant, at) as replay:
+                answer: ReplayMembers = replay_members(replay, limit, offset)
+                return Response(answer)
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+    @get("/replays/{at:str}/dashboard", opt=READERS, sync_to_thread=True,
+         summary="The impact dashboard as it was, with the live dashboard's filters",
+         responses=_RESPONSES)
+    def dashboard(
+        self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
+        country: Country = None, industry: Industry = None, programme_slug: ProgrammeSlug = None,
+        employer: Employer = None, from_month: FromMonth = None, to_month: ToMonth = None,
+        months_after: MonthsAfter = None,
+    ) -> Response[Any]:
+        ithaca = _ithaca(request)
+        filters, corporate = _filters(
+            ithaca, tenant, country=country, industry=industry, programme=programme_slug,
+            employer=employer, from_month=from_month, to_month=to_month,
+            months_after=months_after)
+        try:
+            with replay_at(ithaca, tenant, at) as replay:
+                answer: Dashboard = replay_dashboard(replay, filters, corporate=corporate)
+                return Response(answer)
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+    @get("/replays/{at:str}/relationships", opt=READERS, sync_to_thread=True,
+         summary="Relationships as they stood, newest request first",
+         responses=_RESPONSES)
+    def relationships(
+        self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
+        member_id: Annotated[UUID | None, QueryParameter(
+            name="memberId", description="Only this member's relationships")] = None,
+        before: Before = None, limit: Limit = 50,
+    ) -> Response[Any]:
+        try:
+            with replay_at(_ithaca(request), tenant, at) as replay:
+                answer: ReplayRelationships = replay_relationships(replay, limit, before,
+                                                                   member_id)
+                return Response(answer)
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+    @get("/replays/{at:str}/relationships/{relationship_id:uuid}/timeline", opt=READERS,
+         sync_to_thread=True, summary="A relationship's timeline as it was",
+         responses=_RESPONSES)
+    def timeline(
+        self, request: Request[Any, Any, Any], tenant: Tenant, caller: CallerOf,
+        at: FromPath[At], relationship_id: FromPath[UUID],
+        cursor: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
+    ) -> Response[Any]:
+        try:
+            with replay_at(_ithaca(request), tenant, at) as replay:
+                row = relationship_summary(replay.store, relationship_id)
+                if row is None:
+                    raise NotFoundError("no relationship with id %(id)s", field="relationshipId",
+                                        values={"id": relationship_id})
+                page = timeline_page(replay.store, relationship_id, cursor, limit)
+                return Response(RelationshipTimeline(
+                    relationship=relationship_summary_then(replay, row),
+                    entries=[week_view(item) if is_week else
+                             entry_view(item, row, caller.member_id)
+                             for is_week, item in page.items],
+                    next_cursor=page.last_position if page.has_more else None,
+                    position=replay.position,
+                ))
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+    @get("/replays/{at:str}/matches/{member_id:uuid}", opt=READERS, sync_to_thread=True,
+         summary="A member's match lists as they were, with the weights then in force",
+         responses=_RESPONSES)
+    def matches(self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
+                member_id: FromPath[UUID],
+                limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20) -> Response[Any]:
+        try:
+            with replay_at(_ithaca(request), tenant, at) as replay:
+                answer: ReplayMatches = replay_matches(replay, member_id, limit)
+                return Response(answer)
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+    @get("/compare", opt=READERS, sync_to_thread=True,
+         summary="Two moments side by side: dashboard figures, members and relationships",
+         responses=_RESPONSES)
+    def compare(
+        self, request: Request[Any, Any, Any], tenant: Tenant,
+        a: Annotated[str, QueryParameter(description="The first moment: position or time",
+                                         examples=[Example(value="1200")])],
+        b: Annotated[str, QueryParameter(description="The second moment: position or time",
+                                         examples=[Example(value="2026-06-30T00:00Z")])],
+    ) -> Response[Any]:
+        ithaca = _ithaca(request)
+        filters, corporate = _filters(ithaca, tenant)
+        # Both moments are checked before either replay is built.
+        first_position = position_of(ithaca, tenant, a, "a")
+        second_position = position_of(ithaca, tenant, b, "b")
+        try:
+            with replay_at(ithaca, tenant, first_position) as first, \
+                    replay_at(ithaca, tenant, second_position) as second:
+                answer: Comparison = compare(
+                    (replay_view(first), replay_dashboard(first, filters, corporate=corporate)),
+                    (replay_view(second),
+                     replay_dashboard(second, filters, corporate=corporate)))
+                return Response(answer)
+        except NotReadyYet as waiting:
+            return _building(waiting)
+
+
+ROUTES: list[Any] = [ReplayController]
