@@ -5,6 +5,9 @@ position it reached (for read-your-writes). When the command came with an `Idemp
 web layer has opened an `IdempotencyClaim` for it, and `record` appends the claim's marker
 aggregate in that same append: a second attempt with the same key collides on the marker's id,
 so of two racing attempts exactly one records anything (see `infra.web.idempotency`).
+A signed-in caller's answer is sealed under a key of its own (the marker is its subject): an
+answer may quote personal data (a meeting's agenda, a session log), so erasing the caller, or
+someone whose data the caller saw, destroys the keys of that caller's answers (services.privacy).
 
 `retrying` reruns a load-command-save function when another writer got in first (optimistic
 concurrency); a command whose rules depend on what it loaded (capacity, open-request limits) is
@@ -17,15 +20,16 @@ import contextvars
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import Annotated, ClassVar, TypeVar
 from uuid import UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, BaseAggregate, event
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import RecordConflictError, Recording
 
 from infra.eventstore.streams import StreamApplication
 from services.errors import ConflictError, NotFoundError
+from services.personal_data import Personal
 
 __all__ = [
     "DuplicateCommandError",
@@ -50,8 +54,20 @@ class IdempotentCommand(Aggregate):
         fingerprint: str
 
     class Answered(Aggregate.Event):
+        """An answer kept in the clear: anonymous callers' (sign-up, sign-in, resets), which
+        quote no personal data, and every answer recorded before sealed answers existed."""
+
         status: int
         body: bytes
+        content_type: str
+
+    class AnswerSealed(Aggregate.Event):
+        """A signed-in caller's answer, sealed under the marker's own key; once that key is
+        destroyed the body reads as None. `caller_id` says whose answers to destroy."""
+
+        caller_id: UUID
+        status: int
+        body: Annotated[bytes, Personal(erased=None)]
         content_type: str
 
     @staticmethod
@@ -65,10 +81,19 @@ class IdempotentCommand(Aggregate):
         self.status: int | None = None
         self.body = b""
         self.content_type = ""
+        self.answer_erased = False
 
     @event(Answered)
     def answer(self, status: int, body: bytes, content_type: str) -> None:
         self.status, self.body, self.content_type = status, body, content_type
+
+    @event(AnswerSealed)
+    def answer_sealed(
+        self, caller_id: UUID, status: int, body: bytes | None, content_type: str
+    ) -> None:
+        self.status, self.content_type = status, content_type
+        self.body = body or b""
+        self.answer_erased = body is None
 
 
 @dataclass
@@ -109,6 +134,12 @@ class TenantApplication(StreamApplication):
 
     def record(self, *aggregates: BaseAggregate[UUID]) -> int:
         """Saves the aggregates' new events in one append; returns the position reached."""
+        recordings = self.append(*aggregates)
+        return recordings[-1].notification.id if recordings else self.position
+
+    def append(self, *aggregates: BaseAggregate[UUID]) -> list[Recording[UUID]]:
+        """`record`, answering each event's recording (for a command that must say at which
+        position one particular event was recorded)."""
         claim = current_idempotency_claim.get()
         marker: tuple[IdempotentCommand, ...] = ()
         if claim is not None and not claim.recorded:
@@ -122,7 +153,7 @@ class TenantApplication(StreamApplication):
         if marker:
             assert claim is not None
             claim.recorded = True
-        return recordings[-1].notification.id if recordings else self.position
+        return recordings
 
     def retrying(self, command: Callable[[], ResultT]) -> ResultT:
         """Runs a load-command-save function, again if a concurrent writer got in first."""

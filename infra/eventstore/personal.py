@@ -8,19 +8,35 @@ events themselves stay where they are.
 
 The row with the nil subject is the stream's own secret: keyed digests (e.g. of e-mail addresses
 for look-up) and signed tokens use it, so nothing derived from personal data is a plain hash.
+
+A destroyed key must not survive in the storage either: on SQLite the update runs with
+`PRAGMA secure_delete` (freed space is zeroed), and `purge` rebuilds the file (`VACUUM`) and
+empties its write-ahead log, which both still hold old page images. On PostgreSQL the old row
+version stays in its page until vacuumed, and a plain `VACUUM` only marks its space free (the
+bytes stay until overwritten), so `purge` runs `VACUUM FULL`, which writes the table anew, on the
+keys and on the read-model tables the erasure changed. Those are small per-tenant tables; the
+lock it takes lasts as long as copying them. A row version that a transaction still running may
+see (a projection worker's batch, begun before the erasure committed) cannot be removed yet:
+`purge` vacuums again until none is left, for at most `PURGE_PATIENCE_SECONDS`, and answers
+whether it got there. Other processes keep keys
+in their caches: each looks at the number of erased keys at most every
+`ERASURE_CHECK_SECONDS` while it uses the stream, and drops its cache when that number moved.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg import sql
@@ -31,6 +47,7 @@ if TYPE_CHECKING:
     from infra.eventstore.postgres import PostgresServer
 
 __all__ = [
+    "ERASURE_CHECK_SECONDS",
     "STREAM_SECRET_SUBJECT",
     "PersonalKeys",
     "PostgresPersonalKeys",
@@ -43,6 +60,11 @@ STREAM_SECRET_SUBJECT = UUID(int=0)
 _KEY_BYTES = 32
 _NONCE_BYTES = 12
 _CACHE_SIZE = 10_000
+PURGE_PATIENCE_SECONDS = 15.0
+"""How long `purge` waits for transactions that may still see an old row version (PostgreSQL)."""
+_NOT_REMOVABLE_YET = re.compile(r"(\d+) dead row versions cannot be removed yet")
+ERASURE_CHECK_SECONDS = 1.0
+"""How stale a process's cache of keys may be about an erasure made by another process."""
 
 PERSONAL_KEYS_TABLE_POSTGRES = (
     "CREATE TABLE IF NOT EXISTS {schema}.personal_keys ("
@@ -81,11 +103,20 @@ class PersonalKeys(ABC):
     def __init__(self) -> None:
         self._cache: OrderedDict[UUID, bytes | None] = OrderedDict()
         self._lock = threading.Lock()
-        self.erasures = 0
-        """Erasures made through this object: caches of opened personal data compare it."""
+        self._erasures = 0
+        self._erased_seen: int | None = None
+        self._checked_at = float("-inf")
+
+    @property
+    def erasures(self) -> int:
+        """Erasures seen by this object (its own, and other processes'): caches of opened
+        personal data (the repositories' aggregates) compare it before serving."""
+        self._notice_other_erasures()
+        return self._erasures
 
     def key_for(self, subject: UUID, *, create: bool) -> bytes | None:
         """The subject's key; None once erased (or, without `create`, never made)."""
+        self._notice_other_erasures()
         with self._lock:
             if subject in self._cache:
                 self._cache.move_to_end(subject)
@@ -111,11 +142,35 @@ class PersonalKeys(ABC):
         erased = self._erase(subject)
         with self._lock:
             self._cache[subject] = None
-            self.erasures += 1
+            self._erasures += 1
         return erased
 
     def is_erased(self, subject: UUID) -> bool:
         return self.key_for(subject, create=False) is None and self._known(subject)
+
+    def purge(self, tables: Sequence[str] = ()) -> bool:
+        """Makes destroyed keys, and what was overwritten in `tables` of the same stream (read
+        models), unrecoverable from the storage itself (see the module docstring); False if
+        some old row version could not be removed in time (the next vacuum removes it). Keys
+        kept nowhere but in memory have nothing to purge."""
+        return True
+
+    def _notice_other_erasures(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < ERASURE_CHECK_SECONDS:
+            return
+        self._checked_at = now
+        erased = self._erased_count()
+        with self._lock:
+            if self._erased_seen is not None and erased != self._erased_seen:
+                self._cache.clear()
+                self._erasures += 1
+            self._erased_seen = erased
+
+    def _erased_count(self) -> int:
+        """How many keys are erased in the storage, as every process sees it (keys that no
+        other process can erase: none to notice)."""
+        return 0
 
     @abstractmethod
     def _fetch(self, subject: UUID, *, create: bool) -> bytes | None: ...
@@ -130,7 +185,7 @@ class PersonalKeys(ABC):
 class PostgresPersonalKeys(PersonalKeys):
     def __init__(self, server: PostgresServer, schema: str) -> None:
         super().__init__()
-        self.server = server
+        self.server, self.schema = server, schema
         table = sql.Identifier(schema, "personal_keys")
         # One round trip: insert if absent, else read what is there (NULL once erased).
         self._get_or_create = sql.SQL(
@@ -143,6 +198,9 @@ class PostgresPersonalKeys(PersonalKeys):
             "UPDATE {table} SET key = NULL, erased_at = now()"
             " WHERE subject_id = %s AND key IS NOT NULL"
         ).format(table=table)
+        self._count_erased = sql.SQL("SELECT count(*) FROM {table} WHERE key IS NULL").format(
+            table=table)
+        self._vacuum = sql.SQL("VACUUM (FULL, VERBOSE) {table}").format(table=table)
 
     def _fetch(self, subject: UUID, *, create: bool) -> bytes | None:
         with self.server.connection() as conn:
@@ -161,6 +219,48 @@ class PostgresPersonalKeys(PersonalKeys):
     def _known(self, subject: UUID) -> bool:
         with self.server.connection() as conn:
             return conn.execute(self._get, (subject,)).fetchone() is not None
+
+    def _erased_count(self) -> int:
+        with self.server.connection() as conn:
+            row = conn.execute(self._count_erased).fetchone()
+        return int(row[0]) if row else 0
+
+    def purge(self, tables: Sequence[str] = ()) -> bool:
+        statements = [self._vacuum, *(
+            sql.SQL("VACUUM (FULL, VERBOSE) {table}").format(
+                table=sql.Identifier(self.schema, table))
+            for table in tables
+        )]
+        deadline = time.monotonic() + PURGE_PATIENCE_SECONDS
+        # The pool's connections are in autocommit, which VACUUM needs.
+        kept: list[int] = []
+
+        def count_kept(notice: psycopg.errors.Diagnostic) -> None:
+            text = f"{notice.message_primary} {notice.message_detail}"
+            kept.extend(int(found) for found in _NOT_REMOVABLE_YET.findall(text))
+
+        with self.server.connection() as conn:
+            conn.add_notice_handler(count_kept)
+            # Shorter than the server's deadlock timeout: a vacuum waiting for a projection
+            # worker's batch gives way and tries again, instead of making a deadlock victim.
+            conn.execute("SET lock_timeout = '300ms'")
+            try:
+                while True:
+                    kept.clear()
+                    gave_way = False
+                    for statement in statements:
+                        try:
+                            conn.execute(statement)
+                        except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
+                            gave_way = True
+                    if not gave_way and not any(kept):
+                        return True
+                    if time.monotonic() > deadline:
+                        return False
+                    time.sleep(0.2)
+            finally:
+                conn.execute("RESET lock_timeout")
+                conn.remove_notice_handler(count_kept)
 
 
 class SQLitePersonalKeys(PersonalKeys):
@@ -188,6 +288,8 @@ class SQLitePersonalKeys(PersonalKeys):
 
     def _erase(self, subject: UUID) -> bool:
         with self._cursor(commit=True) as cursor:
+            # Zeroes the freed bytes of the old row; the setting stays on for this connection.
+            cursor.execute("PRAGMA secure_delete = ON")
             cursor.execute(
                 "UPDATE personal_keys SET key = NULL,"
                 " erased_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
@@ -200,3 +302,19 @@ class SQLitePersonalKeys(PersonalKeys):
         with self._cursor(commit=False) as cursor:
             cursor.execute("SELECT 1 FROM personal_keys WHERE subject_id = ?", (subject.hex,))
             return cursor.fetchone() is not None
+
+    def _erased_count(self) -> int:
+        with self._cursor(commit=False) as cursor:
+            cursor.execute("SELECT count(*) FROM personal_keys WHERE key IS NULL")
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def purge(self, tables: Sequence[str] = ()) -> bool:
+        # Freed pages of other connections' updates, and the log's old page images: VACUUM
+        # rewrites the file with live rows only, the checkpoint empties the write-ahead log.
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()[0]  # 1 when a reader kept the log from being emptied
+        return not busy

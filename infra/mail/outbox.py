@@ -5,6 +5,10 @@ key is (notification id, kind): however often or concurrently mail is derived fr
 events, each mail is queued once. Sending claims due rows with a lease (their next attempt moves
 to the lease's end and their attempt count goes up), so two dispatchers never send the same mail
 at once, and a dispatcher that dies mid-send leaves its mail due again when the lease ends.
+
+Rows hold no rendered mail (it is composed when sent), but a refusal's text kept in `last_error`
+may quote the recipient's address: `forget` clears that, and drops what is still pending, when a
+member is erased.
 """
 
 from __future__ import annotations
@@ -82,6 +86,11 @@ class Outbox(ABC):
     @abstractmethod
     def statuses(self) -> dict[tuple[str, MailStatus], int]:
         """How many mails of each kind are in each status."""
+
+    @abstractmethod
+    def forget(self, member_id: UUID, now: datetime) -> int:
+        """An erased member's mail: pending mail dropped, error texts (which may quote the
+        address) cleared. Answers how many rows were the member's."""
 
 
 def _payload(mail: QueuedMail) -> str:
@@ -175,6 +184,18 @@ class _PostgresOutbox(Outbox):
             )).fetchall()
         return {(row[0], MailStatus(row[1])): int(row[2]) for row in rows}
 
+    def forget(self, member_id: UUID, now: datetime) -> int:
+        with self.server.connection() as conn:
+            return conn.execute(
+                self._sql(
+                    "UPDATE {schema}.mail_outbox SET last_error = '',"
+                    " status = CASE WHEN status = 'pending' THEN 'dropped' ELSE status END,"
+                    " settled_at = CASE WHEN status = 'pending' THEN %s ELSE settled_at END"
+                    " WHERE member_id = %s"
+                ),
+                (now, member_id),
+            ).rowcount
+
 
 def _micros(moment: datetime) -> int:
     return int(moment.astimezone(UTC).timestamp() * 1_000_000)
@@ -246,3 +267,15 @@ class _SQLiteOutbox(Outbox):
             )
             rows = cursor.fetchall()
         return {(row[0], MailStatus(row[1])): int(row[2]) for row in rows}
+
+    def forget(self, member_id: UUID, now: datetime) -> int:
+        # The library's cursor wrapper, entered, is sqlite3's own cursor (with `rowcount`).
+        with self.datastore.transaction(commit=True) as wrapper, wrapper as cursor:
+            cursor.execute(
+                "UPDATE mail_outbox SET last_error = '',"
+                " status = CASE WHEN status = 'pending' THEN 'dropped' ELSE status END,"
+                " settled_at = CASE WHEN status = 'pending' THEN ? ELSE settled_at END"
+                " WHERE member_id = ?",
+                (_micros(now), str(member_id)),
+            )
+            return int(cursor.rowcount)

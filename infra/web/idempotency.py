@@ -11,6 +11,9 @@ first is still being answered is a 409 with `Retry-After`. Refusals that record 
 are not remembered: retrying them runs the validation again and gets the same answer.
 
 Keys are scoped by the caller's credential (or, for sign-up, by the key alone) and the tenant.
+A signed-in caller's answer is kept sealed (`IdempotentCommand.AnswerSealed`): it may quote
+personal data, and erasure destroys its key; a retry whose answer was erased that way is a 409
+saying so (the command is not run again).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from litestar.types import (
 
 from infra.bootstrap import Ithaca
 from infra.web.errors import error_response
+from services.accounts.application import Caller
 from services.application import (
     IdempotencyClaim,
     IdempotentCommand,
@@ -59,11 +63,19 @@ class _Markers(TenantApplication):
     def find_marker(self, marker_id: Any) -> IdempotentCommand | None:
         return self.find(marker_id, IdempotentCommand)
 
-    def answer(self, marker_id: Any, status: int, body: bytes, content_type: str) -> None:
+    def answer(
+        self, marker_id: Any, status: int, body: bytes, content_type: str,
+        caller: Caller | None,
+    ) -> None:
         marker = self.get(marker_id, IdempotentCommand, field="Idempotency-Key")
-        if marker.status is None:
+        if marker.status is not None:
+            return
+        if caller is None:
             marker.answer(status=status, body=body, content_type=content_type)
-            self.save(marker)
+        else:
+            marker.answer_sealed(caller_id=caller.member_id, status=status, body=body,
+                                 content_type=content_type)
+        self.save(marker)
 
 
 class IdempotencyMiddleware(ASGIMiddleware):
@@ -106,8 +118,10 @@ class IdempotencyMiddleware(ASGIMiddleware):
         finally:
             current_idempotency_claim.reset(token)
         if claim.recorded and answer.status is not None:
+            caller: Caller | None = scope["state"].get("caller")  # set by the guard
             await anyio.to_thread.run_sync(
-                markers.answer, marker_id, answer.status, answer.body, answer.content_type
+                markers.answer, marker_id, answer.status, answer.body, answer.content_type,
+                caller,
             )
 
 
@@ -169,6 +183,11 @@ async def _replay(
         await _refuse(request, scope, receive, send, 409,
                       "the first request with this key is still being processed; retry shortly",
                       retry_after=True)
+        return
+    if marker.answer_erased:
+        await _refuse(request, scope, receive, send, 409,
+                      "this request was already processed; its answer is no longer kept "
+                      "(personal data it held was erased)")
         return
     headers = [(b"content-type", marker.content_type.encode("latin-1")),
                (b"idempotent-replayed", b"true"),

@@ -23,8 +23,10 @@ their business to another country, their whole history moves with them in the da
 
 Personal data: the mentor's `employer` is sealed in `MentorProfile.Changed` (it says where a
 person works), and volunteer hours per employer cannot be answered without it, so this
-projection opens personal fields and keeps that one. Once a mentor is erased, a rebuild reads
-their employer as "" (`docs/read-models/dashboards.md`). No other personal field is kept.
+projection opens personal fields and keeps that one. When a mentor is erased (`Member.Erased`)
+their employer is cleared, and a rebuild reads it as "" (`docs/read-models/dashboards.md`): their
+volunteer hours then count under no employer, and every total stays. No other personal field is
+kept.
 
 Speed: a batch loads every stored row it touches with one query per table (members after
 relationships, since a relationship's mentee is on its row), changes them in memory and writes
@@ -184,7 +186,7 @@ class DashboardProjection(Projection):
     reads_personal_data = frozenset({"employer"})  # see the module docstring
     tables = (MEMBERS, RELATIONSHIPS, MEETINGS, SURVEY_RESPONSES)
     event_classes = (
-        Member.SignedUp, Member.RolesChanged,
+        Member.SignedUp, Member.RolesChanged, Member.Erased,
         EntrepreneurProfile.Changed, MentorProfile.Changed,
         Relationship.Requested, *_OUTCOMES, Relationship.Started, Relationship.Completed,
         Relationship.Ended,
@@ -217,7 +219,7 @@ def _load(events: Sequence[ProjectedEvent], rows: BatchRows) -> None:
             created.add(event.originator_id)
             if kind is Relationship.Requested:
                 members.add(event.mentee_id)
-        elif kind is Member.RolesChanged:
+        elif kind is Member.RolesChanged or kind is Member.Erased:
             members.add(event.originator_id)
         elif kind in _PROFILE_EVENTS:
             members.add(event.member_id)
@@ -252,6 +254,13 @@ def _roles_changed(event: Any, rows: BatchRows) -> None:
     row = _member(rows, event.originator_id, event.timestamp)
     row.update({column: role in event.roles for role, column in ROLE_COLUMNS.items()})
     rows.put(MEMBERS, row)
+
+
+def _erased(event: Any, rows: BatchRows) -> None:
+    """Where the member worked is theirs; the facts they are part of stay counted."""
+    row = _member(rows, event.originator_id, event.timestamp)
+    if row["employer"] is not None:
+        rows.put(MEMBERS, {**row, "employer": None})
 
 
 def _entrepreneur_profile(event: Any, rows: BatchRows) -> None:
@@ -463,6 +472,7 @@ _MEETING_EVENTS = frozenset({
 DashboardProjection._handlers = {
     Member.SignedUp: _signed_up,
     Member.RolesChanged: _roles_changed,
+    Member.Erased: _erased,
     EntrepreneurProfile.Changed: _entrepreneur_profile,
     MentorProfile.Changed: _mentor_profile,
     Relationship.Requested: _requested,

@@ -13,8 +13,9 @@ Every row is stamped with the stream position that last changed it (indexed): th
 index (`projections.matching.index`) refreshes from the rows beyond its own position.
 
 Free-text search needs mentors' headlines and bios, which are sealed personal data: this
-projection opens those two fields only, and keeps a lower-cased search text of them. Erasing a
-mentor must clear it (issue 6). Nothing else personal is opened or kept.
+projection opens those two fields only, and keeps a lower-cased search text of them. An erased
+member (`Member.Erased`) has their search text cleared and is never matched again (they read as
+suspended, no longer holding their roles). Nothing else personal is opened or kept.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ _CURRENT = frozenset(str(status) for status in CURRENT)
 _REQUESTED = str(RelationshipStatus.REQUESTED)
 _PROFILE_EVENTS = (MentorProfile.Changed, EntrepreneurProfile.Changed,
                    EntrepreneurProfile.NeedsAssessed)
-_MEMBER_EVENTS = (Member.Suspended, Member.Reinstated, Member.RolesChanged)
+_MEMBER_EVENTS = (Member.Suspended, Member.Reinstated, Member.RolesChanged, Member.Erased)
 _BLOCK_EVENTS = (Block.Opened, Block.Imposed, Block.Lifted)
 
 
@@ -302,6 +303,8 @@ class MatchingProjection(Projection):
             "member_id": member_id, "roles": None, "suspended": False, "position": 0}
         if type(event) is Member.RolesChanged:
             member = {**member, "roles": sorted(str(role) for role in event.roles)}
+        elif type(event) is Member.Erased:
+            member = {**member, "roles": [], "suspended": True}
         else:
             member = {**member, "suspended": type(event) is Member.Suspended}
         rows.put(MEMBERS, {**member, "position": position})
@@ -309,6 +312,8 @@ class MatchingProjection(Projection):
                                   (ENTREPRENEURS, Role.ENTREPRENEUR, EntrepreneurProfile)):
             row = rows.get(table, kind.create_id(member_id))
             if row is not None:
+                if type(event) is Member.Erased and "search_text" in row:
+                    row = {**row, "search_text": ""}
                 rows.put(table, {**row, "suspended": member["suspended"],
                                  "role_held": _holds(member, role), "position": position})
 

@@ -153,7 +153,8 @@ class Accounts(TenantApplication):
         if session is None or not session.is_current(self.clock()):
             raise NotSignedInError("the session is unknown, expired or signed out")
         member = self.get_member(session.member_id)
-        if session.generation != member.session_generation:  # the password changed since
+        # The generation moves on when the password changes or the account is erased.
+        if session.generation != member.session_generation or member.erased:
             raise NotSignedInError("the session is unknown, expired or signed out")
         if member.suspended:
             raise ForbiddenError("this account is suspended", field="status")
@@ -229,6 +230,8 @@ class Accounts(TenantApplication):
                 )
         member_id = self.member_id_for(email)
         member = self.find(member_id, Member)
+        if member is not None and member.erased:
+            member = None  # answered exactly as an unknown address: nothing is recorded
         if member is None:
             unknown_key = (self.stream.name, member_id.hex)
             wait = limits.unknown_accounts.retry_after(unknown_key, now) if limits else None
@@ -276,6 +279,7 @@ class Accounts(TenantApplication):
     ) -> int:
         def command() -> int:
             member = self.get_member(member_id)
+            member.refuse_if_erased()
             member.change_roles(roles=sorted(set(roles)), reason=reason, actor=actor)
             return self.record(member)
 
@@ -291,6 +295,7 @@ class Accounts(TenantApplication):
 
         def command() -> int:
             member = self.get_member(member_id)
+            member.refuse_if_erased()
             if member.locale == locale:
                 return self.position
             member.change_locale(locale=locale, actor=actor)
@@ -316,6 +321,7 @@ class Accounts(TenantApplication):
 
         def command() -> int:
             member = self.get_member(member_id)
+            member.refuse_if_erased()
             member.request_verification_mail(
                 expires_at=self.clock() + VERIFICATION_LIFETIME, actor=actor
             )
@@ -357,17 +363,33 @@ class Accounts(TenantApplication):
 
         return self.retrying(command)
 
+    def confirm_password(self, member_id: UUID, password: str, actor: Actor) -> Member:
+        """The member, when `password` is theirs: a signed-in member confirms a grave command
+        (erasing their account) with it. A wrong password counts towards the account's sign-in
+        lock, as at sign-in."""
+        member = self.get_member(member_id)
+        member.refuse_if_erased()
+        now = self.clock()
+        recent = member.recent_failures(now, SIGN_IN_WINDOW)
+        if len(recent) >= ACCOUNT_FAILURES:
+            raise _account_locked(recent[-ACCOUNT_FAILURES] + SIGN_IN_WINDOW - now)
+        if not self._verify(member.password_hash, password):
+            self.retrying(lambda: self._record_failure(member.id, now, actor))
+            raise ForbiddenError("the password is wrong", field="password")
+        return member
+
     # ----------------------------------------------------------------------------------------
 
     def _member_of(self, claim: LinkToken) -> Member:
         member = self.find(claim.member_id, Member)
-        if member is None:  # cannot happen for a token we signed, unless the stream was reset
+        # None cannot happen for a token we signed, unless the stream was reset.
+        if member is None or member.erased:
             raise InvalidInputError("this link is not valid; ask for a new one", field="token")
         return member
 
     def _request_reset(self, email: str, actor: Actor) -> int | None:
         member = self.find_member_by_email(email)
-        if member is None or member.suspended:
+        if member is None or member.suspended or member.erased:
             return None
         now = self.clock()
         last = member.last_reset_requested_at

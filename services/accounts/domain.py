@@ -12,6 +12,10 @@ sessions of earlier generations stop authenticating, with no list of sessions to
 
 Mail is derived from events: `SignedUp` and `VerificationMailRequested` send the verification
 mail, `PasswordResetRequested` the reset mail (see `services.accounts.mail`).
+
+An erased member (`Erased`, recorded with the privacy context's erasure certificate) stays in
+the log with their personal fields unreadable; they can no longer sign in, every session they had
+stops authenticating, and nothing more can be recorded about them.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ SELF_SERVICE_ROLES = frozenset({Role.ENTREPRENEUR, Role.MENTOR})
 class MemberStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    ERASED = "erased"
 
 
 class SessionKind(StrEnum):
@@ -124,6 +129,13 @@ class Member(Aggregate):
         reason: str
         actor: Actor
 
+    class Erased(Aggregate.Event):
+        """The member's personal data was erased; `certificate_id` names the erasure
+        certificate (services.privacy). Carries no personal data."""
+
+        certificate_id: UUID
+        actor: Actor
+
     @staticmethod
     def create_id(email: str, stream_secret: bytes) -> UUID:
         digest = hmac.new(stream_secret, normalise_email(email).encode(), hashlib.sha256)
@@ -148,6 +160,14 @@ class Member(Aggregate):
     @property
     def suspended(self) -> bool:
         return self.status is MemberStatus.SUSPENDED
+
+    @property
+    def erased(self) -> bool:
+        return self.status is MemberStatus.ERASED
+
+    def refuse_if_erased(self) -> None:
+        if self.erased:
+            raise ConflictError("the member's account has been erased", field="memberId")
 
     @event(EmailVerified)
     def verify_email(self, actor: Actor) -> None:
@@ -192,6 +212,7 @@ class Member(Aggregate):
         self.failed_sign_ins = [*self.failed_sign_ins[-9:], at]
 
     def suspend(self, reason: str, actor: Actor) -> None:
+        self.refuse_if_erased()
         if self.suspended:
             raise ConflictError("the member is already suspended", field="status")
         self._suspend(reason=reason, actor=actor)
@@ -208,6 +229,17 @@ class Member(Aggregate):
     @event(Reinstated)
     def _reinstate(self, reason: str, actor: Actor) -> None:
         self.status = MemberStatus.ACTIVE
+
+    def erase(self, certificate_id: UUID, actor: Actor) -> None:
+        """Closes the account for good: no sign-in, no session (the generation moves on)."""
+        self.refuse_if_erased()
+        self._erase(certificate_id=certificate_id, actor=actor)
+
+    @event(Erased)
+    def _erase(self, certificate_id: UUID, actor: Actor) -> None:
+        self.status = MemberStatus.ERASED
+        self.session_generation += 1
+        self.erased_by_certificate = certificate_id
 
 
 class Session(Aggregate):

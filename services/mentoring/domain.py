@@ -76,6 +76,7 @@ class WithdrawalCause(StrEnum):
     MENTEE = "mentee"
     BLOCK = "block"
     SUSPENSION = "suspension"
+    ERASURE = "erasure"
 
 
 class Side(StrEnum):
