@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.audit_trail.projection import AUDIT_TRAIL
 from projections.dashboards.projection import DASHBOARDS
 from projections.engine import Projection
 from projections.matching.projection import MATCHING
@@ -9,7 +10,7 @@ from projections.timelines.projection import TIMELINES
 
 __all__ = ["PROJECTIONS", "projection_named"]
 
-PROJECTIONS: tuple[Projection, ...] = (TIMELINES, DASHBOARDS, MATCHING)
+PROJECTIONS: tuple[Projection, ...] = (TIMELINES, DASHBOARDS, MATCHING, AUDIT_TRAIL)
 
 
 def projection_named(name: str) -> Projection:

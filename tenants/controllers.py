@@ -11,7 +11,7 @@ Handlers are sync (the event store is), so Litestar runs them in worker threads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 import structlog
@@ -21,12 +21,13 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, Parameter
 
 from infra.bootstrap import Ithaca
 from infra.web.errors import ErrorBody
 from infra.web.tenant_api import PUBLIC
 from services.actor import Actor
+from services.audit_log.schemas import REASON_MAX
 from tenants.directory import TenantRecord
 from tenants.domain import hash_token
 from tenants.schemas import (
@@ -106,7 +107,7 @@ class PlatformController(Controller):
     ) -> TenantView:
         ithaca.registry.provision_tenant(
             slug=data.slug, display_name=data.display_name, default_locale=data.default_locale,
-            time_zone=data.time_zone, location=data.location, actor=actor,
+            time_zone=data.time_zone, location=data.location, actor=actor, reason=data.reason,
         )
         return _view(ithaca, data.slug)
 
@@ -131,7 +132,7 @@ class PlatformController(Controller):
         self, slug: FromPath[str], data: JSONBody[RebrandTenant], ithaca: NamedDependency[Ithaca],
         actor: NamedDependency[Actor],
     ) -> TenantView:
-        ithaca.registry.rebrand_tenant(slug, data.branding(), actor)
+        ithaca.registry.rebrand_tenant(slug, data.branding(), actor, data.reason)
         return _view(ithaca, slug)
 
     @post("/tenants/{slug:str}/domains", sync_to_thread=True, summary="Attach a custom domain",
@@ -140,16 +141,18 @@ class PlatformController(Controller):
         self, slug: FromPath[str], data: JSONBody[AttachDomain], ithaca: NamedDependency[Ithaca],
         actor: NamedDependency[Actor],
     ) -> TenantView:
-        ithaca.registry.attach_domain(slug, data.domain, actor)
+        ithaca.registry.attach_domain(slug, data.domain, actor, data.reason)
         return _view(ithaca, slug)
 
     @delete("/tenants/{slug:str}/domains/{domain:str}", status_code=200, sync_to_thread=True,
             summary="Detach a custom domain", responses=_refusals(404, 409, 422))
     def detach_domain(
         self, slug: FromPath[str], domain: FromPath[str], ithaca: NamedDependency[Ithaca],
-        actor: NamedDependency[Actor],
+        actor: NamedDependency[Actor], reason: Annotated[str, Parameter(
+            max_length=REASON_MAX, required=False,
+            description="Why (optional); recorded for auditors.")] = "",
     ) -> TenantView:
-        ithaca.registry.detach_domain(slug, domain, actor)
+        ithaca.registry.detach_domain(slug, domain, actor, reason)
         return _view(ithaca, slug)
 
     @post("/tenants/{slug:str}/suspension", status_code=200, sync_to_thread=True,

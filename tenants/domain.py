@@ -153,22 +153,32 @@ class Tenant(Aggregate):
         time_zone: str
         location: str
         actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
 
     class Rebranded(Aggregate.Event):
         branding: Branding
         actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
 
     class DefaultLocaleChanged(Aggregate.Event):
         locale: str
         actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
 
     class DomainAttached(Aggregate.Event):
         domain: str
         actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
 
     class DomainDetached(Aggregate.Event):
         domain: str
         actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
 
     class Suspended(Aggregate.Event):
         reason: str
@@ -191,6 +201,7 @@ class Tenant(Aggregate):
         time_zone: str,
         location: str,
         actor: Actor,
+        reason: str = "",
     ) -> None:
         self.slug = slug
         self.display_name = display_name
@@ -203,32 +214,32 @@ class Tenant(Aggregate):
         self.suspension_reason = ""
 
     @event(Rebranded)
-    def rebrand(self, branding: Branding, actor: Actor) -> None:
+    def rebrand(self, branding: Branding, actor: Actor, reason: str = "") -> None:
         self.branding = branding
 
     @event(DefaultLocaleChanged)
-    def change_default_locale(self, locale: str, actor: Actor) -> None:
+    def change_default_locale(self, locale: str, actor: Actor, reason: str = "") -> None:
         self.default_locale = locale
 
     @event(DomainAttached)
-    def _attach_domain(self, domain: str, actor: Actor) -> None:
+    def _attach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
         self.domains.append(domain)
 
     @event(DomainDetached)
-    def _detach_domain(self, domain: str, actor: Actor) -> None:
+    def _detach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
         self.domains.remove(domain)
 
-    def attach_domain(self, domain: str, actor: Actor) -> None:
+    def attach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
         if domain in self.domains:
             raise ConflictError("%(domain)s is already attached to %(slug)s", field="domain",
                                 values={"domain": domain, "slug": self.slug})
-        self._attach_domain(domain, actor)
+        self._attach_domain(domain, actor, reason)
 
-    def detach_domain(self, domain: str, actor: Actor) -> None:
+    def detach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
         if domain not in self.domains:
             raise ConflictError("%(domain)s is not attached to %(slug)s", field="domain",
                                 values={"domain": domain, "slug": self.slug})
-        self._detach_domain(domain, actor)
+        self._detach_domain(domain, actor, reason)
 
     @event(Suspended)
     def _suspend(self, reason: str, actor: Actor) -> None:

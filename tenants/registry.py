@@ -57,6 +57,7 @@ class TenantRegistry(StreamApplication):
         default_locale: str = "en",
         time_zone: str = "UTC",
         location: str = "main",
+        reason: str = "",
     ) -> Tenant:
         validate_slug(slug)
         if not 1 <= len(display_name.strip()) <= 120:
@@ -79,6 +80,7 @@ class TenantRegistry(StreamApplication):
             time_zone=time_zone,
             location=location,
             actor=actor,
+            reason=reason.strip(),
         )
         # The stream exists before the tenant does: if creating it fails, nothing is recorded;
         # if recording fails, the empty stream is reused by the next attempt (creation is
@@ -97,26 +99,30 @@ class TenantRegistry(StreamApplication):
                                 values={"slug": slug}) from None
         return tenant
 
-    def rebrand_tenant(self, slug: str, branding: Branding, actor: Actor) -> Tenant:
+    def rebrand_tenant(
+        self, slug: str, branding: Branding, actor: Actor, reason: str = ""
+    ) -> Tenant:
         tenant = self.get_tenant(slug)
-        tenant.rebrand(branding.validated(), actor)
+        tenant.rebrand(branding.validated(), actor, reason.strip())
         self._save(tenant)
         return tenant
 
-    def change_default_locale(self, slug: str, locale: str, actor: Actor) -> Tenant:
+    def change_default_locale(
+        self, slug: str, locale: str, actor: Actor, reason: str = ""
+    ) -> Tenant:
         """The language the tenant's pages and mail use for visitors and members who have not
         chosen one; recording nothing when it is already the default."""
         validate_locale(locale)
         tenant = self.get_tenant(slug)
         if tenant.default_locale != locale:
-            tenant.change_default_locale(locale, actor)
+            tenant.change_default_locale(locale, actor, reason.strip())
             self._save(tenant)
         return tenant
 
-    def attach_domain(self, slug: str, domain: str, actor: Actor) -> Tenant:
+    def attach_domain(self, slug: str, domain: str, actor: Actor, reason: str = "") -> Tenant:
         name = normalise_domain(domain, base_domain=self.base_domain)
         tenant = self.get_tenant(slug)
-        tenant.attach_domain(name, actor)
+        tenant.attach_domain(name, actor, reason.strip())
         claim = self._domain_claim(name)
         if claim is None:
             claim = DomainClaim(domain=name, tenant_id=tenant.id)
@@ -127,10 +133,10 @@ class TenantRegistry(StreamApplication):
         ))
         return tenant
 
-    def detach_domain(self, slug: str, domain: str, actor: Actor) -> Tenant:
+    def detach_domain(self, slug: str, domain: str, actor: Actor, reason: str = "") -> Tenant:
         name = normalise_domain(domain, base_domain=self.base_domain)
         tenant = self.get_tenant(slug)
-        tenant.detach_domain(name, actor)
+        tenant.detach_domain(name, actor, reason.strip())
         claim = self._domain_claim(name)
         assert claim is not None, "an attached domain always has a claim"
         claim.release()

@@ -14,6 +14,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from services.audit_log.schemas import OptionalReason
 from tenants.directory import TenantRecord
 from tenants.domain import (
     COLOUR_PATTERN,
@@ -62,6 +63,7 @@ class ProvisionTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel"
         max_length=40, examples=["main"],
         description="The database location the tenant's stream lives on.",
     )] = "main"
+    reason: OptionalReason = ""
 
 
 class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
@@ -77,6 +79,7 @@ class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", 
     support_email: Annotated[str, Meta(
         max_length=254, examples=["mentoring@acme.example"]
     )] = ""
+    reason: OptionalReason = ""
 
     def branding(self) -> Branding:
         return Branding(
@@ -92,6 +95,7 @@ class AttachDomain(msgspec.Struct, forbid_unknown_fields=True, rename="camel", k
     domain: Annotated[str, Meta(
         min_length=3, max_length=253, examples=["mentoring.acme.example"]
     )]
+    reason: OptionalReason = ""
 
 
 class SuspendTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):

@@ -4,6 +4,9 @@ Every tenant route declares its roles in `opt` with `roles(...)` (or `PUBLIC`); 
 to start with a tenant route that declares nothing. One guard, `authorize`, enforces them:
 it finds the session from `Authorization: Bearer <token>` (API clients) or the session cookie
 (pages), refuses suspended members, and lets auditors read (GET) everything and write nothing.
+Every GET of a caller holding the auditor role is recorded as an `AuditorRead` in the tenant's
+stream (`record_auditor_read`; the pages' guard does the same), so the audit trail says who
+looked at what.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from litestar.openapi import ResponseSpec
 from infra.bootstrap import Ithaca
 from infra.eventstore.streams import StreamApplication
 from infra.web.errors import ErrorBody
+from infra.web.requests import request_id_of
 from services.accounts.application import Accounts, Caller, NotSignedInError
 from services.accounts.domain import Role
 from services.actor import Actor
+from services.audit_log.application import AuditLog
 from services.errors import ForbiddenError
 from tenants.directory import TenantRecord
+from tenants.middleware import TENANT_SLUG_PARAMETER
 
 __all__ = [
     "ANY_MEMBER",
@@ -38,6 +44,7 @@ __all__ = [
     "kick_mailer",
     "provide_actor",
     "provide_caller",
+    "record_auditor_read",
     "refusals",
     "roles",
 ]
@@ -83,13 +90,32 @@ async def authorize(
     caller = await anyio.to_thread.run_sync(accounts.authenticate, token)
     connection.scope["state"]["caller"] = caller
     structlog.contextvars.bind_contextvars(user=f"member:{caller.member_id}")
-    if ANY_MEMBER in allowed or caller.has(*(Role(role) for role in allowed)):
-        return
-    if Role.AUDITOR in caller.roles and connection.scope.get("method") == "GET":
-        return
-    raise ForbiddenError(
-        "this needs the role " + " or ".join(allowed), field="role"
-    )
+    reading = connection.scope.get("method") == "GET"
+    if not (ANY_MEMBER in allowed or caller.has(*(Role(role) for role in allowed))
+            or (Role.AUDITOR in caller.roles and reading)):
+        raise ForbiddenError(
+            "this needs the role " + " or ".join(allowed), field="role"
+        )
+    if reading and Role.AUDITOR in caller.roles:
+        await record_auditor_read(connection, ithaca, tenant, caller)
+
+
+async def record_auditor_read(
+    connection: ASGIConnection[Any, Any, Any, Any], ithaca: Ithaca, tenant: TenantRecord,
+    caller: Caller,
+) -> None:
+    """Appends one `AuditorRead` for this request: the path as the tenant sees it (without a
+    `/t/{slug}` prefix), its query string, the request id as correlation id. Called by the API's
+    and the pages' guards once the reader is admitted, for callers holding the auditor role."""
+    path = connection.url.path
+    slug = connection.path_params.get(TENANT_SLUG_PARAMETER)
+    if slug and path.startswith(f"/t/{slug}"):
+        path = path[len(f"/t/{slug}"):] or "/"
+    actor = caller.actor(correlation_id=request_id_of(connection.scope))
+    audit_log = ithaca.tenant_application(tenant, AuditLog)
+    method = str(connection.scope.get("method", "GET"))
+    query = connection.url.query
+    await anyio.to_thread.run_sync(lambda: audit_log.record_read(method, path, query, actor))
 
 
 def provide_caller(request: Request[Any, Any, Any]) -> Caller:

@@ -22,8 +22,9 @@ class Matching(TenantApplication):
     def get_weights(self) -> MatchingWeights:
         return weights_in(self)
 
-    def change_weights(self, weights: MatchingWeights, actor: Actor) -> int:
-        """Records the new weights (all of them); the same weights again record nothing."""
+    def change_weights(self, weights: MatchingWeights, actor: Actor, reason: str = "") -> int:
+        """Records the new weights (all of them), with the admin's reason if given; the same
+        weights again record nothing."""
         weights = weights.validated()
 
         def command() -> int:
@@ -34,7 +35,7 @@ class Matching(TenantApplication):
                 )
             elif configuration.weights == weights:
                 return self.position
-            configuration.change(weights=weights, actor=actor)
+            configuration.change(weights=weights, actor=actor, reason=reason.strip())
             return self.record(configuration)
 
         return self.retrying(command)

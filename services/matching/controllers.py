@@ -37,7 +37,7 @@ class MatchingWeightsController(Controller):
         self, data: JSONBody[WeightsBody], matching: NamedDependency[Matching],
         actor: NamedDependency[Actor],
     ) -> Written:
-        return Written(position=matching.change_weights(data.to_domain(), actor))
+        return Written(position=matching.change_weights(data.to_domain(), actor, data.reason))
 
 
 ROUTES: list[Any] = [MatchingWeightsController]

@@ -89,11 +89,13 @@ class MatchingConfiguration(Aggregate):
     class WeightsChanged(Aggregate.Event):
         weights: MatchingWeights
         actor: Actor
+        reason: str = ""
+        """Why, as the admin gave it (optional; events before reasons were asked have none)."""
 
     @event(Started)
     def __init__(self, actor: Actor) -> None:
         self.weights = MatchingWeights()
 
     @event(WeightsChanged)
-    def change(self, weights: MatchingWeights, actor: Actor) -> None:
+    def change(self, weights: MatchingWeights, actor: Actor, reason: str = "") -> None:
         self.weights = weights

@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from services.audit_log.schemas import OptionalReason
 from services.matching.domain import MatchingWeights
 
 __all__ = ["WeightsBody"]
@@ -18,8 +19,10 @@ def _weight(default: float, description: str) -> Meta:
     return Meta(examples=[default], description=f"{description}; 0 to 10, default {default:g}")
 
 
-class WeightsBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
-    """The weight of every match criterion (all of them; also what GET answers)."""
+class WeightsBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True,
+                  omit_defaults=True):
+    """The weight of every match criterion (all of them; also what GET answers), and when
+    changing them, optionally why (`reason`, shown in the audit trail; GET leaves it out)."""
 
     language: Annotated[float, _weight(_DEFAULTS.language, "A shared language")]
     expertise: Annotated[float, _weight(
@@ -35,9 +38,12 @@ class WeightsBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw
         _DEFAULTS.responsiveness, "Share of requests answered, and how fast")]
     open_requests: Annotated[float, _weight(
         _DEFAULTS.open_requests, "Penalty for requests waiting on the mentor, per free place")]
+    reason: OptionalReason = ""
 
     def to_domain(self) -> MatchingWeights:
-        return MatchingWeights(**msgspec.structs.asdict(self))
+        weights = msgspec.structs.asdict(self)
+        del weights["reason"]
+        return MatchingWeights(**weights)
 
     @classmethod
     def of(cls, weights: MatchingWeights) -> WeightsBody:

@@ -1,4 +1,5 @@
-"""HTTP entry points of moderation: reports, the review queue, decisions, reinstatement."""
+"""HTTP entry points of moderation: reports, the review queue, decisions, suspension and
+reinstatement."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from services.moderation.schemas import (
     Reinstate,
     ReportFiled,
     ReportView,
+    Suspend,
     Warnings,
     WarningView,
 )
@@ -99,6 +101,20 @@ class ModerationController(Controller):
         actor: NamedDependency[Actor],
     ) -> Decided:
         return _decide(moderation, mentoring, report_id, Decision.SUSPEND, data.note, actor)
+
+    @post("/members/{member_id:uuid}/suspend", opt=roles(Role.PROGRAMME_ADMIN),
+          sync_to_thread=True, status_code=200,
+          summary="Suspend a member without a report (the admin's own finding)",
+          description="Signed out at once; their open requests are withdrawn. The reason is "
+                      "recorded for auditors.",
+          responses=refusals(400, 401, 403, 404, 409))
+    def suspend_member(
+        self, member_id: FromPath[UUID], data: JSONBody[Suspend],
+        moderation: NamedDependency[Moderation], mentoring: NamedDependency[Mentoring],
+        actor: NamedDependency[Actor],
+    ) -> Written:
+        return Written(position=moderation.suspend_member(
+            member_id, data.reason, actor, open_requests=mentoring))
 
     @post("/members/{member_id:uuid}/reinstate", opt=roles(Role.PROGRAMME_ADMIN),
           sync_to_thread=True, status_code=200, summary="Lift a member's suspension",

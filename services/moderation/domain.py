@@ -7,7 +7,8 @@ never disagree. A member's `MemberStanding` (id derived from their member id) ho
 they have been given, which they can read.
 
 The reporter's details are the reporter's personal data; an admin's decision note is about the
-reported member, so it is sealed with that member's key. Reasons and states are not personal.
+reported member, so it is sealed with that member's key. Reasons and states are not personal: a
+decision records the report's category as its `reason`, which the audit trail shows.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class Report(Aggregate):
         note: PersonalText
         decided_at: datetime
         actor: Actor
+        reason: str = ""
+        """The report's category, the decision's reason in words that are nobody's personal
+        data (the note is the reported member's); empty on decisions recorded before."""
 
     class Warned(Aggregate.Event):
         personal_data_subject: ClassVar[str] = "reported_member_id"
@@ -87,6 +91,9 @@ class Report(Aggregate):
         note: PersonalText
         decided_at: datetime
         actor: Actor
+        reason: str = ""
+        """The report's category, the decision's reason in words that are nobody's personal
+        data (the note is the reported member's); empty on decisions recorded before."""
 
     class Suspended(Aggregate.Event):
         personal_data_subject: ClassVar[str] = "reported_member_id"
@@ -94,6 +101,9 @@ class Report(Aggregate):
         note: PersonalText
         decided_at: datetime
         actor: Actor
+        reason: str = ""
+        """The report's category, the decision's reason in words that are nobody's personal
+        data (the note is the reported member's); empty on decisions recorded before."""
 
     @event(Filed)
     def __init__(
@@ -118,23 +128,27 @@ class Report(Aggregate):
             Decision.DISMISS: self._dismiss, Decision.WARN: self._warn,
             Decision.SUSPEND: self._suspend,
         }[decision]
-        decide(reported_member_id=self.reported_member_id, note=note, decided_at=at, actor=actor)
+        decide(reported_member_id=self.reported_member_id, note=note, decided_at=at, actor=actor,
+               reason=str(self.reason))
 
     @event(Dismissed)
     def _dismiss(
-        self, reported_member_id: UUID, note: str, decided_at: datetime, actor: Actor
+        self, reported_member_id: UUID, note: str, decided_at: datetime, actor: Actor,
+        reason: str = "",
     ) -> None:
         self._close(ReportStatus.DISMISSED, note, decided_at, actor)
 
     @event(Warned)
     def _warn(
-        self, reported_member_id: UUID, note: str, decided_at: datetime, actor: Actor
+        self, reported_member_id: UUID, note: str, decided_at: datetime, actor: Actor,
+        reason: str = "",
     ) -> None:
         self._close(ReportStatus.WARNED, note, decided_at, actor)
 
     @event(Suspended)
     def _suspend(
-        self, reported_member_id: UUID, note: str, decided_at: datetime, actor: Actor
+        self, reported_member_id: UUID, note: str, decided_at: datetime, actor: Actor,
+        reason: str = "",
     ) -> None:
         self._close(ReportStatus.SUSPENDED, note, decided_at, actor)
 

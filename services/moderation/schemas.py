@@ -20,6 +20,7 @@ __all__ = [
     "Reinstate",
     "ReportFiled",
     "ReportView",
+    "Suspend",
     "WarningView",
     "Warnings",
 ]
@@ -62,6 +63,13 @@ class Decide(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only
 class Reinstate(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
     reason: Annotated[str, Meta(
         min_length=1, max_length=500, examples=["Appeal accepted after a call with the member"],
+    )]
+
+
+class Suspend(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+    reason: Annotated[str, Meta(
+        min_length=1, max_length=500,
+        examples=["Shared a mentee's contact details publicly; confirmed by two members"],
     )]
 
 

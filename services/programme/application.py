@@ -66,7 +66,9 @@ class Programme(TenantApplication):
 
     # Commands -------------------------------------------------------------------------------
 
-    def change_settings(self, settings: ProgrammeSettings, actor: Actor) -> int:
+    def change_settings(self, settings: ProgrammeSettings, actor: Actor, reason: str = "") -> int:
+        """Records the new settings (all of them), with the admin's reason if given; the same
+        settings again record nothing."""
         settings = settings.validated()
 
         def command() -> int:
@@ -77,13 +79,13 @@ class Programme(TenantApplication):
                 )
             elif configuration.settings == settings:
                 return self.position
-            configuration.change(settings=settings, actor=actor)
+            configuration.change(settings=settings, actor=actor, reason=reason.strip())
             return self.record(configuration)
 
         return self.retrying(command)
 
     def publish_questionnaire(
-        self, areas: list[QuestionnaireArea], actor: Actor
+        self, areas: list[QuestionnaireArea], actor: Actor, reason: str = ""
     ) -> tuple[int, int]:
         """Publishes a new version; answers (version, position)."""
         areas = _valid_areas(areas)
@@ -94,7 +96,7 @@ class Programme(TenantApplication):
                 questionnaire = Questionnaire._create(
                     Questionnaire.Started, id=Questionnaire.ID, actor=actor
                 )
-            questionnaire.publish(areas=areas, actor=actor)
+            questionnaire.publish(areas=areas, actor=actor, reason=reason.strip())
             return questionnaire.version, self.record(questionnaire)
 
         return self.retrying(command)

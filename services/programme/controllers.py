@@ -19,6 +19,7 @@ from services.errors import InvalidInputError
 from services.profiles.taxonomy import expertise_name
 from services.programme.application import Programme
 from services.programme.schemas import (
+    ChangeProgrammeSettings,
     ProgrammeSettingsBody,
     QuestionnaireAreaView,
     QuestionnaireBody,
@@ -58,10 +59,10 @@ class ProgrammeController(Controller):
          summary="Change the programme's settings (all of them)",
          responses=refusals(400, 401, 403, 422))
     def change_settings(
-        self, data: JSONBody[ProgrammeSettingsBody], programme: NamedDependency[Programme],
+        self, data: JSONBody[ChangeProgrammeSettings], programme: NamedDependency[Programme],
         actor: NamedDependency[Actor],
     ) -> Written:
-        return Written(position=programme.change_settings(data.to_domain(), actor))
+        return Written(position=programme.change_settings(data.to_domain(), actor, data.reason))
 
     @get("/questionnaire", opt=roles(ANY_MEMBER), sync_to_thread=True,
          summary="The self-assessment questionnaire to answer now, in ?locale= or mine",
@@ -87,7 +88,7 @@ class ProgrammeController(Controller):
         self, data: JSONBody[QuestionnaireBody], programme: NamedDependency[Programme],
         actor: NamedDependency[Actor],
     ) -> QuestionnairePublished:
-        version, position = programme.publish_questionnaire(data.to_domain(), actor)
+        version, position = programme.publish_questionnaire(data.to_domain(), actor, data.reason)
         return QuestionnairePublished(version=version, position=position)
 
 

@@ -117,13 +117,15 @@ class ProgrammeConfiguration(Aggregate):
     class SettingsChanged(Aggregate.Event):
         settings: ProgrammeSettings
         actor: Actor
+        reason: str = ""
+        """Why, as the tenant admin gave it (optional)."""
 
     @event(Started)
     def __init__(self, actor: Actor) -> None:
         self.settings = ProgrammeSettings()
 
     @event(SettingsChanged)
-    def change(self, settings: ProgrammeSettings, actor: Actor) -> None:
+    def change(self, settings: ProgrammeSettings, actor: Actor, reason: str = "") -> None:
         self.settings = settings
 
 
@@ -153,15 +155,18 @@ class Questionnaire(Aggregate):
         version: int
         areas: list[QuestionnaireArea]
         actor: Actor
+        reason: str = ""
+        """Why, as the tenant admin gave it (optional)."""
 
     @event(Started)
     def __init__(self, actor: Actor) -> None:
         self.version = DEFAULT_QUESTIONNAIRE_VERSION
         self.areas: list[QuestionnaireArea] = []
 
-    def publish(self, areas: list[QuestionnaireArea], actor: Actor) -> None:
-        self._publish(version=self.version + 1, areas=areas, actor=actor)
+    def publish(self, areas: list[QuestionnaireArea], actor: Actor, reason: str = "") -> None:
+        self._publish(version=self.version + 1, areas=areas, actor=actor, reason=reason)
 
     @event(Published)
-    def _publish(self, version: int, areas: list[QuestionnaireArea], actor: Actor) -> None:
+    def _publish(self, version: int, areas: list[QuestionnaireArea], actor: Actor,
+                 reason: str = "") -> None:
         self.version, self.areas = version, areas

@@ -7,9 +7,11 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from services.audit_log.schemas import OptionalReason
 from services.programme.domain import ProgrammeSettings, QuestionnaireArea
 
 __all__ = [
+    "ChangeProgrammeSettings",
     "ProgrammeSettingsBody",
     "QuestionnaireAreaBody",
     "QuestionnaireAreaView",
@@ -47,11 +49,18 @@ class ProgrammeSettingsBody(
     )] = msgspec.field(default_factory=list)
 
     def to_domain(self) -> ProgrammeSettings:
-        return ProgrammeSettings(**msgspec.structs.asdict(self))
+        return ProgrammeSettings(**{name: getattr(self, name)
+                                    for name in ProgrammeSettings.__struct_fields__})
 
     @classmethod
     def of(cls, settings: ProgrammeSettings) -> ProgrammeSettingsBody:
         return cls(**msgspec.structs.asdict(settings))
+
+
+class ChangeProgrammeSettings(ProgrammeSettingsBody):
+    """The whole of the programme's new settings, and optionally why."""
+
+    reason: OptionalReason = ""
 
 
 class QuestionnaireAreaBody(
@@ -76,6 +85,8 @@ class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="came
             {"area": "sales", "question": {"en": "How steady are your sales?"}},
         ]],
     )]
+
+    reason: OptionalReason = ""
 
     def to_domain(self) -> list[QuestionnaireArea]:
         return [QuestionnaireArea(area=a.area, question=a.question) for a in self.areas]

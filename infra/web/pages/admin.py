@@ -285,7 +285,7 @@ async def change_weights(request: Request[Any, Any, Any]) -> Response[Any] | Tem
     with refusals(request) as refused:
         data = read_form(request, values, WeightsBody)
         matching, actor = service(request, Matching), provide_actor(request)
-        await in_thread(lambda: matching.change_weights(data.to_domain(), actor))
+        await in_thread(lambda: matching.change_weights(data.to_domain(), actor, data.reason))
     if refused:
         return _weights_page(request, keep(values), refused.errors, status_code=refused.status_code)
     return Redirect(page_context(request).url("/admin/matching?saved=true"))

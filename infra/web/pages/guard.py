@@ -2,9 +2,11 @@
 
 Pages declare their roles as API routes do (`opt=roles(...)` or `PUBLIC`, from
 `infra.web.tenant_api`), and the same rules hold: a member needs one of the roles, auditors may
-read (GET) any page and submit none. What differs is the answer to a visitor who is not signed
-in: the sign-in page, which brings them back afterwards (`?next=`), instead of a 401. Pages
-read the session cookie only; bearer tokens are for API clients.
+read (GET) any page and submit none, and each page an auditor opens is recorded as an
+`AuditorRead` (as their API reads are: `infra.web.tenant_api.record_auditor_read`). What
+differs is the answer to a visitor who is not signed in: the sign-in page, which brings them
+back afterwards (`?next=`), instead of a 401. Pages read the session cookie only; bearer tokens
+are for API clients.
 
 The guard also builds the `PageContext` every template gets: the tenant, the member, the
 locale (`infra.web.i18n.negotiate_locale`) and their time zone (their profile's, else the
@@ -24,7 +26,7 @@ from infra.bootstrap import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale
 from infra.web.pages.handlers import in_thread
 from infra.web.pages.rendering import PageContext
-from infra.web.tenant_api import ANY_MEMBER, ROLES_OPT, SESSION_COOKIE
+from infra.web.tenant_api import ANY_MEMBER, ROLES_OPT, SESSION_COOKIE, record_auditor_read
 from services.accounts.application import Accounts, Caller, NotSignedInError
 from services.accounts.domain import Role
 from services.errors import ForbiddenError
@@ -70,12 +72,13 @@ async def authorize_page(
         target = connection.url.path + (f"?{connection.url.query}" if connection.url.query else "")
         raise SignInRequiredError(f"{base}/sign-in?next={quote(target, safe='')}")
     structlog.contextvars.bind_contextvars(user=f"member:{caller.member_id}")
-    if ANY_MEMBER in allowed or caller.has(*(Role(role) for role in allowed)):
-        return
-    if Role.AUDITOR in caller.roles and connection.scope.get("method") == "GET":
-        return
-    raise ForbiddenError("this page needs the role %(roles)s", field="role",
-                         values={"roles": " or ".join(allowed)})
+    reading = connection.scope.get("method") == "GET"
+    if not (ANY_MEMBER in allowed or caller.has(*(Role(role) for role in allowed))
+            or (Role.AUDITOR in caller.roles and reading)):
+        raise ForbiddenError("this page needs the role %(roles)s", field="role",
+                             values={"roles": " or ".join(allowed)})
+    if reading and Role.AUDITOR in caller.roles:
+        await record_auditor_read(connection, ithaca, tenant, caller)
 
 
 def _reader(

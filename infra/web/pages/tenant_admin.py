@@ -7,6 +7,7 @@ Content-Security-Policy allows no inline style); `/settings/domains` attaches an
 domains; `/settings/languages` chooses the tenant's default language; `/settings/programme` the
 programme's rules. Brand, domains and language are the tenant registry's commands (as in the
 platform API), recorded with the tenant admin as their actor; the programme's are `Programme`'s.
+Each form takes an optional reason, recorded with the change for the audit trail.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from infra.web.pages.handlers import in_thread, ithaca_of
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import provide_actor, roles
 from services.accounts.domain import Role
-from services.errors import IthacaError
+from services.audit_log.schemas import REASON_MAX
+from services.errors import InvalidInputError, IthacaError
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
-from services.programme.schemas import ProgrammeSettingsBody
+from services.programme.schemas import ChangeProgrammeSettings
 from tenants.directory import TenantRecord
 from tenants.domain import (
     COLOUR_PATTERN,
@@ -78,6 +80,15 @@ def _read_branding(request: Request[Any, Any, Any], values: dict[str, Any]) -> B
     return read_form(request, known, Branding).validated()
 
 
+def _reason(values: dict[str, Any]) -> str:
+    """The optional reason typed beside a settings form, for the audit trail."""
+    reason = str(values.get("reason") or "").strip()
+    if len(reason) > REASON_MAX:
+        raise InvalidInputError("must be at most %(most)s characters", field="reason",
+                                values={"most": REASON_MAX})
+    return reason
+
+
 def _colour(value: object, fallback: str) -> str:
     """Only a `#rrggbb` colour reaches a style sheet; anything else is the fallback."""
     return value if isinstance(value, str) and _COLOUR.match(value) else fallback
@@ -96,9 +107,10 @@ async def change_branding(request: Request[Any, Any, Any]) -> Response[Any] | Te
     tenant = _tenant(request)
     errors: FormErrors
     with refusals(request) as refused:
-        branding = _read_branding(request, values)
+        branding, reason = _read_branding(request, values), _reason(values)
         ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.rebrand_tenant(tenant.slug, branding, actor))
+        await in_thread(lambda: ithaca.registry.rebrand_tenant(
+            tenant.slug, branding, actor, reason))
     if not refused:
         return Redirect(page_context(request).url("/settings/branding?saved=true"))
     errors, status = refused.errors, refused.status_code
@@ -162,7 +174,8 @@ async def attach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Temp
     with refusals(request) as refused:
         data = read_form(request, values, AttachDomain)
         ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.attach_domain(slug, data.domain, actor))
+        await in_thread(lambda: ithaca.registry.attach_domain(
+            slug, data.domain, actor, data.reason))
     if refused:
         return _domains_page(request, keep(values), refused.errors, refused.status_code)
     return Redirect(page_context(request).url("/settings/domains"))
@@ -174,8 +187,8 @@ async def detach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Temp
     slug = _tenant(request).slug
     domain = str(values.get("domain", ""))
     try:
-        ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.detach_domain(slug, domain, actor))
+        ithaca, actor, reason = ithaca_of(request), provide_actor(request), _reason(values)
+        await in_thread(lambda: ithaca.registry.detach_domain(slug, domain, actor, reason))
     except IthacaError as refused:
         errors = error_of(request, refused)
         return _domains_page(request, {}, {"form": next(iter(errors.values()))},
@@ -199,8 +212,9 @@ async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | T
     slug = _tenant(request).slug
     locale = str(values.get("defaultLocale", ""))
     with refusals(request) as refused:
-        ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.change_default_locale(slug, locale, actor))
+        ithaca, actor, reason = ithaca_of(request), provide_actor(request), _reason(values)
+        await in_thread(lambda: ithaca.registry.change_default_locale(
+            slug, locale, actor, reason))
     if refused:
         return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
                       values=keep(values), errors=refused.errors, saved=False,
@@ -248,12 +262,13 @@ async def change_programme_settings(request: Request[Any, Any, Any]
         "languageFilter": "languageFilter" in values,
         "corporate": "corporate" in values,
         "programmes": _split(values.get("programmes")),
+        "reason": values.get("reason", ""),
     }
     errors: FormErrors
     with refusals(request) as refused:
-        data = read_form(request, shaped, ProgrammeSettingsBody)
+        data = read_form(request, shaped, ChangeProgrammeSettings)
         programme, actor = _programme(request), provide_actor(request)
-        await in_thread(lambda: programme.change_settings(data.to_domain(), actor))
+        await in_thread(lambda: programme.change_settings(data.to_domain(), actor, data.reason))
     if not refused:
         return Redirect(page_context(request).url("/settings/programme?saved=true"))
     errors, status = refused.errors, refused.status_code
