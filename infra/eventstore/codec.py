@@ -31,6 +31,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic, resolve_topic
 
 from infra.eventstore.personal import PersonalKeys, open_sealed, seal
+from services.errors import ConflictError
 from services.personal_data import Personal
 
 __all__ = ["MsgpackTranscoder", "MsgspecMapper", "PersonalDataErasedError", "event_schema"]
@@ -38,8 +39,9 @@ __all__ = ["MsgpackTranscoder", "MsgspecMapper", "PersonalDataErasedError", "eve
 _ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version"})
 
 
-class PersonalDataErasedError(Exception):
-    """A new event would carry personal data of a person who has been erased."""
+class PersonalDataErasedError(ConflictError):
+    """A new event would carry personal data of a person who has been erased: a 409 naming the
+    field (e.g. a moderator's note on a report about an erased member), never a 500."""
 
 
 class MsgpackTranscoder(Transcoder):
@@ -241,8 +243,10 @@ class MsgspecMapper(Mapper[UUID]):
         subject: UUID = state[schema.subject_field]
         key = self._keys().key_for(subject, create=True)
         if key is None:
-            msg = f"member {subject} has been erased; no new personal data can be recorded"
-            raise PersonalDataErasedError(msg)
+            raise PersonalDataErasedError(
+                "the person this is about has been erased: nothing new can be recorded about them",
+                field=schema.personal[0].name,
+            )
         for field in schema.personal:
             state[field.name] = seal(
                 key, self._encoder.encode(state[field.name]), subject.bytes + field.context

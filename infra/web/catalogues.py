@@ -28,7 +28,8 @@ SOURCE_LOCALE = "en"
 TEMPLATE = LOCALES_DIRECTORY / "messages.pot"
 PROJECT_ROOT = LOCALES_DIRECTORY.parents[2]
 KEYWORDS = ("N_", "IthacaError", "InvalidInputError", "NotFoundError", "ConflictError",
-            "ForbiddenError", "NotSignedInError", "TooManyAttemptsError", "NotCaughtUpError")
+            "ForbiddenError", "NotSignedInError", "TooManyAttemptsError", "NotCaughtUpError",
+            "PersonalDataErasedError")
 
 
 def catalogue_path(locale: str) -> Path:

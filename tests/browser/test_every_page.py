@@ -20,11 +20,12 @@ OPERATOR = Actor(kind="cli", id="browser-test")
 PUBLIC = ["/", "/sign-in", "/sign-up", "/sign-up?role=mentor", "/forgot-password"]
 ENTREPRENEUR = ["/mentors", "/mentors?language=es", "{mentor}", "/my-requests",
                 "/relationships", "{relationship}", "/profile", "/onboarding",
-                "/onboarding/self-assessment", "/onboarding/baseline-survey"]
+                "/onboarding/self-assessment", "/onboarding/baseline-survey", "/my-data"]
 MENTOR = ["/requests", "{decline}", "/mentees", "/profile?as=mentor", "/relationships"]
 ADMIN = ["/admin", "/admin/members", "/admin/relationships", "/admin/moderation",
          "/admin/dashboard", "/admin/matching", "/settings", "/settings/branding",
          "/settings/domains", "/settings/languages", "/settings/programme"]
+AUDITOR = ["/audit", "/audit/trail", "/audit/replay", "/audit/compare", "/admin/dashboard"]
 LINKS = {  # where the link is, and what it looks like
     "{mentor}": ("/mentors", r"/mentors/[0-9a-f-]{36}$"),
     "{relationship}": ("/relationships", r"/relationships/[0-9a-f-]{36}$"),
@@ -66,7 +67,7 @@ def test_every_page_in_every_language_under_its_brand(site: RunningSite, people:
     add_demo_sample_data(site.ithaca, site.ithaca.tenant(slug), OPERATOR)
     accounts = site.ithaca.tenant_application(site.ithaca.tenant(slug), Accounts)
     members = {"entrepreneur@demo.example": ENTREPRENEUR, "mentor@demo.example": MENTOR,
-               "admin@demo.example": ADMIN}
+               "admin@demo.example": ADMIN, "auditor@demo.example": AUDITOR}
     browsers = {email: people.person() for email in members}
     for email, person in browsers.items():
         sign_in(person, site, slug, email, DEMO_PASSWORD)

@@ -167,3 +167,26 @@ def test_a_retry_of_a_command_whose_answer_was_erased_is_not_run_again(
         "mentorId": str(ben.id), "introduction": "x" * 60})
     assert error_of(late, 409, "Idempotency-Key").startswith("this request was already processed")
     assert acme.accounts().position == position
+
+
+def test_nothing_new_about_an_erased_member_is_recorded_and_the_refusal_names_the_field(
+    acme: TenantApi,
+) -> None:
+    # Ana reports Kai; Kai then erases his account before a programme admin gets to the report.
+    ana = acme.member("Ana", roles=["entrepreneur"])
+    kai = acme.member("Kai", roles=["mentor"])
+    pia = acme.member("Pia", roles=["programme_admin"])
+    filed = acme.post("/api/v1/reports", ana, json={
+        "memberId": str(kai.id), "reason": "spam",
+        "details": "He keeps sending me links to his own paid course."})
+    assert filed.status_code == 201, filed.text
+    assert acme.post("/api/v1/me/erasure", kai, json={"password": PASSWORD}).status_code == 201
+
+    # A warning's note would be Kai's personal data, sealed under the key just destroyed: it is
+    # refused as a conflict naming the note, never a server error, and nothing is recorded.
+    before = acme.accounts().position
+    warned = acme.post(f"/api/v1/reports/{filed.json()['reportId']}/warn", pia,
+                       json={"note": "Please keep conversations on the platform."})
+    error_of(warned, 409, "note")
+    assert "erased" in warned.json()["error"]["problem"]
+    assert acme.accounts().position == before
