@@ -40,6 +40,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 import msgspec
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
@@ -369,7 +370,7 @@ def check_stream(stream: EventStream, key: PublicKey) -> StreamCheck:
     head = stream.events.max_notification_id() or 0
     walk = _Walk(stream, key, max(sealed_through,
                                   last_checkpoint.position if last_checkpoint else 0))
-    events = _paged(lambda after: stream.notification_rows(after, head, _BATCH),
+    events = _paged(lambda after: tables.stored_events(stream, after, head, _BATCH),
                     lambda row: row[0])
     hashes = _paged(lambda after: tables.hashes(after, sealed_through, _BATCH),
                     lambda row: row[0])
@@ -452,6 +453,12 @@ class _ChainTables(ABC):
     def record(self, hashes: Sequence[tuple[int, bytes]],
                checkpoints: Sequence[Checkpoint]) -> None:
         """Stores hashes and checkpoints in one transaction."""
+
+    def stored_events(self, stream: EventStream, after: int, stop: int,
+                      limit: int) -> Sequence[NotificationRow]:
+        """The stored records as they are, for checking: PostgreSQL's column types hold, so the
+        recorder's own reading does."""
+        return stream.notification_rows(after, stop, limit)
 
 
 _CHECKPOINT_COLUMNS = "sequence, position, head_hash, signed_at, key_id, signature"
@@ -583,6 +590,27 @@ class _SQLiteChainTables(_ChainTables):
                 [(c.sequence, c.position, c.head_hash, _micros(c.signed_at), c.key_id,
                   c.signature) for c in checkpoints],
             )
+
+
+    def stored_events(self, stream: EventStream, after: int, stop: int,
+                      limit: int) -> Sequence[NotificationRow]:
+        # SQLite keeps whatever type a tamperer writes (text in the state column, a malformed
+        # id), which the recorder's reading would fail on: read every column as bytes, so such a
+        # record is reported as changed at its position instead of stopping the check.
+        rows = self._query(
+            "SELECT rowid, CAST(originator_id AS BLOB), CAST(originator_version AS INTEGER),"
+            " CAST(topic AS BLOB), CAST(state AS BLOB) FROM events"
+            " WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?", (after, stop, limit))
+        return [(position, _uuid_or_nil(bytes(originator_id or b"")), version or 0,
+                 bytes(topic or b"").decode(errors="surrogateescape"), bytes(state or b""))
+                for position, originator_id, version, topic, state in rows]
+
+
+def _uuid_or_nil(text: bytes) -> UUID:
+    try:
+        return UUID(text.decode())
+    except ValueError:
+        return UUID(int=0)
 
 
 def _tables_of(stream: EventStream) -> _ChainTables:

@@ -166,6 +166,16 @@ def test_an_edited_event_is_named(tenant: Tenant) -> None:
     _bad(tenant.check(), positions[3], "differs from the one sealed (changed or reordered)")
 
 
+def test_an_event_overwritten_with_a_value_of_another_type_is_named(tenant: Tenant) -> None:
+    # SQLite keeps whatever type is written: a text where the event's bytes were must be reported
+    # at its position, not stop the check (PostgreSQL's column keeps it bytes).
+    positions = tenant.log(8)
+    tenant.seal()
+    forged: object = "31 minutes, honestly" if tenant.on_sqlite else b"31 minutes, honestly"
+    tenant.sql("UPDATE {events} SET state = %s WHERE {id} = %s", (forged, positions[5]))
+    _bad(tenant.check(), positions[5], "differs from the one sealed (changed or reordered)")
+
+
 def test_a_deleted_event_is_named(tenant: Tenant) -> None:
     positions = tenant.log(8)
     tenant.seal()
