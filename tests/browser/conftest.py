@@ -77,7 +77,10 @@ def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
     settings = Settings.from_env(
         {}, **{**{field: getattr(settings, field) for field in Settings.__struct_fields__},
                "port": port, "secret_key": "browser-tests-secret", "mail_background": False,
-               "tenant_cache_seconds": 0.2,
+               # Tests provision tenants from their own process and browse at once: the server
+               # must look at the platform stream on every request, not within a staleness bound
+               # (0.2 s let a request that came within 0.2 s of start-up answer 404).
+               "tenant_cache_seconds": 0.0,
                # Read models (recommendations, timelines) kept up to date by the server itself,
                # on PostgreSQL too, as `ithaca projections run` would beside it.
                "projections_in_process": "on", "match_index_refresh_seconds": 0.0})
