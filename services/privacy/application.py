@@ -33,11 +33,13 @@ from services.mentoring.domain import (
     RelationshipStatus,
     WithdrawalCause,
 )
+from services.moderation.domain import Decision, ModerationQueue, Report
 from services.privacy.domain import DESTROYED, Erasure, ErasureGround, RequestedBy
 
 __all__ = ["Certified", "Privacy"]
 
 ENDED_BY_ERASURE = "The member's account was erased."
+REPORT_CLOSED_BY_ERASURE = "Closed: the reported member's account was erased."
 """The reason recorded when an erasure ends a current relationship."""
 _SCAN_PAGE = 500
 
@@ -112,7 +114,8 @@ class Privacy(TenantApplication):
             )
             member.erase(certificate_id=erasure.certificate_id, actor=actor)
             mentoring = list(self._close_mentoring(member_id, now, actor))
-            recordings = self.append(erasure, member, *mentoring)
+            reports = list(self._close_reports_about(member_id, now, actor))
+            recordings = self.append(erasure, member, *mentoring, *reports)
             position = next(
                 r.notification.id for r in recordings
                 if isinstance(r.domain_event, Erasure.Certified)
@@ -133,6 +136,26 @@ class Privacy(TenantApplication):
         return [f"personal-data key of {member_id}", f"{len(answers)} stored answer key(s)"]
 
     # ----------------------------------------------------------------------------------------
+
+    def _close_reports_about(
+        self, member_id: UUID, now: datetime, actor: Actor
+    ) -> Iterator[BaseAggregate[UUID]]:
+        """Open reports about the member dismissed, and the queue that lists them: once their
+        key is gone, no decision's note (their personal data) could ever be recorded."""
+        queue = self.find(ModerationQueue.create_id(), ModerationQueue)
+        if queue is None:
+            return
+        closed = False
+        for report_id in list(queue.open_report_ids):
+            report = self.get(report_id, Report, field="reportId")
+            if report.reported_member_id != member_id:
+                continue
+            report.decide(Decision.DISMISS, note=REPORT_CLOSED_BY_ERASURE, at=now, actor=actor)
+            queue.dequeue(report_id=report.id, actor=actor)
+            closed = True
+            yield report
+        if closed:
+            yield queue
 
     def _close_mentoring(
         self, member_id: UUID, now: datetime, actor: Actor

@@ -79,9 +79,10 @@ def test_personal_text_is_sealed_and_erasure_leaves_the_event(
     assert fresh.get(bens_note).text == "Export pricing"
     assert fresh.position == 2
 
-    # Nothing new about Ana can be recorded.
-    with pytest.raises(PersonalDataErasedError):
+    # Nothing new about Ana can be recorded: a conflict naming the field, as the API answers it.
+    with pytest.raises(PersonalDataErasedError) as refused:
         fresh.write(ana, 3, "again")
+    assert (refused.value.status_code, refused.value.field) == (409, "text")
     assert fresh.position == 2
 
 

@@ -169,7 +169,7 @@ def test_a_retry_of_a_command_whose_answer_was_erased_is_not_run_again(
     assert acme.accounts().position == position
 
 
-def test_nothing_new_about_an_erased_member_is_recorded_and_the_refusal_names_the_field(
+def test_open_reports_about_an_erased_member_are_closed_with_the_erasure(
     acme: TenantApi,
 ) -> None:
     # Ana reports Kai; Kai then erases his account before a programme admin gets to the report.
@@ -180,13 +180,19 @@ def test_nothing_new_about_an_erased_member_is_recorded_and_the_refusal_names_th
         "memberId": str(kai.id), "reason": "spam",
         "details": "He keeps sending me links to his own paid course."})
     assert filed.status_code == 201, filed.text
-    assert acme.post("/api/v1/me/erasure", kai, json={"password": PASSWORD}).status_code == 201
+    report_id = filed.json()["reportId"]
+    erased = acme.post("/api/v1/me/erasure", kai, json={"password": PASSWORD})
+    assert erased.status_code == 201, erased.text
 
-    # A warning's note would be Kai's personal data, sealed under the key just destroyed: it is
-    # refused as a conflict naming the note, never a server error, and nothing is recorded.
-    before = acme.accounts().position
-    warned = acme.post(f"/api/v1/reports/{filed.json()['reportId']}/warn", pia,
+    # A decision's note would be Kai's personal data under the key just destroyed, so the report
+    # was dismissed in the erasure's own append: it leaves the queue, and deciding it again is
+    # the conflict any decided report gives, not a server error.
+    after = erased.json()["position"]
+    queue = acme.get(f"/api/v1/moderation/queue?after={after}", pia)
+    assert queue.json()["reports"] == []
+    report = acme.get(f"/api/v1/reports/{report_id}", pia).json()
+    assert report["status"] == "dismissed"
+    assert report["note"] == "[erased]"
+    warned = acme.post(f"/api/v1/reports/{report_id}/warn", pia,
                        json={"note": "Please keep conversations on the platform."})
-    error_of(warned, 409, "note")
-    assert "erased" in warned.json()["error"]["problem"]
-    assert acme.accounts().position == before
+    error_of(warned, 409, "status")
