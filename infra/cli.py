@@ -56,6 +56,8 @@ from services.errors import IthacaError
 
 __all__ = ["cli", "main"]
 
+_REASON_HELP = "Why (optional); recorded in the platform stream for the tenant's auditors."
+
 USAGE_ERROR = 2
 """Exit status of refused input (an `IthacaError`), as click uses for bad options."""
 UNAVAILABLE = 1
@@ -299,10 +301,12 @@ def tenants_show(runtime: _Runtime, slug: str) -> None:
 @click.option("--primary-colour", help="Like #1f4e79.")
 @click.option("--accent-colour", help="Like #f2a900.")
 @click.option("--support-email", help="Where members write for help.")
+@click.option("--reason", default="", help=_REASON_HELP)
 @pass_runtime
 def tenants_rebrand(
     runtime: _Runtime, slug: str, product_name: str | None, logo_url: str | None,
     primary_colour: str | None, accent_colour: str | None, support_email: str | None,
+    reason: str,
 ) -> None:
     """Change a tenant's branding; options not given keep their value."""
     changes = {
@@ -313,27 +317,29 @@ def tenants_rebrand(
         runtime.ithaca.tenant(slug).branding,
         **{field: value for field, value in changes.items() if value is not None},
     )
-    runtime.ithaca.registry.rebrand_tenant(slug, branding, runtime.actor)
+    runtime.ithaca.registry.rebrand_tenant(slug, branding, runtime.actor, reason)
     _echo_json(runtime.ithaca.tenant(slug).branding)
 
 
 @tenants.command("attach-domain")
 @click.argument("slug")
 @click.argument("domain")
+@click.option("--reason", default="", help=_REASON_HELP)
 @pass_runtime
-def tenants_attach_domain(runtime: _Runtime, slug: str, domain: str) -> None:
+def tenants_attach_domain(runtime: _Runtime, slug: str, domain: str, reason: str) -> None:
     """Let the tenant answer on a custom DOMAIN as well."""
-    runtime.ithaca.registry.attach_domain(slug, domain, runtime.actor)
+    runtime.ithaca.registry.attach_domain(slug, domain, runtime.actor, reason)
     click.echo(f"{domain} now serves {slug}")
 
 
 @tenants.command("detach-domain")
 @click.argument("slug")
 @click.argument("domain")
+@click.option("--reason", default="", help=_REASON_HELP)
 @pass_runtime
-def tenants_detach_domain(runtime: _Runtime, slug: str, domain: str) -> None:
+def tenants_detach_domain(runtime: _Runtime, slug: str, domain: str, reason: str) -> None:
     """Stop the tenant answering on DOMAIN."""
-    runtime.ithaca.registry.detach_domain(slug, domain, runtime.actor)
+    runtime.ithaca.registry.detach_domain(slug, domain, runtime.actor, reason)
     click.echo(f"{domain} no longer serves {slug}")
 
 

@@ -27,6 +27,7 @@ from infra.bootstrap import bootstrap
 from infra.cli import cli
 from infra.eventstore.streams import PLATFORM_STREAM
 from infra.settings import Settings
+from projections.audit_trail.platform import platform_actions
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -109,7 +110,7 @@ def test_an_operator_provisions_rebrands_suspends_and_reinstates_a_tenant(
     # Its brand colour and support address change; the product name stays.
     ithaca_cli.ok(
         "tenants", "rebrand", "acme", "--primary-colour", "#123456",
-        "--support-email", "help@acme.example",
+        "--support-email", "help@acme.example", "--reason", "new corporate colours",
     )
     branding = ithaca_cli.show("acme")["branding"]
     assert branding == {
@@ -125,8 +126,24 @@ def test_an_operator_provisions_rebrands_suspends_and_reinstates_a_tenant(
     assert ithaca_cli.show("acme")["suspended"] is True
     ithaca_cli.ok("tenants", "reinstate", "acme", "--reason", "paid")
     assert ithaca_cli.show("acme")["suspended"] is False
-    ithaca_cli.ok("tenants", "detach-domain", "acme", "mentoring.acme.example")
+    ithaca_cli.ok("tenants", "detach-domain", "acme", "mentoring.acme.example",
+                  "--reason", "domain sold")
     assert ithaca_cli.show("acme")["domains"] == []
+
+    # Each change is recorded for the tenant's auditors with the operator's reason.
+    ithaca = bootstrap(ithaca_cli.settings)
+    try:
+        actions = platform_actions(ithaca.registry, ithaca.tenant("acme"))
+    finally:
+        ithaca.close()
+    assert [(row["action"], row["actor_kind"], row["reason"]) for row in actions] == [
+        ("Tenant.Provisioned", "cli", ""),
+        ("Tenant.Rebranded", "cli", "new corporate colours"),
+        ("Tenant.DomainAttached", "cli", ""),
+        ("Tenant.Suspended", "cli", "invoice unpaid"),
+        ("Tenant.Reinstated", "cli", "paid"),
+        ("Tenant.DomainDetached", "cli", "domain sold"),
+    ]
 
 
 def test_a_bad_slug_is_refused_naming_the_field_and_nothing_is_stored(
