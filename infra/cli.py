@@ -31,11 +31,11 @@ from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
 from psycopg_pool import PoolTimeout
-from rich.console import Console
 from rich.table import Table
 
 from infra.audit.commands import audit as audit_commands
 from infra.bootstrap import Ithaca, bootstrap
+from infra.console import print_table
 from infra.demo import (
     DEMO_BRANDING,
     DEMO_NAME,
@@ -279,8 +279,7 @@ def tenants_list(runtime: _Runtime) -> None:
             record.location, ", ".join(record.domains) or "-",
             f"suspended: {record.suspension_reason}" if record.suspended else "active",
         )
-    # Piped output is for grep and scripts: never truncate a cell to fit 80 columns.
-    Console(width=None if sys.stdout.isatty() else 10_000).print(table)
+    print_table(table)
 
 
 @tenants.command("show")

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import gc
 import signal
-import sys
 import threading
-from typing import Any, Protocol
+from typing import Any
 
 import click
 import msgspec
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from infra.bootstrap import Ithaca
-from infra.settings import Settings
+from infra.console import CommandRuntime, print_table, progress_bar
 from projections.catalogue import PROJECTIONS, projection_named
 from projections.engine import CatchUp
 from projections.reading import open_read_model
@@ -32,13 +22,6 @@ from projections.worker import ProjectionWorker
 from tenants.directory import TenantRecord
 
 __all__ = ["projections", "relax_garbage_collector"]
-
-
-class _Runtime(Protocol):
-    settings: Settings
-
-    @property
-    def ithaca(self) -> Ithaca: ...
 
 
 def relax_garbage_collector() -> None:
@@ -62,7 +45,7 @@ def projections() -> None:
 @click.option("--threads", type=click.IntRange(1, 64),
               help="Tenants brought up to date at once [ITHACA_PROJECTION_THREADS].")
 @click.pass_obj
-def run(runtime: _Runtime, threads: int | None) -> None:
+def run(runtime: CommandRuntime, threads: int | None) -> None:
     """Serve every tenant's read models until stopped (SIGTERM or Ctrl-C)."""
     relax_garbage_collector()
     stop = threading.Event()
@@ -75,17 +58,13 @@ def run(runtime: _Runtime, threads: int | None) -> None:
 @click.argument("name", type=click.Choice([p.name for p in PROJECTIONS]))
 @click.option("--tenant", "slug", help="Only this tenant (default: every tenant).")
 @click.pass_obj
-def rebuild_command(runtime: _Runtime, name: str, slug: str | None) -> None:
+def rebuild_command(runtime: CommandRuntime, name: str, slug: str | None) -> None:
     """Rebuild a read model from the start of the stream into shadow tables, then swap them in;
     reads go on from the old tables meanwhile."""
     relax_garbage_collector()
     ithaca = runtime.ithaca
     projection = projection_named(name)
-    columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("events"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True)) as progress:
+    with progress_bar("events") as progress:
         for tenant in _tenants(ithaca, slug):
             model = open_read_model(ithaca, tenant, projection)
             task = progress.add_task(f"{name} {tenant.slug}", total=model.store.head(model.stream))
@@ -102,7 +81,7 @@ def rebuild_command(runtime: _Runtime, name: str, slug: str | None) -> None:
 @click.option("--tenant", "slug", help="Only this tenant.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj
-def status(runtime: _Runtime, slug: str | None, as_json: bool) -> None:
+def status(runtime: CommandRuntime, slug: str | None, as_json: bool) -> None:
     """Each tenant's projections: position, lag in events and seconds, errors."""
     ithaca = runtime.ithaca
     found = statuses(ithaca, tenants=_tenants(ithaca, slug))
@@ -117,7 +96,7 @@ def status(runtime: _Runtime, slug: str | None, as_json: bool) -> None:
         error = f"at {row.error_position}: {row.error}" if row.error else "-"
         table.add_row(row.tenant, row.projection, str(row.position), str(row.head),
                       str(row.lag_events), f"{row.lag_seconds:g}", version, error)
-    Console(width=None if sys.stdout.isatty() else 10_000).print(table)
+    print_table(table)
     if any(row.error for row in found):
         raise click.exceptions.Exit(1)
 

@@ -11,18 +11,10 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from infra.audit.export import (
     ExportProgress,
@@ -33,20 +25,13 @@ from infra.audit.export import (
 )
 from infra.audit.verify import verify_export
 from infra.bootstrap import Ithaca
+from infra.console import CommandRuntime, progress_bar
 from infra.eventstore.chain import StreamCheck, check_stream
-from services.actor import Actor
 
 __all__ = ["export", "verify"]
 
 BAD = 1
 """Exit status of a verification that failed (refused input stays 2, as everywhere)."""
-
-
-class _Runtime(Protocol):
-    actor: Actor
-
-    @property
-    def ithaca(self) -> Ithaca: ...
 
 
 @click.command("export")
@@ -57,7 +42,7 @@ class _Runtime(Protocol):
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (default: standard output).")
 @click.pass_obj
-def export(runtime: _Runtime, slug: str, from_position: int | None, to_position: int | None,
+def export(runtime: CommandRuntime, slug: str, from_position: int | None, to_position: int | None,
            output: Path | None) -> None:
     """Write a tenant's events as hash-chained JSON Lines closed by a signed manifest; check it
     anywhere with `ithaca audit verify FILE`."""
@@ -96,11 +81,7 @@ class _ExportBar:
     def __init__(self, span: ExportRange) -> None:
         self.first = span.from_position
         total = max(span.to_position - span.from_position + 1, 1)
-        self.progress = Progress(
-            TextColumn("export"), BarColumn(), MofNCompleteColumn(), TextColumn("positions"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False,
-        )
+        self.progress = progress_bar("positions")
         self.task = self.progress.add_task("export", total=total)
 
     def __call__(self, step: ExportProgress) -> None:
@@ -126,7 +107,7 @@ def _write(chunks: Iterable[bytes], file: IO[bytes]) -> None:
               "e.g. from GET /api/v1/audit/public-key: the export must be signed with it.")
 @click.option("--tenant", "slug", help="Check this tenant's live store instead of a file.")
 @click.pass_obj
-def verify(runtime: _Runtime, file: Path | None, public_key: str | None,
+def verify(runtime: CommandRuntime, file: Path | None, public_key: str | None,
            slug: str | None) -> None:
     """Check an export FILE offline (its hash chain and signed manifest; no database needed),
     or, with --tenant SLUG, the live store's hash chain and signed checkpoints. Exits 0 when

@@ -3,23 +3,12 @@ its replays."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
-from typing import Protocol
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from infra.bootstrap import Ithaca
+from infra.console import CommandRuntime, print_table, progress_bar
 from infra.settings import Settings
 from projections.commands import relax_garbage_collector
 from projections.replay.engine import (
@@ -37,13 +26,6 @@ from services.errors import InvalidInputError
 __all__ = ["replay", "replays"]
 
 
-class _Runtime(Protocol):
-    settings: Settings
-
-    @property
-    def ithaca(self) -> Ithaca: ...
-
-
 def _browse(settings: Settings, slug: str, position: int) -> list[str]:
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104
     base = f"http://{host}:{settings.port}/t/{slug}"
@@ -57,7 +39,7 @@ def _browse(settings: Settings, slug: str, position: int) -> list[str]:
 @click.option("--as-of", "as_of", help="A time, ISO 8601 (2026-06-30T00:00Z); UTC if no offset.")
 @click.option("--position", type=int, help="A stream position.")
 @click.pass_obj
-def replay(runtime: _Runtime, slug: str, as_of: str | None, position: int | None) -> None:
+def replay(runtime: CommandRuntime, slug: str, as_of: str | None, position: int | None) -> None:
     """Rebuild a tenant's read models as they were at a moment, apart from the live ones."""
     if (as_of is None) == (position is None):
         raise InvalidInputError("give exactly one of --as-of and --position", field="as-of")
@@ -70,11 +52,7 @@ def replay(runtime: _Runtime, slug: str, as_of: str | None, position: int | None
         assert as_of is not None
         target = resolve(ithaca, tenant, as_of=parse_moment(as_of, "as-of"), field_name="as-of")
     existed = replay_places(ithaca, tenant).exists(target)
-    columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("positions"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True)) as progress:
+    with progress_bar("positions") as progress:
         task = progress.add_task(f"replay {slug} at {target}", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -94,7 +72,7 @@ def replay(runtime: _Runtime, slug: str, as_of: str | None, position: int | None
 @click.option("--drop", "drop", type=int, metavar="POSITION", help="Drop the replay at it.")
 @click.option("--drop-all", is_flag=True, help="Drop every replay of the tenant.")
 @click.pass_obj
-def replays(runtime: _Runtime, slug: str, drop: int | None, drop_all: bool) -> None:
+def replays(runtime: CommandRuntime, slug: str, drop: int | None, drop_all: bool) -> None:
     """List a tenant's replays (position, as-of time, when built, size), or drop them."""
     ithaca = runtime.ithaca
     tenant = ithaca.tenant(slug)
@@ -112,7 +90,7 @@ def replays(runtime: _Runtime, slug: str, drop: int | None, drop_all: bool) -> N
         info = placed.info
         table.add_row(str(info.position), _time(info.as_of), _time(info.built_at),
                       f"{info.events:,}", f"{info.seconds:g}", _size(placed.size_bytes))
-    Console(width=None if sys.stdout.isatty() else 10_000).print(table)
+    print_table(table)
     click.echo(f"stream head: {stream_head(ithaca, tenant)}")
 
 
