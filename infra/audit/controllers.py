@@ -6,7 +6,6 @@ Auditors and tenant admins download exports and read the check; everyone may rea
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -19,12 +18,12 @@ from litestar.response import Stream
 from infra.audit.export import EXPORT_MEDIA_TYPE, export_lines, export_range, tenant_stream
 from infra.audit.keys import SIGNATURE_ALGORITHM
 from infra.bootstrap import Ithaca
-from infra.eventstore.chain import check_stream
+from infra.eventstore.chain import StreamCheck, check_stream
 from infra.web.tenant_api import PUBLIC, provide_actor, refusals, roles
 from services.accounts.domain import Role
 from tenants.directory import TenantRecord
 
-__all__ = ["ROUTES", "AuditController", "PublicKeyView", "StreamCheckView"]
+__all__ = ["ROUTES", "AuditController", "PublicKeyView"]
 
 AUDIT_READERS = roles(Role.AUDITOR, Role.TENANT_ADMIN)
 
@@ -36,23 +35,6 @@ class PublicKeyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     key_id: str
     public_key: str
     """The raw 32-byte Ed25519 public key, base64."""
-
-
-class StreamCheckView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    """The live store's check: the hash chain recomputed over every stored event, compared with
-    the recorded hashes and the signed checkpoints."""
-
-    ok: bool
-    problem: str
-    """Empty when ok; else the first position that can no longer be vouched for, and why."""
-    first_bad_position: int | None
-    events_checked: int
-    head: int
-    sealed_through: int
-    """Events after this position are recomputed but not sealed (chained) yet."""
-    checkpoints_checked: int
-    last_checkpoint_position: int | None
-    last_checkpoint_at: datetime | None
 
 
 FromPosition = Annotated[int | None, QueryParameter(
@@ -113,10 +95,9 @@ class AuditController(Controller):
                      "reordered). Auditors and tenant admins.",
          responses=refusals(401, 403))
     def verification(self, ithaca: NamedDependency[Ithaca],
-                     tenant: NamedDependency[TenantRecord]) -> StreamCheckView:
-        check = check_stream(tenant_stream(ithaca, tenant),
-                             ithaca.signing_keys.for_tenant(tenant.id).public)
-        return StreamCheckView(**msgspec.structs.asdict(check))
+                     tenant: NamedDependency[TenantRecord]) -> StreamCheck:
+        return check_stream(tenant_stream(ithaca, tenant),
+                            ithaca.signing_keys.for_tenant(tenant.id).public)
 
 
 def export_stream(

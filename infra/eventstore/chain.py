@@ -105,8 +105,8 @@ class ChainBrokenError(RuntimeError):
     matter, logged by the worker: `ithaca audit verify` names the position)."""
 
 
-class StreamCheck(msgspec.Struct, frozen=True, kw_only=True):
-    """What `check_stream` found."""
+class StreamCheck(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """What `check_stream` found (also the body of `GET /api/v1/audit/verification`)."""
 
     ok: bool
     events_checked: int
