@@ -92,7 +92,8 @@ def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
     return ithaca
 
 
-def _building(waiting: NotReadyYet) -> Response[Any]:
+def _building(_: Request[Any, Any, Any], waiting: NotReadyYet) -> Response[Any]:
+    """A replay still being built answers 202 with its progress, from any route here."""
     return Response(waiting.building, status_code=202,
                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
@@ -105,6 +106,7 @@ def _filters(ithaca: Ithaca, tenant: TenantRecord, **given: Any) -> tuple[Filter
 
 
 class ReplayController(Controller):
+    exception_handlers = {NotReadyYet: _building}  # noqa: RUF012 - Litestar's declared class attribute
     path = "/api/v1/audit"
     tags = ["audit"]  # noqa: RUF012 - Litestar's declared class attribute
 
@@ -124,23 +126,17 @@ class ReplayController(Controller):
          responses=_RESPONSES)
     def replay(self, request: Request[Any, Any, Any], tenant: Tenant,
                at: FromPath[At]) -> Response[Any]:
-        try:
-            with replay_at(_ithaca(request), tenant, at) as replay:
-                return Response(replay_view(replay))
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(_ithaca(request), tenant, at) as replay:
+            return Response(replay_view(replay))
 
     @get("/replays/{at:str}/members", opt=READERS, sync_to_thread=True,
          summary="The member directory as it was: names, roles, standing, country",
          responses=_RESPONSES)
     def members(self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
                 limit: Limit = 200, offset: Offset = 0) -> Response[Any]:
-        try:
-            with replay_at(_ithaca(request), tenant, at) as replay:
-                answer: ReplayMembers = replay_members(replay, limit, offset)
-                return Response(answer)
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(_ithaca(request), tenant, at) as replay:
+            answer: ReplayMembers = replay_members(replay, limit, offset)
+            return Response(answer)
 
     @get("/replays/{at:str}/dashboard", opt=READERS, sync_to_thread=True,
          summary="The impact dashboard as it was, with the live dashboard's filters",
@@ -156,12 +152,9 @@ class ReplayController(Controller):
             ithaca, tenant, country=country, industry=industry, programme=programme_slug,
             employer=employer, from_month=from_month, to_month=to_month,
             months_after=months_after)
-        try:
-            with replay_at(ithaca, tenant, at) as replay:
-                answer: Dashboard = replay_dashboard(replay, filters, corporate=corporate)
-                return Response(answer)
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(ithaca, tenant, at) as replay:
+            answer: Dashboard = replay_dashboard(replay, filters, corporate=corporate)
+            return Response(answer)
 
     @get("/replays/{at:str}/relationships", opt=READERS, sync_to_thread=True,
          summary="Relationships as they stood, newest request first",
@@ -172,13 +165,10 @@ class ReplayController(Controller):
             name="memberId", description="Only this member's relationships")] = None,
         before: Before = None, limit: Limit = 50,
     ) -> Response[Any]:
-        try:
-            with replay_at(_ithaca(request), tenant, at) as replay:
-                answer: ReplayRelationships = replay_relationships(replay, limit, before,
-                                                                   member_id)
-                return Response(answer)
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(_ithaca(request), tenant, at) as replay:
+            answer: ReplayRelationships = replay_relationships(replay, limit, before,
+                                                               member_id)
+            return Response(answer)
 
     @get("/replays/{at:str}/relationships/{relationship_id:uuid}/timeline", opt=READERS,
          sync_to_thread=True, summary="A relationship's timeline as it was",
@@ -189,23 +179,20 @@ class ReplayController(Controller):
         cursor: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
     ) -> Response[Any]:
-        try:
-            with replay_at(_ithaca(request), tenant, at) as replay:
-                row = relationship_summary(replay.store, relationship_id)
-                if row is None:
-                    raise NotFoundError("no relationship with id %(id)s", field="relationshipId",
-                                        values={"id": relationship_id})
-                page = timeline_page(replay.store, relationship_id, cursor, limit)
-                return Response(RelationshipTimeline(
-                    relationship=relationship_summary_then(replay, row),
-                    entries=[week_view(item) if is_week else
-                             entry_view(item, row, caller.member_id)
-                             for is_week, item in page.items],
-                    next_cursor=page.last_position if page.has_more else None,
-                    position=replay.position,
-                ))
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(_ithaca(request), tenant, at) as replay:
+            row = relationship_summary(replay.store, relationship_id)
+            if row is None:
+                raise NotFoundError("no relationship with id %(id)s", field="relationshipId",
+                                    values={"id": relationship_id})
+            page = timeline_page(replay.store, relationship_id, cursor, limit)
+            return Response(RelationshipTimeline(
+                relationship=relationship_summary_then(replay, row),
+                entries=[week_view(item) if is_week else
+                         entry_view(item, row, caller.member_id)
+                         for is_week, item in page.items],
+                next_cursor=page.last_position if page.has_more else None,
+                position=replay.position,
+            ))
 
     @get("/replays/{at:str}/matches/{member_id:uuid}", opt=READERS, sync_to_thread=True,
          summary="A member's match lists as they were, with the weights then in force",
@@ -213,12 +200,9 @@ class ReplayController(Controller):
     def matches(self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
                 member_id: FromPath[UUID],
                 limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20) -> Response[Any]:
-        try:
-            with replay_at(_ithaca(request), tenant, at) as replay:
-                answer: ReplayMatches = replay_matches(replay, member_id, limit)
-                return Response(answer)
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(_ithaca(request), tenant, at) as replay:
+            answer: ReplayMatches = replay_matches(replay, member_id, limit)
+            return Response(answer)
 
     @get("/compare", opt=READERS, sync_to_thread=True,
          summary="Two moments side by side: dashboard figures, members and relationships",
@@ -235,16 +219,13 @@ class ReplayController(Controller):
         # Both moments are checked before either replay is built.
         first_position = position_of(ithaca, tenant, a, "a")
         second_position = position_of(ithaca, tenant, b, "b")
-        try:
-            with replay_at(ithaca, tenant, first_position) as first, \
-                    replay_at(ithaca, tenant, second_position) as second:
-                answer: Comparison = compare(
-                    (replay_view(first), replay_dashboard(first, filters, corporate=corporate)),
-                    (replay_view(second),
-                     replay_dashboard(second, filters, corporate=corporate)))
-                return Response(answer)
-        except NotReadyYet as waiting:
-            return _building(waiting)
+        with replay_at(ithaca, tenant, first_position) as first, \
+                replay_at(ithaca, tenant, second_position) as second:
+            answer: Comparison = compare(
+                (replay_view(first), replay_dashboard(first, filters, corporate=corporate)),
+                (replay_view(second),
+                 replay_dashboard(second, filters, corporate=corporate)))
+            return Response(answer)
 
 
 ROUTES: list[Any] = [ReplayController]
