@@ -272,7 +272,8 @@ class _PostgresStore(ReadModelStore):
     def _name(self, name: str) -> sql.Composed:
         return sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(name))
 
-    def _create_statements(self, table: Table, suffix: str) -> list[sql.Composable]:
+    def _create_statements(self, table: Table, suffix: str) -> list[tuple[str, sql.Composable]]:
+        """(relation name, statement that creates it): the table, then each index."""
         name = table.name + suffix
         columns = sql.SQL(", ").join(
             sql.SQL("{} {}{}").format(
@@ -281,14 +282,16 @@ class _PostgresStore(ReadModelStore):
             )
             for column in table.columns
         )
-        statements: list[sql.Composable] = [sql.SQL(
+        statements: list[tuple[str, sql.Composable]] = [(name, sql.SQL(
             "CREATE TABLE IF NOT EXISTS {} ({}, PRIMARY KEY ({}))"
-        ).format(self._name(name), columns, sql.SQL(", ").join(map(sql.Identifier, table.key)))]
+        ).format(self._name(name), columns, sql.SQL(", ").join(map(sql.Identifier, table.key))))]
         for index in table.indexes:
-            statements.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
-                sql.Identifier(table.index_name(index, name)), self._name(name),
+            index_name = table.index_name(index, name)
+            statement = sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
+                sql.Identifier(index_name), self._name(name),
                 sql.SQL(", ").join(map(sql.Identifier, index)),
-            ))
+            )
+            statements.append((index_name, statement))
         return statements
 
     @contextmanager
@@ -307,9 +310,16 @@ class _PostgresStore(ReadModelStore):
                 " error text, error_position bigint, failed_at timestamptz,"
                 " failures int NOT NULL DEFAULT 0)"
             ).format(self._name("projection_state")))
+            # Only what is missing: `CREATE INDEX IF NOT EXISTS` locks its table (SHARE) before
+            # it finds the index there, and a second preparer (a test or the CLI catching up
+            # beside the worker) would then deadlock with the worker's batch writing the tables.
+            existing = {row[0] for row in conn.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s", (self.schema,))}
             for table in tables:
-                for statement in self._create_statements(table, suffix):
-                    conn.execute(statement)
+                for relation, statement in self._create_statements(table, suffix):
+                    if relation not in existing:
+                        conn.execute(statement)
 
     def drop_tables(self, tables: Iterable[Table], suffix: str = "") -> None:
         with self._locked() as conn:

@@ -309,3 +309,29 @@ def test_a_real_column_takes_whole_and_fractional_numbers_in_one_batch(
         transaction.write(scores, [{"name": "a", "score": 1}, {"name": "b", "score": 2.5}], [])
     assert store.rows(scores, order_by="name") == [
         {"name": "a", "score": 1.0}, {"name": "b", "score": 2.5}]
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_preparing_a_read_model_that_exists_does_not_wait_for_a_batch_being_written(
+    ithaca: Ithaca, tenant: TenantRecord, settings: Settings,
+) -> None:
+    # The worker is writing a batch into the tallies (its transaction holds the table) while a
+    # test or the CLI prepares the same read model to catch it up: preparing must find the
+    # tables and indexes there and go on, not queue behind the batch (two such waits in
+    # opposite table orders were a deadlock).
+    stream = open_read_model(ithaca, tenant, TallyProjection()).stream
+    Projector(stream, TallyProjection()).prepare()
+    schema = tenant.stream_name
+    with psycopg.connect(settings.database_url) as batch:
+        batch.execute(f'LOCK TABLE "{schema}".tally_tallies IN ROW EXCLUSIVE MODE')
+        prepared = threading.Event()
+
+        def prepare() -> None:
+            Projector(stream, TallyProjection()).prepare()
+            prepared.set()
+
+        preparer = threading.Thread(target=prepare, daemon=True)
+        preparer.start()
+        assert prepared.wait(timeout=5), "preparing waited for the batch's transaction"
+        batch.rollback()
+    preparer.join(timeout=5)
