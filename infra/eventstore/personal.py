@@ -9,6 +9,10 @@ events themselves stay where they are.
 The row with the nil subject is the stream's own secret: keyed digests (e.g. of e-mail addresses
 for look-up) and signed tokens use it, so nothing derived from personal data is a plain hash.
 
+Several processes may create the same key at once (the first sign-ups of a new tenant): each
+inserts unless a row is there, then reads back the row that won, so all use the one stored key.
+A process caches keys and erasures, never "no key yet".
+
 A destroyed key must not survive in the storage either: on SQLite the update runs with
 `PRAGMA secure_delete` (freed space is zeroed), and `purge` rebuilds the file (`VACUUM`) and
 empties its write-ahead log, which both still hold old page images. On PostgreSQL the old row
@@ -39,6 +43,7 @@ from uuid import UUID
 import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
 if TYPE_CHECKING:
@@ -122,7 +127,10 @@ class PersonalKeys(ABC):
                 self._cache.move_to_end(subject)
                 return self._cache[subject]
         key = self._fetch(subject, create=create)
-        if key is not None or create:  # "never made" may change; "erased" never does
+        # "Erased" never changes, so it is kept; "not there" is never kept: another process
+        # may be creating the key this very moment, and a process that kept the miss would
+        # refuse everything about that person (or, for the stream secret, every sign-up).
+        if key is not None or self._known(subject):
             with self._lock:
                 self._cache[subject] = key
                 while len(self._cache) > _CACHE_SIZE:
@@ -187,11 +195,11 @@ class PostgresPersonalKeys(PersonalKeys):
         super().__init__()
         self.server, self.schema = server, schema
         table = sql.Identifier(schema, "personal_keys")
-        # One round trip: insert if absent, else read what is there (NULL once erased).
-        self._get_or_create = sql.SQL(
-            "WITH made AS (INSERT INTO {table} (subject_id, key) VALUES (%s, %s)"
-            " ON CONFLICT (subject_id) DO NOTHING RETURNING key)"
-            " SELECT key FROM made UNION ALL SELECT key FROM {table} WHERE subject_id = %s"
+        # Not one statement that also reads the table: its snapshot predates a key another
+        # process commits while the insert waits on it, so it would find neither row.
+        self._create = sql.SQL(
+            "INSERT INTO {table} (subject_id, key) VALUES (%s, %s)"
+            " ON CONFLICT (subject_id) DO NOTHING RETURNING key"
         ).format(table=table)
         self._get = sql.SQL("SELECT key FROM {table} WHERE subject_id = %s").format(table=table)
         self._erase_statement = sql.SQL(
@@ -204,12 +212,16 @@ class PostgresPersonalKeys(PersonalKeys):
 
     def _fetch(self, subject: UUID, *, create: bool) -> bytes | None:
         with self.server.connection() as conn:
+            row = None
             if create:
-                row = conn.execute(
-                    self._get_or_create, (subject, os.urandom(_KEY_BYTES), subject)
-                ).fetchone()
-            else:
+                row = conn.execute(self._create, (subject, os.urandom(_KEY_BYTES))).fetchone()
+            if row is None:
+                # There was a key (NULL once erased), committed before the insert gave way to
+                # it; this statement's snapshot is taken after that, so it finds it.
                 row = conn.execute(self._get, (subject,)).fetchone()
+        if create and row is None:
+            msg = f"the key of {subject} was neither created nor found"
+            raise PersistenceError(msg)
         return None if row is None or row[0] is None else bytes(row[0])
 
     def _erase(self, subject: UUID) -> bool:
