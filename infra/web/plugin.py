@@ -33,6 +33,7 @@ from infra.settings import Settings
 from infra.web.errors import EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
 from infra.web.idempotency import IdempotencyMiddleware
+from infra.web.malformed import IthacaRequest
 from infra.web.metrics import IthacaMetrics, ProjectionLag, metrics_endpoint
 from infra.web.pages.site import (
     CSRF_EXEMPT,
@@ -119,6 +120,7 @@ class IthacaCore(InitPlugin):
                    opt=CSRF_EXEMPT),
             *tenant_scoped, *page_routers(), operator_router(), static_files(),
         ])
+        app_config.request_class = IthacaRequest
         app_config.template_config = template_config()
         app_config.csrf_config = csrf_config(self.settings)
         # Pages and JSON over slow connections: gzip anything worth it (a profile form with

@@ -13,6 +13,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from infra.settings import Settings
+from infra.web.malformed import refuse_unreadable_path
 from infra.web.pages import (
     admin,
     audit,
@@ -90,7 +91,7 @@ def operator_router() -> Router:
 def static_files() -> Router:
     return create_static_files_router(
         path="/static", directories=[STATIC_DIRECTORY], include_in_schema=False,
-        opt=CSRF_EXEMPT, cache_control=None,
+        opt=CSRF_EXEMPT, cache_control=None, guards=[refuse_unreadable_path],
     )
 
 
