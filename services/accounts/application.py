@@ -51,6 +51,7 @@ __all__ = [
     "NotSignedInError",
     "SignedIn",
     "TooManyAttemptsError",
+    "require_rank_over",
 ]
 
 SESSION_LIFETIME = {SessionKind.BEARER: timedelta(days=30), SessionKind.COOKIE: timedelta(days=14)}
@@ -280,6 +281,7 @@ class Accounts(TenantApplication):
         def command() -> int:
             member = self.get_member(member_id)
             member.refuse_if_erased()
+            require_rank_over(self, member, actor)
             member.change_roles(roles=sorted(set(roles)), reason=reason, actor=actor)
             return self.record(member)
 
@@ -411,6 +413,18 @@ class Accounts(TenantApplication):
         member = self.get_member(member_id)
         member.fail_sign_in(at=at, actor=actor)
         return self.record(member)
+
+
+def require_rank_over(app: TenantApplication, member: Member, actor: Actor) -> None:
+    """Refuses a staff command on `member` unless the member acting outranks them
+    (`services.accounts.domain.outranks`), by their roles as recorded now. Operators and the CLI
+    act for the platform, above every tenant role."""
+    if actor.kind != "member":
+        return
+    staff = app.find(UUID(actor.id), Member)
+    if staff is None or staff.id == member.id:
+        raise ForbiddenError("you cannot do this to your own account", field="memberId")
+    member.refuse_unless_outranked_by(staff)
 
 
 def _account_locked(wait: timedelta) -> TooManyAttemptsError:

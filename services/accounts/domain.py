@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
@@ -30,7 +31,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from services.actor import Actor
-from services.errors import ConflictError
+from services.errors import ConflictError, ForbiddenError
 from services.personal_data import PersonalText
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Session",
     "SessionKind",
     "normalise_email",
+    "outranks",
 ]
 
 _NAMESPACE = UUID("3c1e4b1a-98a7-4d63-8a8b-5f3e8e0f9b42")
@@ -53,6 +55,27 @@ class Role(StrEnum):
     PROGRAMME_ADMIN = "programme_admin"
     TENANT_ADMIN = "tenant_admin"
     AUDITOR = "auditor"
+
+    @property
+    def rank(self) -> int:
+        """Who may act on whom: staff act only on members they outrank (`outranks`)."""
+        return _RANKS[self]
+
+
+_RANKS = {
+    Role.ENTREPRENEUR: 0, Role.MENTOR: 0,
+    # Auditors rank with programme admins: whoever they audit cannot suspend or erase them.
+    Role.AUDITOR: 2, Role.PROGRAMME_ADMIN: 2,
+    Role.TENANT_ADMIN: 3,
+}
+
+
+def outranks(staff: Iterable[Role], member: Iterable[Role]) -> bool:
+    """Whether the highest of `staff`'s roles ranks above every one of `member`'s. Peers do
+    not act on each other, nor on themselves: a tenant admin is answered for by the platform's
+    operators."""
+    return max((role.rank for role in staff), default=0) > max(
+        (role.rank for role in member), default=0)
 
 
 SELF_SERVICE_ROLES = frozenset({Role.ENTREPRENEUR, Role.MENTOR})
@@ -164,6 +187,15 @@ class Member(Aggregate):
     @property
     def erased(self) -> bool:
         return self.status is MemberStatus.ERASED
+
+    def refuse_unless_outranked_by(self, staff: Member) -> None:
+        """Staff commands (roles, warnings, suspension, erasure) reach only members whose roles
+        the staff member's outrank (`outranks`)."""
+        if not outranks(staff.roles, self.roles):
+            raise ForbiddenError(
+                "your roles do not outrank this member's (%(roles)s)", field="memberId",
+                values={"roles": ", ".join(sorted(self.roles))},
+            )
 
     def refuse_if_erased(self) -> None:
         if self.erased:

@@ -17,7 +17,7 @@ from eventsourcing.domain import BaseAggregate
 
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
-from services.accounts.application import Caller
+from services.accounts.application import Caller, require_rank_over
 from services.accounts.domain import Member
 from services.actor import Actor
 from services.application import TenantApplication
@@ -131,6 +131,9 @@ class Moderation(TenantApplication):
 
         def command() -> tuple[Report, int]:
             report = self.get_report(report_id)
+            reported = self.get(report.reported_member_id, Member, field="memberId")
+            if decision is not Decision.DISMISS:  # a dismissal does nothing to the member
+                require_rank_over(self, reported, actor)
             report.decide(decision, note=note, at=self.clock(), actor=actor)
             queue = self._queue(actor)
             queue.dequeue(report_id=report.id, actor=actor)
@@ -138,7 +141,7 @@ class Moderation(TenantApplication):
             if decision is Decision.WARN:
                 changed.append(self._warn(report, note, actor))
             elif decision is Decision.SUSPEND:
-                member = self.get(report.reported_member_id, Member, field="memberId")
+                member = reported
                 # A member suspended on an earlier report stays so; this report just closes.
                 if not member.suspended:
                     # The member's event keeps a reference, not the note: the note is personal.
@@ -160,6 +163,7 @@ class Moderation(TenantApplication):
 
         def command() -> int:
             member = self.get(member_id, Member, field="memberId")
+            require_rank_over(self, member, actor)
             member.suspend(reason=reason, actor=actor)
             return self.record(member)
 
@@ -169,6 +173,7 @@ class Moderation(TenantApplication):
     def reinstate(self, member_id: UUID, reason: str, actor: Actor) -> int:
         def command() -> int:
             member = self.get(member_id, Member, field="memberId")
+            require_rank_over(self, member, actor)
             member.reinstate(reason=reason, actor=actor)
             return self.record(member)
 

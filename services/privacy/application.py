@@ -22,10 +22,11 @@ from eventsourcing.utils import get_topic
 
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
+from services.accounts.application import require_rank_over
 from services.accounts.domain import Member
 from services.actor import Actor
 from services.application import IdempotentCommand, TenantApplication
-from services.errors import ConflictError, NotFoundError
+from services.errors import ConflictError, ForbiddenError, NotFoundError
 from services.mentoring.domain import (
     CURRENT,
     Caseload,
@@ -99,11 +100,18 @@ class Privacy(TenantApplication):
         self, member_id: UUID, requested_by: RequestedBy, ground: ErasureGround, actor: Actor,
     ) -> Certified:
         """Records the erasure (see the module docstring); 404 for an unknown member, 409 for
-        one already erased."""
+        one already erased. A tenant admin erases only members they outrank, and never
+        themselves: their own erasure goes through `/me/erasure`, which asks for the password."""
 
         def command() -> Certified:
             now = self.clock()
             member = self.get(member_id, Member, field="memberId")
+            if requested_by is RequestedBy.TENANT_ADMIN:
+                if actor.kind == "member" and actor.id == str(member_id):
+                    raise ForbiddenError(
+                        "to erase your own account, use /me/erasure: it asks for your password",
+                        field="memberId")
+                require_rank_over(self, member, actor)
             if member.erased or Erasure.create_id(member_id) in self.repository:
                 raise ConflictError("the member's account has already been erased",
                                     field="memberId")
