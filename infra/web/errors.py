@@ -4,8 +4,10 @@
 
 Domain errors (`services.errors.IthacaError`) carry their status, problem and field; Litestar's
 own refusals (malformed bodies, unknown routes, missing credentials) are translated to the same
-shape; anything unexpected is a 500 that says nothing about the internals and is logged with its
-traceback. A client that prefers HTML (a browser) gets the same as a branded page
+shape; a database that cannot be reached or used now (a connection refused or cut, no pooled
+connection free in time, a SQLite file locked or unopenable) is a 503 with Retry-After, as
+`/readyz` is; anything else unexpected is a 500 that says nothing about the internals and is
+logged with its traceback. A client that prefers HTML (a browser) gets the same as a branded page
 (`infra.web.pages.errors`).
 Handlers raise before they store, so an error path never leaves anything recorded.
 """
@@ -13,9 +15,13 @@ Handlers raise before they store, so an error path never leaves anything recorde
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
+import psycopg
+from eventsourcing.persistence import ConnectionUnavailableError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.types import ExceptionHandlersMap
@@ -108,8 +114,48 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _database_unavailable(exc):
+        _log.warning("database unavailable", error=f"{type(exc).__name__}: {exc}",
+                     method=request.method, path=request.url.path)
+        return error_response(
+            request, 503, "the database is unavailable just now; try again shortly", None,
+            {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     _log.error("unhandled error", exc_info=exc, method=request.method, path=request.url.path)
     return error_response(request, 500, "something went wrong on our side; it has been logged")
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+# SQLite says "cannot now" only in words: its OperationalError also means a bug ("no such table").
+_SQLITE_UNAVAILABLE = (
+    "database is locked", "database table is locked", "unable to open database file",
+    "disk I/O error", "database or disk is full",
+)
+
+
+def _database_unavailable(error: BaseException) -> bool:
+    """Whether `error`, or what it was raised from, says the database cannot be reached or used
+    now: psycopg's connection and server-side operational errors (the pool's timeout is one),
+    the library's pool of SQLite connections running dry, SQLite's locked or unopenable file.
+    The library and our recorders wrap these in their own `OperationalError`s (`raise ... from`),
+    so the chain of causes is searched."""
+    return any(
+        isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError
+                   | ConnectionUnavailableError)
+        or (isinstance(cause, sqlite3.OperationalError)
+            and str(cause).startswith(_SQLITE_UNAVAILABLE))
+        for cause in _causes(error)
+    )
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
