@@ -61,6 +61,9 @@ RESET_LIFETIME = timedelta(hours=1)
 """How long the link in a password-reset mail works (once)."""
 RESET_MAIL_INTERVAL = timedelta(minutes=2)
 """A second reset request within this time sends no second mail (no mail bombing)."""
+SIGN_UP_MAIL_INTERVAL = timedelta(minutes=10)
+"""Sign-ups with a taken address within this time of the last one that told its owner send no
+second mail (no mail bombing)."""
 RESET_ANSWER_SECONDS = 0.25
 """A reset request takes at least this long, whether or not the account exists."""
 _EMAIL_MAX = 254
@@ -169,17 +172,29 @@ class Accounts(TenantApplication):
     def sign_up(
         self, *, email: str, name: str, password: str, roles: list[Role], locale: str,
         actor: Actor,
-    ) -> tuple[Member, int]:
-        """A person signs themselves up (entrepreneur, mentor or both)."""
+    ) -> tuple[UUID, int]:
+        """A person signs themselves up (entrepreneur, mentor or both): answers the new
+        member's id and the position reached.
+
+        An address that already has an account is answered alike, so that sign-up tells
+        nobody who is a member: the attempt is recorded on the account (`SignUpAttempted`), its
+        owner is told by mail, and the id answered leads to nobody (`Member.unrelated_id`).
+        Both paths hash the password and append once, so they take about as long."""
         if not roles:
             raise InvalidInputError("choose entrepreneur, mentor or both", field="roles")
         if not set(roles) <= SELF_SERVICE_ROLES:
             raise InvalidInputError(
                 "only entrepreneur and mentor can be chosen at sign-up", field="roles"
             )
-        return self.create_member(
-            email=email, name=name, password=password, roles=roles, locale=locale, actor=actor
-        )
+        try:
+            member, position = self.create_member(
+                email=email, name=name, password=password, roles=roles, locale=locale,
+                actor=actor,
+            )
+        except _EmailTakenError:
+            return Member.unrelated_id(), self.retrying(
+                lambda: self._note_sign_up_attempt(email, actor))
+        return member.id, position
 
     def create_member(
         self, *, email: str, name: str, password: str, roles: list[Role], locale: str,
@@ -197,13 +212,14 @@ class Accounts(TenantApplication):
                 "'%(locale)s' is not one of %(locales)s", field="locale",
                 values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
             )
+        # Hashed first: a taken address costs the same time as a new one (see `sign_up`).
+        password_hash = self.hasher.hash(password)
         member_id = self.member_id_for(email)
         if member_id in self.repository:
             raise _duplicate_email()
         member = Member._create(
             Member.SignedUp, id=member_id, email=email, name=name.strip(),
-            password_hash=self.hasher.hash(password), roles=sorted(set(roles)), locale=locale,
-            actor=actor,
+            password_hash=password_hash, roles=sorted(set(roles)), locale=locale, actor=actor,
         )
         try:
             position = self.record(member)
@@ -403,6 +419,14 @@ class Accounts(TenantApplication):
         )
         return self.record(member)
 
+    def _note_sign_up_attempt(self, email: str, actor: Actor) -> int:
+        member = self.get_member(self.member_id_for(email))
+        now = self.clock()
+        last = member.last_sign_up_mail_at
+        mail = not member.erased and (last is None or now - last >= SIGN_UP_MAIL_INTERVAL)
+        member.note_sign_up_attempt(at=now, mail=mail, actor=actor)
+        return self.record(member)
+
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self.hasher.verify(password_hash, password)
@@ -434,8 +458,13 @@ def _account_locked(wait: timedelta) -> TooManyAttemptsError:
     )
 
 
+class _EmailTakenError(ConflictError):
+    """The address has an account: refused to whoever may know (the CLI, an operator), never
+    told to someone signing up (`Accounts.sign_up`)."""
+
+
 def _duplicate_email() -> IthacaError:
-    return ConflictError("an account with this e-mail address already exists", field="email")
+    return _EmailTakenError("an account with this e-mail address already exists", field="email")
 
 
 def _valid_email(email: str) -> str:

@@ -59,18 +59,22 @@ class AccountsController(Controller):
     dependencies = {"accounts": application(Accounts)}  # noqa: RUF012
 
     @post("/accounts", opt=PUBLIC, sync_to_thread=True,
-          summary="Sign up as an entrepreneur, a mentor or both", responses=refusals(400, 409, 422))
+          summary="Sign up as an entrepreneur, a mentor or both",
+          description="An address that already has an account is answered exactly as a new "
+                      "one (its owner is told by mail instead), so the answer says nothing "
+                      "about who is a member.",
+          responses=refusals(400, 422))
     def sign_up(
         self, request: Request[Any, Any, Any], data: JSONBody[SignUp],
         accounts: NamedDependency[Accounts], tenant: NamedDependency[TenantRecord],
         actor: NamedDependency[Actor],
     ) -> SignedUp:
-        member, position = accounts.sign_up(
+        member_id, position = accounts.sign_up(
             email=data.email, name=data.name, password=data.password, roles=data.roles,
             locale=data.locale or tenant.default_locale, actor=actor,
         )
-        kick_mailer(request, tenant)  # the verification mail
-        return SignedUp(member_id=member.id, position=position)
+        kick_mailer(request, tenant)  # the verification mail, or the owner's warning
+        return SignedUp(member_id=member_id, position=position)
 
     @post("/sessions", opt=PUBLIC, sync_to_thread=True,
           summary="Sign in; answers a bearer token, or sets the session cookie",

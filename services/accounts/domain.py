@@ -131,6 +131,14 @@ class Member(Aggregate):
         expires_at: datetime
         actor: Actor
 
+    class SignUpAttempted(Aggregate.Event):
+        """Someone signed up with the member's address; the answer was as for a new address.
+        `mail`: whether the address's owner is told (not again within a short interval)."""
+
+        at: datetime
+        mail: bool
+        actor: Actor
+
     class RolesChanged(Aggregate.Event):
         roles: list[Role]
         reason: str
@@ -164,6 +172,12 @@ class Member(Aggregate):
         digest = hmac.new(stream_secret, normalise_email(email).encode(), hashlib.sha256)
         return uuid5(_NAMESPACE, "member/" + digest.hexdigest())
 
+    @staticmethod
+    def unrelated_id() -> UUID:
+        """An id shaped like a member's that leads to nobody: what a sign-up with an address
+        already taken answers (a member's own id would tie the address to a profile)."""
+        return uuid5(_NAMESPACE, "member/" + secrets.token_hex(32))
+
     @event(SignedUp)
     def __init__(
         self, email: str, name: str, password_hash: str, roles: list[Role], locale: str,
@@ -179,6 +193,7 @@ class Member(Aggregate):
         self.session_generation = 0
         self.used_reset_nonces: set[str] = set()
         self.last_reset_requested_at: datetime | None = None
+        self.last_sign_up_mail_at: datetime | None = None
 
     @property
     def suspended(self) -> bool:
@@ -230,6 +245,11 @@ class Member(Aggregate):
         self, nonce: str, requested_at: datetime, expires_at: datetime, actor: Actor
     ) -> None:
         self.last_reset_requested_at = requested_at
+
+    @event(SignUpAttempted)
+    def note_sign_up_attempt(self, at: datetime, mail: bool, actor: Actor) -> None:
+        if mail:
+            self.last_sign_up_mail_at = at
 
     @event(RolesChanged)
     def change_roles(self, roles: list[Role], reason: str, actor: Actor) -> None:

@@ -2,6 +2,10 @@
 
     Member.SignedUp, Member.VerificationMailRequested -> verify_email (link: /verify-email)
     Member.PasswordResetRequested                     -> password_reset (link: /reset-password)
+    Member.SignUpAttempted (when it says `mail`)      -> sign_up_attempt (link: /sign-in)
+
+The last tells an address's owner that someone signed up with it: the sign-up itself was
+answered as for a new address, so that it tells nobody who is a member.
 
 The link's token is minted when the mail is sent, from what the event recorded (its expiry and,
 for resets, its nonce), so no token is ever stored. Mail that is no longer needed when its turn
@@ -24,7 +28,9 @@ from services.accounts.domain import Member
 from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.personal_data import ERASED_TEXT
 
-__all__ = ["ACCOUNT_MAIL", "AccountMail"]
+__all__ = ["ACCOUNT_MAIL", "SIGN_UP_ATTEMPT", "AccountMail"]
+
+SIGN_UP_ATTEMPT = "sign_up_attempt"
 
 _TEXTS: dict[str, dict[str, dict[str, str]]] = {
     VERIFY_EMAIL: {
@@ -130,6 +136,60 @@ _TEXTS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
+_ATTEMPT_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "subject": "Someone tried to sign up for {product} with your address",
+        "greeting": "Hello {name},",
+        "body": "Someone has just tried to create a {product} account with this e-mail "
+                "address. You already have an account, so no new one was made.",
+        "hint": "If it was you, sign in with your password. If you have forgotten it, you can "
+                "choose a new one here: {reset}",
+        "action": "Sign in",
+        "ignore": "If it was not you, ignore this message: nothing has changed in your account.",
+    },
+    "es": {
+        "subject": "Alguien intentó registrarse en {product} con tu dirección",
+        "greeting": "Hola, {name}:",
+        "body": "Alguien acaba de intentar crear una cuenta de {product} con esta dirección de "
+                "correo electrónico. Ya tienes una cuenta, así que no se ha creado ninguna nueva.",
+        "hint": "Si fuiste tú, inicia sesión con tu contraseña. Si la olvidaste, puedes elegir "
+                "una nueva aquí: {reset}",
+        "action": "Iniciar sesión",
+        "ignore": "Si no fuiste tú, ignora este mensaje: tu cuenta no ha cambiado.",
+    },
+    "fr": {
+        "subject": "Quelqu'un a tenté de s'inscrire sur {product} avec votre adresse",
+        "greeting": "Bonjour {name},",
+        "body": "Quelqu'un vient de tenter de créer un compte {product} avec cette adresse "
+                "e-mail. Vous avez déjà un compte : aucun nouveau compte n'a été créé.",
+        "hint": "Si c'était vous, connectez-vous avec votre mot de passe. Si vous l'avez oublié, "
+                "vous pouvez en choisir un nouveau ici : {reset}",
+        "action": "Se connecter",
+        "ignore": "Si ce n'était pas vous, ignorez ce message : rien n'a changé dans votre "
+                  "compte.",
+    },
+    "ar": {
+        "subject": "حاول شخص ما التسجيل في {product} باستخدام عنوانك",
+        "greeting": "مرحبًا {name}،",
+        "body": "حاول شخص ما للتو إنشاء حساب في {product} باستخدام عنوان البريد الإلكتروني هذا. "
+                "لديك حساب بالفعل، لذلك لم يُنشأ حساب جديد.",
+        "hint": "إذا كنت أنت، فسجّل الدخول بكلمة مرورك. إذا نسيتها، يمكنك اختيار كلمة مرور جديدة "
+                "من هنا: {reset}",
+        "action": "تسجيل الدخول",
+        "ignore": "إذا لم تكن أنت، تجاهل هذه الرسالة: لم يتغير شيء في حسابك.",
+    },
+    "id": {
+        "subject": "Seseorang mencoba mendaftar di {product} dengan alamat Anda",
+        "greeting": "Halo {name},",
+        "body": "Seseorang baru saja mencoba membuat akun {product} dengan alamat email ini. "
+                "Anda sudah memiliki akun, jadi tidak ada akun baru yang dibuat.",
+        "hint": "Jika itu Anda, masuklah dengan kata sandi Anda. Jika Anda lupa, Anda dapat "
+                "memilih kata sandi baru di sini: {reset}",
+        "action": "Masuk",
+        "ignore": "Jika itu bukan Anda, abaikan pesan ini: tidak ada yang berubah di akun Anda.",
+    },
+}
+
 _PATHS = {VERIFY_EMAIL: "/verify-email", PASSWORD_RESET: "/reset-password"}
 
 
@@ -140,8 +200,9 @@ class AccountMail:
         get_topic(Member.SignedUp),
         get_topic(Member.VerificationMailRequested),
         get_topic(Member.PasswordResetRequested),
+        get_topic(Member.SignUpAttempted),
     )
-    kinds: tuple[str, ...] = (VERIFY_EMAIL, PASSWORD_RESET)
+    kinds: tuple[str, ...] = (VERIFY_EMAIL, PASSWORD_RESET, SIGN_UP_ATTEMPT)
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[QueuedMail]:
         if isinstance(event, Member.SignedUp):
@@ -153,6 +214,9 @@ class AccountMail:
             return [_queued(
                 notification_id, PASSWORD_RESET, event, event.expires_at, nonce=event.nonce
             )]
+        if isinstance(event, Member.SignUpAttempted) and event.mail:
+            return [QueuedMail(notification_id=notification_id, kind=SIGN_UP_ATTEMPT,
+                               member_id=event.originator_id, payload={})]
         return []
 
     def compose(
@@ -160,6 +224,8 @@ class AccountMail:
     ) -> tuple[Recipient, MailContent] | None:
         accounts = context.application(Accounts)
         member = accounts.find(mail.member_id, Member)
+        if mail.kind == SIGN_UP_ATTEMPT:
+            return _attempt_told(member, context)
         expires_at = datetime.fromisoformat(mail.payload["expiresAt"])
         nonce = mail.payload.get("nonce", "")
         if (
@@ -188,6 +254,27 @@ class AccountMail:
             small_print=(words["expiry"].format(**values), words["ignore"].format(**values)),
         )
         return Recipient(name=member.name, address=member.email), content
+
+
+def _attempt_told(
+    member: Member | None, context: MailContext
+) -> tuple[Recipient, MailContent] | None:
+    if member is None or member.suspended or member.erased or member.email == ERASED_TEXT:
+        return None
+    locale = member.locale if member.locale in _ATTEMPT_TEXTS else "en"
+    words = _ATTEMPT_TEXTS[locale]
+    values = {"product": context.tenant.branding.product_name, "name": member.name,
+              "reset": context.link("/forgot-password")}
+    content = MailContent(
+        locale=locale,
+        subject=words["subject"].format(**values),
+        greeting=words["greeting"].format(**values),
+        paragraphs=(words["body"].format(**values), words["hint"].format(**values)),
+        action_label=words["action"],
+        action_url=context.link("/sign-in"),
+        small_print=(words["ignore"].format(**values),),
+    )
+    return Recipient(name=member.name, address=member.email), content
 
 
 def _queued(

@@ -77,11 +77,16 @@ async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
             email=data.email, name=data.name, password=data.password, roles=data.roles,
             locale=data.locale or page_context(request).locale, actor=actor))
         kick_mailer(request, tenant)
-        signed_in = await in_thread(lambda: accounts.sign_in(
-            email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor))
     if refused:
         return render(request, "public/sign_up.html", values=keep(values),
                       errors=refused.errors, status_code=refused.status_code)
+    try:
+        signed_in = await in_thread(lambda: accounts.sign_in(
+            email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor))
+    except IthacaError:
+        # The address already had an account, whose owner has been told by mail: the page
+        # points there, as the sign-up's answer says nothing of who is a member.
+        return render(request, "public/check_mail.html", email=data.email)
     response: Response[Any] = Redirect(page_context(request).url("/onboarding"))
     return set_session_cookie(response, signed_in)
 
