@@ -113,6 +113,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     projection_poll_seconds: Annotated[float, msgspec.Meta(gt=0), _doc(
         "Seconds between a projection worker's checks of every tenant, in case a wake-up "
         "(NOTIFY) was lost; new events normally wake it at once.")] = 5.0
+    read_waits_per_member: Annotated[int, msgspec.Meta(ge=1, le=1000), _doc(
+        "Reads one member may have waiting at once for a read model to reach a position "
+        "(`?after=`), per web process; more answer 429.")] = 4
+    read_waits_per_tenant: Annotated[int, msgspec.Meta(ge=1, le=100_000), _doc(
+        "Reads one tenant's members may have waiting at once for a position, per web process; "
+        "more answer 503.")] = 64
     checkpoint_events: Annotated[int, msgspec.Meta(ge=1, le=10_000_000), _doc(
         "Events the sealer chains between two signed checkpoints of a tenant's event log "
         "(tamper evidence; the sealer runs with the projection worker).")] = 1000
@@ -160,6 +166,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "projection_batch": "ITHACA_PROJECTION_BATCH",
         "rebuild_batch": "ITHACA_REBUILD_BATCH",
         "projection_poll_seconds": "ITHACA_PROJECTION_POLL_SECONDS",
+        "read_waits_per_member": "ITHACA_READ_WAITS_PER_MEMBER",
+        "read_waits_per_tenant": "ITHACA_READ_WAITS_PER_TENANT",
         "checkpoint_events": "ITHACA_CHECKPOINT_EVENTS",
         "checkpoint_seconds": "ITHACA_CHECKPOINT_SECONDS",
         "match_index_refresh_seconds": "ITHACA_MATCH_INDEX_REFRESH_SECONDS",

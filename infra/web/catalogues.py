@@ -29,7 +29,8 @@ TEMPLATE = LOCALES_DIRECTORY / "messages.pot"
 PROJECT_ROOT = LOCALES_DIRECTORY.parents[2]
 KEYWORDS = ("N_", "IthacaError", "InvalidInputError", "NotFoundError", "ConflictError",
             "ForbiddenError", "NotSignedInError", "TooManyAttemptsError", "NotCaughtUpError",
-            "PersonalDataErasedError")
+            "PersonalDataErasedError", "PositionBeyondHeadError", "WaitLimitError",
+            "TenantWaitLimitError")
 
 
 def catalogue_path(locale: str) -> Path:

@@ -55,6 +55,7 @@ from projections.audit_trail.controllers import ROUTES as AUDIT_TRAIL_ROUTES
 from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
 from projections.matching.controllers import ROUTES as MATCHING_ROUTES
 from projections.matching.warming import MatchIndexWarmer
+from projections.reading import ParkedReads
 from projections.replay.controllers import ROUTES as REPLAY_ROUTES
 from projections.status import statuses
 from projections.timelines.controllers import ROUTES as TIMELINE_ROUTES
@@ -101,6 +102,8 @@ class IthacaCore(InitPlugin):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         metrics = IthacaMetrics()
         app_config.state.metrics = metrics
+        app_config.state.parked_reads = ParkedReads(
+            self.settings.read_waits_per_member, self.settings.read_waits_per_tenant)
         tenant_scoped = [
             Router(
                 path=path, route_handlers=TENANT_API,

@@ -34,7 +34,12 @@ from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
 from projections.matching.index import Match, Ranked, SearchFilters, index_for
 from projections.matching.projection import MATCHING
-from projections.reading import NotCaughtUpError, ReadModel, open_read_model
+from projections.reading import (
+    NotCaughtUpError,
+    PositionBeyondHeadError,
+    ReadModel,
+    open_read_model,
+)
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.errors import IthacaError, NotFoundError
@@ -122,8 +127,9 @@ def _cards(request: Request[Any, Any, Any], ranked: Ranked) -> list[MentorCard]:
 def _matching(request: Request[Any, Any, Any], after: int | None) -> ReadModel[Any]:
     model = open_read_model(ithaca_of(request), request.state.tenant, MATCHING)
     if after is not None:
-        # if it has not caught up, show what there is; the list catches up on the next visit
-        with contextlib.suppress(NotCaughtUpError):
+        # if it has not caught up (or `after` is no position yet), show what there is; the
+        # list catches up on the next visit
+        with contextlib.suppress(NotCaughtUpError, PositionBeyondHeadError):
             model.wait_for(after, AFTER_WAIT_SECONDS)
     return model
 
