@@ -48,6 +48,7 @@ from infra.eventstore.streams import PLATFORM_STREAM
 from infra.logging import configure_logging, get_logger
 from infra.mail.sink import MailSink, text_of
 from infra.settings import Settings, SettingsError, settings_help
+from infra.shutdown import bounded_shutdown
 from projections.commands import projections as projections_commands
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
@@ -202,7 +203,8 @@ def main(args: Sequence[str] | None = None) -> None:
 def serve(
     runtime: _Runtime, host: str | None, port: int | None, workers: int | None, reload: bool
 ) -> None:
-    """Serve the web app with Granian."""
+    """Serve the web app with Granian (stopping within ITHACA_WORKERS_KILL_TIMEOUT + 5 s of
+    SIGTERM or SIGINT)."""
     settings = Settings.from_env(host=host, port=port, workers=workers)
     settings = msgspec.structs.replace(settings, log_format=runtime.settings.log_format)
     # Workers build the app from `Settings.from_env()`: the flags travel through the environment
@@ -224,6 +226,7 @@ def serve(
         address=settings.host,
         port=settings.port,
         workers=settings.workers,
+        workers_kill_timeout=settings.workers_kill_timeout,
         reload=reload,
         log_level=LogLevels(settings.log_level),
         # Granian's own lines go to the root logger, which renders them like ours.
@@ -236,7 +239,8 @@ def serve(
             },
         },
     )
-    server.serve()
+    with bounded_shutdown(server, settings.workers_kill_timeout):
+        server.serve()
 
 
 # tenants --------------------------------------------------------------------------------------

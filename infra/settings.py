@@ -50,6 +50,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "Port `ithaca serve` listens on.")] = 8000
     workers: Annotated[int, msgspec.Meta(ge=1, le=64), _doc(
         "Granian worker processes for `ithaca serve`; each holds its own pool.")] = 1
+    workers_kill_timeout: Annotated[int, msgspec.Meta(ge=1, le=1800), _doc(
+        "Seconds `ithaca serve`'s workers have to finish their requests after SIGTERM or SIGINT "
+        "before they are killed; the whole stop takes at most 5 s more, however many signals "
+        "arrive.")] = 10
     secret_key: Annotated[str, _doc(
         "Signs the pages' CSRF tokens; every web process of a deployment needs the same one. "
         "Empty: a random key kept in the data directory (`secret_key`), which does for one "
@@ -144,6 +148,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "host": "ITHACA_HOST",
         "port": "ITHACA_PORT",
         "workers": "ITHACA_WORKERS",
+        "workers_kill_timeout": "ITHACA_WORKERS_KILL_TIMEOUT",
         "secret_key": "ITHACA_SECRET_KEY",
         "signing_secret": "ITHACA_SIGNING_SECRET",
         "tenant_cache_seconds": "ITHACA_TENANT_CACHE_SECONDS",
