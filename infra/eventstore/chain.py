@@ -43,8 +43,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import msgspec
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg import sql
+
+from infra.logging import get_logger
 
 if TYPE_CHECKING:
     from infra.audit.keys import PublicKey, SigningKey
@@ -97,6 +100,7 @@ _RECORD_HEADER = struct.Struct(">q16sqI")  # position, originator id, version, t
 _STATE_LENGTH = struct.Struct(">Q")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BATCH = 5_000
+_log = get_logger("ithaca.chain")
 _CHECKPOINT_BATCH = 1_000
 
 
@@ -209,8 +213,12 @@ def seal_stream(
 ) -> int:
     """Chains the events appended since the last run and writes the checkpoints due; returns the
     number of positions sealed. One transaction per batch (hashes and checkpoints together), so
-    a crash loses nothing but the batch in hand. Run it under the stream's sealer lease: two
-    sealers of one stream collide on the tables' keys and one fails.
+    a crash loses nothing but the batch in hand.
+
+    Run it under the stream's sealer lease. Two sealers may still meet (each process of the
+    embedded default has leases of its own; a lease's connection can be lost): they collide on
+    the tables' keys, and the one that lost reads the chain again and goes on from where the
+    other got to. That is expected, not an error.
 
     `now` is the checkpoints' signing time (default: the clock); `head`, when the caller has just
     read it, saves a query."""
@@ -219,24 +227,60 @@ def seal_stream(
         raise ValueError(msg)
     signed_at = _from_micros(_micros(now or datetime.now(UTC)))  # what storage keeps exactly
     tables = _tables_of(stream)
+    if head is None:
+        head = stream.events.max_notification_id() or 0
+    sealed = 0
+    overtaken_at: tuple[int, int] | None = None
+    while True:
+        try:
+            return sealed + _seal_up_to(head, stream, tables, key, checkpoint_every,
+                                        checkpoint_seconds, signed_at)
+        except _OvertakenError as overtaken:
+            sealed += overtaken.sealed
+            if overtaken.started_at == overtaken_at:
+                # Nothing moved since the last collision: not another sealer, a fault.
+                raise overtaken.error from None
+            overtaken_at = overtaken.started_at
+            _log.debug("chain_sealed_by_another", stream=stream.name,
+                       sealed_through=overtaken.started_at[0])
+
+
+class _OvertakenError(Exception):
+    """Another sealer recorded first; `started_at` is (sealed head, last checkpoint's
+    sequence) as this one had read them."""
+
+    def __init__(self, error: IntegrityError, sealed: int, started_at: tuple[int, int]) -> None:
+        super().__init__(str(error))
+        self.error, self.sealed, self.started_at = error, sealed, started_at
+
+
+def _seal_up_to(
+    head: int, stream: EventStream, tables: _ChainTables, key: SigningKey,
+    checkpoint_every: int, checkpoint_seconds: float, signed_at: datetime,
+) -> int:
     sealed_through, previous_hash, checkpoint = tables.sealed_head()
     if checkpoint is not None and checkpoint.position > sealed_through:
         msg = (f"{stream.name}: checkpoint {checkpoint.sequence} signed position "
                f"{checkpoint.position}, beyond the last recorded hash ({sealed_through}); the "
                "chain table has lost rows, so sealing stops until the stream is checked")
         raise ChainBrokenError(msg)
+    started_at = (sealed_through, checkpoint.sequence if checkpoint else 0)
     running = previous_hash or genesis_hash(stream.name)
     last_checkpointed = checkpoint.position if checkpoint else 0
     unsigned = (tables.count_sealed_after(last_checkpointed)
                 if sealed_through > last_checkpointed else 0)
-    if head is None:
-        head = stream.events.max_notification_id() or 0
+    sealed = 0
 
     def time_is_up() -> bool:
         return checkpoint is None or \
             (signed_at - checkpoint.signed_at).total_seconds() >= checkpoint_seconds
 
-    sealed = 0
+    def record(hashes: Sequence[tuple[int, bytes]], checkpoints: Sequence[Checkpoint]) -> None:
+        try:
+            tables.record(hashes, checkpoints)
+        except IntegrityError as error:  # a key another sealer has just recorded
+            raise _OvertakenError(error, sealed, started_at) from error
+
     position = sealed_through
     while position < head:
         rows = stream.notification_rows(position, head, _BATCH)
@@ -261,11 +305,11 @@ def seal_stream(
                                           signed_at)
             checkpoints.append(checkpoint)
             unsigned = 0
-        tables.record(hashes, checkpoints)
+        record(hashes, checkpoints)
         sealed += len(rows)
     if unsigned and time_is_up():  # events sealed by earlier runs, waiting for their minute
-        tables.record([], [_sign_checkpoint(stream.name, key, checkpoint, position, running,
-                                            signed_at)])
+        record([], [_sign_checkpoint(stream.name, key, checkpoint, position, running,
+                                     signed_at)])
     return sealed
 
 

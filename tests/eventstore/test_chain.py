@@ -19,9 +19,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.domain import Aggregate, event
 from psycopg import sql
+from structlog.testing import capture_logs
 
 from infra.audit.keys import PublicKey, SigningKey
-from infra.bootstrap import Ithaca
+from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.chain import (
     ChainBrokenError,
     StreamCheck,
@@ -32,10 +33,13 @@ from infra.eventstore.chain import (
     seal_stream,
 )
 from infra.eventstore.streams import SQLiteStorage, StreamApplication
+from infra.settings import Settings
+from projections.leases import LocalLeases
 from projections.worker import ProjectionWorker
 from services.actor import Actor
 
 NOON = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
+BURSTS = 40
 
 
 class Session(Aggregate):
@@ -372,3 +376,33 @@ def test_the_projection_worker_seals_new_events_by_itself(tenant: Tenant) -> Non
     assert check.sealed_through == positions[-1]
     # The first sealing signs at once: there was no checkpoint to be younger than a minute.
     assert check.checkpoints_checked >= 1
+
+
+def test_two_sealers_racing_on_bursts_log_no_error_and_the_chain_checks_clean(
+    tenant: Tenant, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two processes' in-process workers on one SQLite file each hold their own leases, so both
+    # seal every burst (on PostgreSQL: a sealer whose lease connection was lost). Each worker
+    # here has leases of its own and an `Ithaca` of its own, as a process would.
+    monkeypatch.setattr("projections.worker.leases_for", lambda *_: LocalLeases())
+    other_process = bootstrap(settings)
+    workers = [ProjectionWorker(ithaca, threads=1, poll_seconds=0.2)
+               for ithaca in (tenant.ithaca, other_process)]
+    with capture_logs() as lines:
+        for worker in workers:
+            worker.start()
+        try:
+            for _ in range(BURSTS):
+                last = tenant.log(2)[-1]
+                deadline = time.monotonic() + 10
+                while tenant.check().sealed_through < last and time.monotonic() < deadline:
+                    time.sleep(0.02)
+        finally:
+            for worker in workers:
+                worker.stop()
+            other_process.close()
+
+    assert [line for line in lines if line["log_level"] in ("error", "critical")] == []
+    check = tenant.check()
+    assert check.ok, check.problem
+    assert check.sealed_through == last
