@@ -30,6 +30,7 @@ from infra.bootstrap import Ithaca, bootstrap
 from infra.logging import configure_logging, get_logger
 from infra.mail.mailer import Mailer
 from infra.settings import Settings
+from infra.web.csrf import JsonBodiesOnly
 from infra.web.errors import EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
 from infra.web.idempotency import IdempotencyMiddleware
@@ -107,7 +108,7 @@ class IthacaCore(InitPlugin):
         tenant_scoped = [
             Router(
                 path=path, route_handlers=TENANT_API,
-                middleware=[TenantMiddleware(), IdempotencyMiddleware()],
+                middleware=[JsonBodiesOnly(), TenantMiddleware(), IdempotencyMiddleware()],
                 guards=[authorize], security=[{MEMBER_TOKEN_SCHEME: []}],
                 dependencies={
                     "caller": Provide(provide_caller, sync_to_thread=False),
@@ -120,7 +121,7 @@ class IthacaCore(InitPlugin):
         _require_declared_roles(tenant_scoped)
         app_config.route_handlers.extend([
             Router(path="/", route_handlers=[PlatformController, healthz, readyz, metrics_endpoint],
-                   opt=CSRF_EXEMPT),
+                   middleware=[JsonBodiesOnly()], opt=CSRF_EXEMPT),
             *tenant_scoped, *page_routers(), operator_router(), static_files(),
         ])
         app_config.request_class = IthacaRequest

@@ -23,6 +23,7 @@ from litestar.openapi import ResponseSpec
 
 from infra.bootstrap import Ithaca
 from infra.eventstore.streams import StreamApplication
+from infra.web.csrf import require_api_token
 from infra.web.errors import ErrorBody
 from infra.web.requests import request_id_of
 from services.accounts.application import Accounts, Caller, NotSignedInError
@@ -84,6 +85,8 @@ async def authorize(
     token = session_token(connection)
     if token is None:
         raise NotSignedInError("sign in first: Authorization: Bearer <token> or a session cookie")
+    if not connection.headers.get("authorization", "").lower().startswith(_BEARER):
+        require_api_token(connection)  # signed in by the cookie: see infra.web.csrf
     ithaca: Ithaca = connection.app.state.ithaca
     tenant: TenantRecord = connection.scope["state"]["tenant"]
     accounts = ithaca.tenant_application(tenant, Accounts)

@@ -41,10 +41,21 @@ def test_ana_signs_in_for_pages_and_her_browser_keeps_the_session(acme: TenantAp
     assert me.status_code == 200
     assert me.json()["email"] == "ana@example.org"
 
+    # A command with the cookie carries the CSRF token of the session's pages (a page's form
+    # holds it; the browser keeps it in a cookie of its own): without it, it is refused.
+    refused = acme.delete("/api/v1/sessions/current", headers=cookie)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["field"] == "X-CSRF-Token"
+    page = acme.get("/", headers={**cookie, "accept": "text/html"})
+    csrf = parsed(page.headers["set-cookie"])["ithaca_csrf"].value
+    assert f'name="_csrf_token" value="{csrf}"' in page.text
+    cookie = {"Cookie": f"ithaca_session={morsel.value}; ithaca_csrf={csrf}",
+              "X-CSRF-Token": csrf}
+
     # Signing out ends the session and tells the browser to forget the cookie.
     out = acme.delete("/api/v1/sessions/current", headers=cookie)
     assert out.status_code == 200
-    forgotten = parsed(out.headers["set-cookie"])["ithaca_session"]
+    forgotten = parsed(out.headers.get_list("set-cookie")[0])["ithaca_session"]
     assert forgotten.value == ""
     assert forgotten["max-age"] == "0"
     assert acme.get("/api/v1/me", headers=cookie).status_code == 401

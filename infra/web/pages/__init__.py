@@ -7,8 +7,8 @@ Tenant pages are mounted like the tenant API (at the root, resolved by host, and
 `/t/{slug}`), behind `TenantMiddleware` and the pages' guard (`guard.authorize_page`). Static
 files (`static/`: the style sheet and htmx) are served at `/static` for every host.
 
-Security, for every page: CSRF tokens on every form and HTMX request (Litestar's CSRF
-middleware; the API, which takes bearer tokens or SameSite=Lax cookies, is exempt), session
-cookies that are Secure, HttpOnly and SameSite=Lax, and a Content-Security-Policy with no inline
+Security, for every page: CSRF tokens on every form and HTMX request, bound to the session
+(Litestar's CSRF middleware and `infra.web.csrf.SessionBoundCsrf`; the API checks the same token
+itself when it is called with the session cookie, see `infra.web.csrf`), session cookies that are Secure, HttpOnly and SameSite=Lax, and a Content-Security-Policy with no inline
 script or style (`CONTENT_SECURITY_POLICY`).
 """

@@ -13,6 +13,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from infra.settings import Settings
+from infra.web.csrf import CSRF_COOKIE, CSRF_HEADER, SessionBoundCsrf
 from infra.web.malformed import refuse_unreadable_path
 from infra.web.pages import (
     admin,
@@ -70,7 +71,8 @@ def _sign_in_first(request: Request[Any, Any, Any], error: SignInRequiredError) 
 def page_routers() -> list[Router]:
     return [
         Router(
-            path=path, route_handlers=TENANT_PAGES, middleware=[TenantMiddleware()],
+            path=path, route_handlers=TENANT_PAGES,
+            middleware=[TenantMiddleware(), SessionBoundCsrf()],
             guards=[authorize_page], response_headers=SECURITY_HEADERS,
             exception_handlers={SignInRequiredError: _sign_in_first},
             include_in_schema=False,
@@ -83,7 +85,8 @@ def operator_router() -> Router:
     """The platform operator's pages, on the platform's own address (no tenant); behind the
     operator's sign-in (`operator.authorize_operator`), with CSRF tokens like every page."""
     return Router(path="/platform", route_handlers=operator.PAGES,
-                  guards=[operator.authorize_operator], response_headers=SECURITY_HEADERS,
+                  middleware=[SessionBoundCsrf()], guards=[operator.authorize_operator],
+                  response_headers=SECURITY_HEADERS,
                   exception_handlers={SignInRequiredError: _sign_in_first},
                   include_in_schema=False)
 
@@ -97,6 +100,6 @@ def static_files() -> Router:
 
 def csrf_config(settings: Settings) -> CSRFConfig:
     return CSRFConfig(
-        secret=settings.web_secret(), cookie_name="ithaca_csrf", cookie_secure=True,
-        cookie_httponly=True, cookie_samesite="lax", header_name="x-csrftoken",
+        secret=settings.web_secret(), cookie_name=CSRF_COOKIE, cookie_secure=True,
+        cookie_httponly=True, cookie_samesite="lax", header_name=CSRF_HEADER,
     )
