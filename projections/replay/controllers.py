@@ -219,8 +219,8 @@ class ReplayController(Controller):
         # Both moments are checked before either replay is built.
         first_position = position_of(ithaca, tenant, a, "a")
         second_position = position_of(ithaca, tenant, b, "b")
-        with replay_at(ithaca, tenant, first_position) as first, \
-                replay_at(ithaca, tenant, second_position) as second:
+        with replay_at(ithaca, tenant, first_position, "a") as first, \
+                replay_at(ithaca, tenant, second_position, "b") as second:
             answer: Comparison = compare(
                 (replay_view(first), replay_dashboard(first, filters, corporate=corporate)),
                 (replay_view(second),

@@ -384,6 +384,13 @@ class ReplayBuilds:
                          daemon=True).start()
         return progress
 
+    def under_way(self, tenant: TenantRecord) -> set[int]:
+        """The positions of the tenant's builds running in this process."""
+        with self._lock:
+            return {key[2] for key, progress in self._builds.items()
+                    if key[:2] == (tenant.location, tenant.stream_name)
+                    and not progress.finished.is_set()}
+
 
 BUILDS = ReplayBuilds()
 """The process's background builds."""

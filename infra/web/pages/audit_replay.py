@@ -138,7 +138,8 @@ def compare_page(request: Request[Any, Any, Any]) -> Template:
         first, second = position_of(ithaca, tenant, a, "a"), position_of(ithaca, tenant, b, "b")
         corporate = _corporate(request)
         try:
-            with replay_at(ithaca, tenant, first) as one, replay_at(ithaca, tenant, second) as two:
+            with replay_at(ithaca, tenant, first, "a") as one, \
+                    replay_at(ithaca, tenant, second, "b") as two:
                 context["comparison"] = compare(
                     (replay_view(one), replay_dashboard(one, Filters(), corporate=corporate)),
                     (replay_view(two), replay_dashboard(two, Filters(), corporate=corporate)))
