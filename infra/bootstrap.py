@@ -20,6 +20,7 @@ from infra.eventstore.streams import (
 from infra.settings import Settings
 from services.errors import NotFoundError
 from tenants.directory import TenantDirectory, TenantRecord
+from tenants.proof import DnsChallenges
 from tenants.registry import TenantRegistry
 
 __all__ = ["Ithaca", "bootstrap"]
@@ -47,6 +48,8 @@ class Ithaca:
             platform_stream,
             locations=self.locations,
             base_domain=settings.base_domain,
+            platform_hosts=settings.platform_host_names(),
+            challenges=DnsChallenges(settings.dns_resolver),
             on_change=self._platform_changed,
         )
         self.directory = TenantDirectory(
@@ -54,6 +57,7 @@ class Ithaca:
             self.registry.mapper,
             base_domain=settings.base_domain,
             max_staleness=settings.tenant_cache_seconds,
+            platform_hosts=settings.platform_host_names(),
         )
         self.directory.refresh()
         self.open_streams = OpenStreams(capacity=settings.open_tenants, settings=settings)

@@ -328,10 +328,35 @@ def tenants_rebrand(
 @click.argument("slug")
 @click.argument("domain")
 @click.option("--reason", default="", help=_REASON_HELP)
+@click.option("--skip-proof", is_flag=True, help=(
+    "Attach at once, without the DNS proof of control; needs --reason, recorded in the "
+    "platform stream for auditors."))
 @pass_runtime
-def tenants_attach_domain(runtime: _Runtime, slug: str, domain: str, reason: str) -> None:
-    """Let the tenant answer on a custom DOMAIN as well."""
-    runtime.ithaca.registry.attach_domain(slug, domain, runtime.actor, reason)
+def tenants_attach_domain(
+    runtime: _Runtime, slug: str, domain: str, reason: str, skip_proof: bool
+) -> None:
+    """Claim a custom DOMAIN for the tenant: it answers once proven (`verify-domain`)."""
+    registry = runtime.ithaca.registry
+    if skip_proof:
+        registry.attach_domain_without_proof(slug, domain, runtime.actor, reason)
+        click.echo(f"{domain} now serves {slug} (attached without proof)")
+        return
+    record = runtime.ithaca.tenant(registry.attach_domain(slug, domain, runtime.actor,
+                                                          reason).slug)
+    pending = next(claim for claim in record.pending_domains
+                   if claim.domain == domain.strip().lower().rstrip("."))
+    click.echo(f"{pending.domain} is claimed for {slug}; to prove control, publish the DNS "
+               f"record\n\n    {pending.record}. TXT \"{pending.challenge}\"\n\nthen run "
+               f"`ithaca tenants verify-domain {slug} {pending.domain}`")
+
+
+@tenants.command("verify-domain")
+@click.argument("slug")
+@click.argument("domain")
+@pass_runtime
+def tenants_verify_domain(runtime: _Runtime, slug: str, domain: str) -> None:
+    """Check the DNS proof of a claimed DOMAIN; once found, the domain serves the tenant."""
+    runtime.ithaca.registry.verify_domain(slug, domain, runtime.actor)
     click.echo(f"{domain} now serves {slug}")
 
 
@@ -341,7 +366,7 @@ def tenants_attach_domain(runtime: _Runtime, slug: str, domain: str, reason: str
 @click.option("--reason", default="", help=_REASON_HELP)
 @pass_runtime
 def tenants_detach_domain(runtime: _Runtime, slug: str, domain: str, reason: str) -> None:
-    """Stop the tenant answering on DOMAIN."""
+    """Stop the tenant answering on DOMAIN (or withdraw its pending claim)."""
     runtime.ithaca.registry.detach_domain(slug, domain, runtime.actor, reason)
     click.echo(f"{domain} no longer serves {slug}")
 

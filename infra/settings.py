@@ -45,6 +45,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     base_domain: Annotated[str, _doc(
         "Tenants answer on {slug}.{base domain}; the bare base domain serves the platform.")
     ] = "ithaca.localhost"
+    platform_hosts: Annotated[str, _doc(
+        "More host names (comma-separated) on which the platform's own pages and API answer, "
+        "besides the bare base domain, localhost and loopback addresses; on any other host "
+        "(a tenant's) they answer 404 like unknown paths.")] = ""
+    dns_resolver: Annotated[str, _doc(
+        "DNS server that checks custom domains' proof of control (the TXT record "
+        "_ithaca-challenge.<domain>), as address or address:port (127.0.0.1:5353, "
+        "[::1]:53). Empty: the system's resolver.")] = ""
+    metrics_token: Annotated[str, _doc(
+        "Bearer token that /metrics requires (Authorization: Bearer <token>). Empty: /metrics "
+        "answers only on the platform's own hosts (see ITHACA_PLATFORM_HOSTS), without a token."
+    )] = ""
     host: Annotated[str, _doc("Address `ithaca serve` listens on.")] = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=1, le=65535), _doc(
         "Port `ithaca serve` listens on.")] = 8000
@@ -145,6 +157,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "pool_size": "ITHACA_POOL_SIZE",
         "pool_timeout": "ITHACA_POOL_TIMEOUT",
         "base_domain": "ITHACA_BASE_DOMAIN",
+        "platform_hosts": "ITHACA_PLATFORM_HOSTS",
+        "dns_resolver": "ITHACA_DNS_RESOLVER",
+        "metrics_token": "ITHACA_METRICS_TOKEN",
         "host": "ITHACA_HOST",
         "port": "ITHACA_PORT",
         "workers": "ITHACA_WORKERS",
@@ -235,6 +250,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             finally:
                 draft.unlink()
         return path.read_text(encoding="ascii").strip()
+
+    def platform_host_names(self) -> list[str]:
+        """`platform_hosts` as a list of names."""
+        return [host.strip() for host in self.platform_hosts.split(",") if host.strip()]
 
     def database_locations(self) -> dict[str, str]:
         """Location name -> URL; 'main' is always present ('' meaning the embedded default)."""

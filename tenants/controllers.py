@@ -30,6 +30,7 @@ from services.actor import Actor
 from services.audit_log.schemas import REASON_MAX
 from tenants.directory import TenantRecord
 from tenants.domain import hash_token
+from tenants.middleware import PlatformHostMiddleware
 from tenants.schemas import (
     AttachDomain,
     ProvisionTenant,
@@ -84,7 +85,9 @@ def _refusals(*statuses: int) -> dict[int, ResponseSpec]:
         401: "No valid operator token",
         404: "No such tenant",
         409: "Clashes with what is recorded (duplicate slug or domain, illegal transition)",
-        422: "Breaks a rule (reserved slug, unknown locale or time zone); names the field",
+        422: "Breaks a rule (reserved slug, unknown locale or time zone, a domain that is an "
+             "address or the platform's own, no proof of control yet); names the field",
+        503: "The DNS did not answer; try again after Retry-After seconds",
     }
     return {
         status: ResponseSpec(ErrorBody, description=descriptions[status])
@@ -95,6 +98,7 @@ def _refusals(*statuses: int) -> dict[int, ResponseSpec]:
 class PlatformController(Controller):
     path = "/platform/api/v1"
     tags = ["platform"]  # noqa: RUF012 - Litestar's declared class attribute
+    middleware = [PlatformHostMiddleware()]  # noqa: RUF012
     guards = [require_operator]  # noqa: RUF012
     security = [{OPERATOR_TOKEN_SCHEME: []}]  # noqa: RUF012
     dependencies = {"actor": Provide(provide_operator_actor, sync_to_thread=False)}  # noqa: RUF012
@@ -135,7 +139,10 @@ class PlatformController(Controller):
         ithaca.registry.rebrand_tenant(slug, data.branding(), actor, data.reason)
         return _view(ithaca, slug)
 
-    @post("/tenants/{slug:str}/domains", sync_to_thread=True, summary="Attach a custom domain",
+    @post("/tenants/{slug:str}/domains", sync_to_thread=True,
+          summary="Claim a custom domain (active once proven)",
+          description="Records a pending claim; the answer's `pendingDomains` says which TXT "
+                      "record to publish before verifying. Claiming again changes nothing.",
           responses=_refusals(400, 404, 409, 422))
     def attach_domain(
         self, slug: FromPath[str], data: JSONBody[AttachDomain], ithaca: NamedDependency[Ithaca],
@@ -144,8 +151,22 @@ class PlatformController(Controller):
         ithaca.registry.attach_domain(slug, data.domain, actor, data.reason)
         return _view(ithaca, slug)
 
+    @post("/tenants/{slug:str}/domains/{domain:str}/verification", status_code=200,
+          sync_to_thread=True, summary="Prove control of a claimed custom domain",
+          description="Looks up the TXT record `_ithaca-challenge.{domain}`; when it holds the "
+                      "claim's challenge the domain becomes active (422 otherwise, saying what "
+                      "to publish; 503 when the DNS does not answer).",
+          responses=_refusals(404, 409, 422, 503))
+    def verify_domain(
+        self, slug: FromPath[str], domain: FromPath[str], ithaca: NamedDependency[Ithaca],
+        actor: NamedDependency[Actor],
+    ) -> TenantView:
+        ithaca.registry.verify_domain(slug, domain, actor)
+        return _view(ithaca, slug)
+
     @delete("/tenants/{slug:str}/domains/{domain:str}", status_code=200, sync_to_thread=True,
-            summary="Detach a custom domain", responses=_refusals(404, 409, 422))
+            summary="Detach a custom domain (or withdraw its pending claim)",
+            responses=_refusals(404, 409, 422))
     def detach_domain(
         self, slug: FromPath[str], domain: FromPath[str], ithaca: NamedDependency[Ithaca],
         actor: NamedDependency[Actor], reason: Annotated[str, Parameter(

@@ -1,9 +1,12 @@
 """The tenant directory: what every request needs to know about tenants, kept in memory.
 
 Read model of the platform stream. Consumes Tenant.{Provisioned, Rebranded,
-DefaultLocaleChanged, DomainAttached, DomainDetached, Suspended, Reinstated} and
-Operator.{Added, TokenIssued, Revoked}. Answers: which tenant does this host or slug name, is it
-suspended, how is it branded, where does its stream live, and which operator holds this token.
+DefaultLocaleChanged, DomainAttached, DomainDetached, DomainChallengeIssued, DomainVerified,
+DomainChallengeWithdrawn, Suspended, Reinstated} and Operator.{Added, TokenIssued, Revoked}.
+Answers: which tenant does this host or slug name (only active domains route: attached before
+proof was required, or proven), which claims are pending and with what challenge, is the host the
+platform's own, is the tenant suspended, how is it branded, where does its stream live, and which
+operator holds this token.
 
 The platform stream is small (a few events per tenant), so the whole model is rebuilt from
 position 0 at start and then caught up incrementally: at once after a command in this process
@@ -13,8 +16,10 @@ older than that (`refresh_if_stale`, one indexed `max()` query when nothing chan
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -22,9 +27,31 @@ import msgspec
 from eventsourcing.persistence import Mapper
 
 from infra.eventstore.streams import EventStream, tenant_stream_name
-from tenants.domain import Branding, Operator, Tenant
+from tenants.domain import Branding, Operator, Tenant, challenge_record
 
-__all__ = ["TenantDirectory", "TenantRecord"]
+__all__ = ["PendingDomain", "TenantDirectory", "TenantRecord", "host_name"]
+
+
+def host_name(host: str) -> str:
+    """A Host header's name: lower case, without the port, the trailing dot or IPv6 brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
+
+
+class PendingDomain(msgspec.Struct, frozen=True, kw_only=True):
+    """A custom domain claimed but not yet proven: it does not route requests."""
+
+    domain: str
+    challenge: str
+
+    @property
+    def record(self) -> str:
+        """Where the challenge is to be published, as a TXT record."""
+        return challenge_record(self.domain)
 
 
 class TenantRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,6 +65,8 @@ class TenantRecord(msgspec.Struct, frozen=True, kw_only=True):
     location: str
     branding: Branding
     domains: tuple[str, ...] = ()
+    """Active custom domains: they route requests to the tenant."""
+    pending_domains: tuple[PendingDomain, ...] = ()
     suspended: bool = False
     suspension_reason: str = ""
     provisioned_at: datetime | None = None
@@ -51,11 +80,14 @@ class TenantRecord(msgspec.Struct, frozen=True, kw_only=True):
 class TenantDirectory:
     def __init__(
         self, stream: EventStream, mapper: Mapper[UUID], *, base_domain: str,
-        max_staleness: float,
+        max_staleness: float, platform_hosts: Iterable[str] = (),
     ) -> None:
         self._stream = stream
         self._mapper = mapper
         self.base_domain = base_domain.lower()
+        self.platform_hosts = frozenset(
+            {self.base_domain, "localhost", *(host_name(host) for host in platform_hosts)}
+        )
         self.max_staleness = max_staleness
         self._lock = threading.Lock()
         self._position = 0
@@ -79,14 +111,22 @@ class TenantDirectory:
 
     def by_host(self, host: str) -> TenantRecord | None:
         """`{slug}.{base domain}` or an attached custom domain; ports are ignored."""
-        name = host.split(":", 1)[0].lower().rstrip(".")
+        name = host_name(host)
         suffix = "." + self.base_domain
         if name.endswith(suffix):
             return self._by_slug.get(name[: -len(suffix)])
         return self._by_domain.get(name)
 
     def is_platform_host(self, host: str) -> bool:
-        return host.split(":", 1)[0].lower().rstrip(".") == self.base_domain
+        """The platform's own addresses: the bare base domain, `localhost`, loopback addresses
+        and `ITHACA_PLATFORM_HOSTS`; never a tenant's (custom domains cannot be any of these)."""
+        name = host_name(host)
+        if name in self.platform_hosts:
+            return True
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return False
 
     def all(self) -> list[TenantRecord]:
         return sorted(self._by_slug.values(), key=lambda record: record.slug)
@@ -134,9 +174,17 @@ class TenantDirectory:
             self._update(event, branding=event.branding)
         elif isinstance(event, Tenant.DefaultLocaleChanged):
             self._update(event, default_locale=event.locale)
-        elif isinstance(event, Tenant.DomainAttached):
+        elif isinstance(event, Tenant.DomainAttached | Tenant.DomainVerified):
             record = self._by_id[event.originator_id]
-            self._update(event, domains=(*record.domains, event.domain))
+            self._update(event, domains=(*record.domains, event.domain),
+                         pending_domains=_without(record.pending_domains, event.domain))
+        elif isinstance(event, Tenant.DomainChallengeIssued):
+            record = self._by_id[event.originator_id]
+            pending = PendingDomain(domain=event.domain, challenge=event.challenge)
+            self._update(event, pending_domains=(*record.pending_domains, pending))
+        elif isinstance(event, Tenant.DomainChallengeWithdrawn):
+            record = self._by_id[event.originator_id]
+            self._update(event, pending_domains=_without(record.pending_domains, event.domain))
         elif isinstance(event, Tenant.DomainDetached):
             record = self._by_id[event.originator_id]
             self._by_domain.pop(event.domain, None)
@@ -169,3 +217,7 @@ class TenantDirectory:
         self._by_slug[record.slug] = record
         for domain in record.domains:
             self._by_domain[domain] = record
+
+
+def _without(pending: tuple[PendingDomain, ...], domain: str) -> tuple[PendingDomain, ...]:
+    return tuple(claim for claim in pending if claim.domain != domain)

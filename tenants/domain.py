@@ -9,9 +9,12 @@ it. Two racing requests cannot both succeed.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import secrets
+import socket
 import zoneinfo
+from collections.abc import Iterable
 from functools import cache
 from uuid import UUID, uuid5
 
@@ -22,6 +25,7 @@ from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError
 
 __all__ = [
+    "CHALLENGE_RECORD",
     "COLOUR_PATTERN",
     "DEFAULT_ACCENT_COLOUR",
     "DEFAULT_PRIMARY_COLOUR",
@@ -32,7 +36,9 @@ __all__ = [
     "DomainClaim",
     "Operator",
     "Tenant",
+    "challenge_record",
     "hash_token",
+    "new_challenge",
     "new_token",
     "normalise_domain",
     "validate_slug",
@@ -98,9 +104,18 @@ def validate_time_zone(time_zone: str) -> str:
     return time_zone
 
 
-def normalise_domain(domain: str, *, base_domain: str) -> str:
-    """Lower-cases and checks a custom domain; subdomains of the base domain are the slugs'."""
+def normalise_domain(
+    domain: str, *, base_domain: str, platform_hosts: Iterable[str] = ()
+) -> str:
+    """Lower-cases and checks a custom domain. Refused: what is not a domain name, IP addresses
+    in any spelling, `localhost` and its subdomains (they name this machine), the platform's own
+    hosts, and the base domain and its subdomains (those are the slugs')."""
     name = domain.strip().lower().rstrip(".")
+    if _is_ip_address(name):
+        raise InvalidInputError(
+            "'%(domain)s' is an IP address; attach a domain name", field="domain",
+            values={"domain": domain},
+        )
     labels = name.split(".")
     if len(name) > 253 or len(labels) < 2 or not all(_DOMAIN_LABEL.match(x) for x in labels):
         raise InvalidInputError("'%(domain)s' is not a domain name", field="domain",
@@ -111,7 +126,44 @@ def normalise_domain(domain: str, *, base_domain: str) -> str:
             "{slug}.%(base)s without attaching it",
             field="domain", values={"domain": domain, "base": base_domain},
         )
+    if labels[-1] == "localhost" or name in {host.lower() for host in platform_hosts}:
+        raise InvalidInputError(
+            "'%(domain)s' is one of the platform's own addresses", field="domain",
+            values={"domain": domain},
+        )
     return name
+
+
+def _is_ip_address(name: str) -> bool:
+    # Every spelling a resolver or browser takes for an address: 127.0.0.1, [::1], ::ffff:7f00:1,
+    # and the shorthands inet_aton accepts (127.1, 0x7f.1, 2130706433). A top-level domain is
+    # never all digits, so a numeric last label is an address too.
+    bare = name.removeprefix("[").removesuffix("]")
+    try:
+        ipaddress.ip_address(bare)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        socket.inet_aton(bare)
+    except OSError:
+        return bare.rsplit(".", 1)[-1].isdigit()
+    return True
+
+
+CHALLENGE_RECORD = "_ithaca-challenge"
+"""The label under a claimed domain whose TXT record proves control of it."""
+
+
+def challenge_record(domain: str) -> str:
+    return f"{CHALLENGE_RECORD}.{domain}"
+
+
+def new_challenge() -> str:
+    # A claim's challenge is public (published in DNS, shown to the claimant); it grants nothing,
+    # it only has to be unguessable so that one claimant's record cannot prove another's claim.
+    return "ithaca-" + secrets.token_hex(16)
 
 
 class Branding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -169,12 +221,41 @@ class Tenant(Aggregate):
         """Why, as the operator or tenant admin gave it (optional)."""
 
     class DomainAttached(Aggregate.Event):
+        """The domain answers for the tenant at once, without proof of control: every attach
+        recorded before proof was required, and since then an operator's explicit
+        `attach-domain --skip-proof --reason ...`."""
+
         domain: str
         actor: Actor
         reason: str = ""
         """Why, as the operator or tenant admin gave it (optional)."""
 
     class DomainDetached(Aggregate.Event):
+        domain: str
+        actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
+
+    class DomainChallengeIssued(Aggregate.Event):
+        """A pending claim: the domain answers for the tenant once `challenge` is published as
+        the TXT record `_ithaca-challenge.<domain>` and the claim verified. Other tenants may
+        hold pending claims on the same domain; the first to prove control wins."""
+
+        domain: str
+        challenge: str
+        actor: Actor
+        reason: str = ""
+        """Why, as the operator or tenant admin gave it (optional)."""
+
+    class DomainVerified(Aggregate.Event):
+        """The pending claim's challenge was found in DNS; the domain answers for the tenant."""
+
+        domain: str
+        actor: Actor
+
+    class DomainChallengeWithdrawn(Aggregate.Event):
+        """A pending claim given up before it was proven."""
+
         domain: str
         actor: Actor
         reason: str = ""
@@ -210,6 +291,8 @@ class Tenant(Aggregate):
         self.location = location
         self.branding = Branding(product_name=display_name)
         self.domains: list[str] = []
+        self.pending_domains: dict[str, str] = {}
+        """Domain -> the challenge that proves control of it."""
         self.suspended = False
         self.suspension_reason = ""
 
@@ -223,23 +306,63 @@ class Tenant(Aggregate):
 
     @event(DomainAttached)
     def _attach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
+        self.pending_domains.pop(domain, None)
         self.domains.append(domain)
 
     @event(DomainDetached)
     def _detach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
         self.domains.remove(domain)
 
+    @event(DomainChallengeIssued)
+    def _issue_domain_challenge(
+        self, domain: str, challenge: str, actor: Actor, reason: str = ""
+    ) -> None:
+        self.pending_domains[domain] = challenge
+
+    @event(DomainVerified)
+    def _verify_domain(self, domain: str, actor: Actor) -> None:
+        del self.pending_domains[domain]
+        self.domains.append(domain)
+
+    @event(DomainChallengeWithdrawn)
+    def _withdraw_domain_challenge(self, domain: str, actor: Actor, reason: str = "") -> None:
+        del self.pending_domains[domain]
+
+    def claim_domain(self, domain: str, actor: Actor, reason: str = "") -> str:
+        """Records a pending claim on `domain` (once: claiming it again changes nothing) and
+        returns the challenge that proves it."""
+        self._require_not_attached(domain)
+        if domain not in self.pending_domains:
+            self._issue_domain_challenge(domain, new_challenge(), actor, reason)
+        return self.pending_domains[domain]
+
+    def verify_domain(self, domain: str, actor: Actor) -> None:
+        """Makes a pending claim active; the caller has checked the challenge is published."""
+        self._require_not_attached(domain)
+        if domain not in self.pending_domains:
+            raise ConflictError("%(domain)s has no pending claim by %(slug)s; attach it first",
+                                field="domain", values={"domain": domain, "slug": self.slug})
+        self._verify_domain(domain, actor)
+
     def attach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
-        if domain in self.domains:
-            raise ConflictError("%(domain)s is already attached to %(slug)s", field="domain",
-                                values={"domain": domain, "slug": self.slug})
+        """Makes `domain` active without proof (operators only, saying why)."""
+        self._require_not_attached(domain)
         self._attach_domain(domain, actor, reason)
 
     def detach_domain(self, domain: str, actor: Actor, reason: str = "") -> None:
-        if domain not in self.domains:
+        """Stops `domain` answering for the tenant, or withdraws its pending claim."""
+        if domain in self.domains:
+            self._detach_domain(domain, actor, reason)
+        elif domain in self.pending_domains:
+            self._withdraw_domain_challenge(domain, actor, reason)
+        else:
             raise ConflictError("%(domain)s is not attached to %(slug)s", field="domain",
                                 values={"domain": domain, "slug": self.slug})
-        self._detach_domain(domain, actor, reason)
+
+    def _require_not_attached(self, domain: str) -> None:
+        if domain in self.domains:
+            raise ConflictError("%(domain)s is already attached to %(slug)s", field="domain",
+                                values={"domain": domain, "slug": self.slug})
 
     @event(Suspended)
     def _suspend(self, reason: str, actor: Actor) -> None:
@@ -251,12 +374,14 @@ class Tenant(Aggregate):
 
     def suspend(self, reason: str, actor: Actor) -> None:
         if self.suspended:
-            raise ConflictError("%(slug)s is already suspended", values={"slug": self.slug})
+            raise ConflictError("%(slug)s is already suspended", field="suspended",
+                                values={"slug": self.slug})
         self._suspend(reason, actor)
 
     def reinstate(self, reason: str, actor: Actor) -> None:
         if not self.suspended:
-            raise ConflictError("%(slug)s is not suspended", values={"slug": self.slug})
+            raise ConflictError("%(slug)s is not suspended", field="suspended",
+                                values={"slug": self.slug})
         self._reinstate(reason, actor)
 
 

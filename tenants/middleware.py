@@ -11,6 +11,11 @@ Lookups are in memory. The directory is caught up (off the event loop) only when
 a suspension is enforced from the very next request. An unknown tenant is a 404 naming what was
 looked up; a suspended one is a 403. Platform routes (`/platform/...`, health, metrics, schema)
 are not mounted behind this middleware and need no tenant.
+
+The platform's own routes (the operator pages and the platform API) go through
+`PlatformHostMiddleware`: on any host but the platform's (the bare base domain, localhost, a
+loopback address, `ITHACA_PLATFORM_HOSTS`) they answer exactly like a path that does not exist,
+so a tenant's domain or subdomain never shows that a platform stands behind it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import structlog
 from litestar import Litestar, Request
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
+from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -29,7 +35,13 @@ from infra.web.errors import error_response
 from services.errors import ForbiddenError, IthacaError, NotFoundError
 from tenants.directory import TenantDirectory, TenantRecord
 
-__all__ = ["TENANT_SLUG_PARAMETER", "TenantMiddleware", "provide_tenant", "resolve_tenant"]
+__all__ = [
+    "TENANT_SLUG_PARAMETER",
+    "PlatformHostMiddleware",
+    "TenantMiddleware",
+    "provide_tenant",
+    "resolve_tenant",
+]
 
 TENANT_SLUG_PARAMETER = "tenant_slug"
 BRAND_STYLESHEET = "/brand.css"
@@ -57,7 +69,7 @@ def resolve_tenant(directory: TenantDirectory, *, slug: str | None, host: str,
     if record.suspended and not allow_suspended:
         raise ForbiddenError(
             "%(name)s (%(slug)s) is suspended; please contact the programme's operator",
-            values={"name": record.display_name, "slug": record.slug},
+            field="tenant", values={"name": record.display_name, "slug": record.slug},
         )
     return record
 
@@ -83,6 +95,20 @@ class TenantMiddleware(ASGIMiddleware):
             return
         scope["state"]["tenant"] = record
         structlog.contextvars.bind_contextvars(tenant=record.slug)
+        await next_app(scope, receive, send)
+
+
+class PlatformHostMiddleware(ASGIMiddleware):
+    """Lets the platform's own routes answer only on the platform's hosts; elsewhere they answer
+    as unknown paths do (404). A middleware rather than a guard: it runs before the CSRF
+    middleware, which would otherwise set its cookie on the refusal, unlike on an unknown path."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        directory: TenantDirectory = Litestar.from_scope(scope).state.ithaca.directory
+        if not directory.is_platform_host(Headers.from_scope(scope).get("host", "")):
+            raise NotFoundException
         await next_app(scope, receive, send)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import RecordConflictError
@@ -15,6 +15,7 @@ from tenants.domain import (
     DomainClaim,
     Operator,
     Tenant,
+    challenge_record,
     hash_token,
     new_token,
     normalise_domain,
@@ -22,6 +23,7 @@ from tenants.domain import (
     validate_slug,
     validate_time_zone,
 )
+from tenants.proof import DnsChallenges
 
 __all__ = ["TenantRegistry"]
 
@@ -39,11 +41,15 @@ class TenantRegistry(StreamApplication):
         *,
         locations: Mapping[str, Storage],
         base_domain: str,
+        platform_hosts: Iterable[str] = (),
+        challenges: DnsChallenges | None = None,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(stream)
         self.locations = locations
         self.base_domain = base_domain
+        self.platform_hosts = frozenset(platform_hosts)
+        self.challenges = challenges or DnsChallenges()
         self._on_change = on_change
 
     # Tenants -------------------------------------------------------------------------------
@@ -120,9 +126,71 @@ class TenantRegistry(StreamApplication):
         return tenant
 
     def attach_domain(self, slug: str, domain: str, actor: Actor, reason: str = "") -> Tenant:
-        name = normalise_domain(domain, base_domain=self.base_domain)
+        """Records a pending claim on `domain`; it answers for the tenant once proven
+        (`verify_domain`). A pending claim blocks nobody: several tenants may claim one domain,
+        and the first to prove control wins. Returns the tenant, whose `pending_domains` hold
+        the challenge to publish."""
+        name = self._domain_name(domain)
+        tenant = self.get_tenant(slug)
+        claim = self._domain_claim(name)
+        if claim is not None and claim.tenant_id not in (None, tenant.id):
+            raise ConflictError("%(domain)s is attached to another tenant", field="domain",
+                                values={"domain": name})
+        tenant.claim_domain(name, actor, reason.strip())
+        self._save(tenant)
+        return tenant
+
+    def verify_domain(self, slug: str, domain: str, actor: Actor) -> Tenant:
+        """Makes a pending claim active if its challenge is published as the TXT record
+        `_ithaca-challenge.<domain>`; otherwise refuses (422), saying what to publish."""
+        name = self._domain_name(domain)
+        tenant = self.get_tenant(slug)
+        challenge = tenant.pending_domains.get(name)
+        if challenge is not None and not self.challenges.published(name, challenge):
+            raise InvalidInputError(
+                "no proof of control of %(domain)s yet: publish the TXT record %(record)s with "
+                "the value %(challenge)s, then verify again (DNS changes can take a while)",
+                field="domain", values={"domain": name, "record": challenge_record(name),
+                                        "challenge": challenge},
+            )
+        tenant.verify_domain(name, actor)  # refuses a domain attached already or never claimed
+        return self._hold_domain(tenant, name)
+
+    def attach_domain_without_proof(
+        self, slug: str, domain: str, actor: Actor, reason: str
+    ) -> Tenant:
+        """Makes `domain` answer for the tenant at once: the operator's way (`ithaca tenants
+        attach-domain --skip-proof --reason ...`), recorded with its reason for auditors."""
+        if not reason.strip():
+            raise InvalidInputError("say why the domain is attached without proof",
+                                    field="reason")
+        name = self._domain_name(domain)
         tenant = self.get_tenant(slug)
         tenant.attach_domain(name, actor, reason.strip())
+        return self._hold_domain(tenant, name)
+
+    def detach_domain(self, slug: str, domain: str, actor: Actor, reason: str = "") -> Tenant:
+        """Stops `domain` answering for the tenant, or withdraws the tenant's pending claim."""
+        name = self._domain_name(domain)
+        tenant = self.get_tenant(slug)
+        was_active = name in tenant.domains
+        tenant.detach_domain(name, actor, reason.strip())
+        if not was_active:
+            self._save(tenant)
+            return tenant
+        claim = self._domain_claim(name)
+        assert claim is not None, "an attached domain always has a claim"
+        claim.release()
+        self._save(tenant, claim)
+        return tenant
+
+    def _domain_name(self, domain: str) -> str:
+        return normalise_domain(domain, base_domain=self.base_domain,
+                                platform_hosts=self.platform_hosts)
+
+    def _hold_domain(self, tenant: Tenant, name: str) -> Tenant:
+        # The tenant's event and the claim's are saved together: of two tenants proving the same
+        # domain at once, one collides on the claim's primary key and is refused.
         claim = self._domain_claim(name)
         if claim is None:
             claim = DomainClaim(domain=name, tenant_id=tenant.id)
@@ -131,16 +199,6 @@ class TenantRegistry(StreamApplication):
         self._save(tenant, claim, duplicate=ConflictError(
             "%(domain)s is attached to another tenant", field="domain", values={"domain": name}
         ))
-        return tenant
-
-    def detach_domain(self, slug: str, domain: str, actor: Actor, reason: str = "") -> Tenant:
-        name = normalise_domain(domain, base_domain=self.base_domain)
-        tenant = self.get_tenant(slug)
-        tenant.detach_domain(name, actor, reason.strip())
-        claim = self._domain_claim(name)
-        assert claim is not None, "an attached domain always has a claim"
-        claim.release()
-        self._save(tenant, claim)
         return tenant
 
     def suspend_tenant(self, slug: str, reason: str, actor: Actor) -> Tenant:

@@ -15,7 +15,7 @@ import msgspec
 from msgspec import Meta
 
 from services.audit_log.schemas import OptionalReason
-from tenants.directory import TenantRecord
+from tenants.directory import PendingDomain, TenantRecord
 from tenants.domain import (
     COLOUR_PATTERN,
     DEFAULT_ACCENT_COLOUR,
@@ -27,6 +27,7 @@ from tenants.domain import (
 
 __all__ = [
     "AttachDomain",
+    "PendingDomainView",
     "ProvisionTenant",
     "RebrandTenant",
     "ReinstateTenant",
@@ -90,7 +91,9 @@ class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", 
 
 
 class AttachDomain(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
-    """A custom domain the tenant will also answer on (its DNS is the tenant's business)."""
+    """A custom domain the tenant will also answer on once it proves control of it: attaching
+    records a pending claim with a challenge to publish as a DNS TXT record (see
+    `pendingDomains`), then `POST .../domains/{domain}/verification` makes it active."""
 
     domain: Annotated[str, Meta(
         min_length=3, max_length=253, examples=["mentoring.acme.example"]
@@ -110,6 +113,19 @@ class ReinstateTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel"
     reason: Reason
 
 
+class PendingDomainView(msgspec.Struct, rename="camel", kw_only=True):
+    """A claimed domain awaiting proof: publish `challenge` as the TXT record `record`, then
+    verify. It does not answer for the tenant until then."""
+
+    domain: str
+    record: Annotated[str, Meta(examples=["_ithaca-challenge.mentoring.acme.example"])]
+    challenge: Annotated[str, Meta(examples=["ithaca-5f0c1e7a9b2d4c6e8f1a3b5c7d9e0f21"])]
+
+    @classmethod
+    def of(cls, pending: PendingDomain) -> PendingDomainView:
+        return cls(domain=pending.domain, record=pending.record, challenge=pending.challenge)
+
+
 class TenantView(msgspec.Struct, rename="camel", kw_only=True):
     """A tenant as the platform operator sees it."""
 
@@ -120,6 +136,8 @@ class TenantView(msgspec.Struct, rename="camel", kw_only=True):
     location: str
     branding: Branding
     domains: list[str]
+    """Active custom domains: they answer for the tenant."""
+    pending_domains: list[PendingDomainView]
     suspended: bool
     suspension_reason: str
     provisioned_at: datetime | None
@@ -133,6 +151,7 @@ class TenantView(msgspec.Struct, rename="camel", kw_only=True):
             slug=record.slug, display_name=record.display_name,
             default_locale=record.default_locale, time_zone=record.time_zone,
             location=record.location, branding=record.branding, domains=list(record.domains),
+            pending_domains=[PendingDomainView.of(pending) for pending in record.pending_domains],
             suspended=record.suspended, suspension_reason=record.suspension_reason,
             provisioned_at=record.provisioned_at, version=record.version, position=position,
         )

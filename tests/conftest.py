@@ -86,6 +86,9 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
         data_dir=str(tmp_path / "data"),
         pool_size=4,
         tenant_cache_seconds=0.0,
+        # The test client's own host plays the platform's (its pages, API and metrics answer
+        # only there); tenants are reached by /t/{slug} or their Host.
+        platform_hosts="testserver.local",
         log_format="console",
         # Argon2 at production cost takes ~50 ms a hash; tests hash hundreds of passwords.
         password_hash_time_cost=1,

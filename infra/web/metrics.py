@@ -13,15 +13,26 @@ must not share collectors).
   stream. The hook for the projection workers (issue 4) is `IthacaMetrics.add_projection_lag`:
   register a callable that yields `ProjectionLag` rows and the collector reports them at every
   scrape; nothing is reported until one is registered.
+
+Who may read it (`MetricsAccessMiddleware`): a request presenting `Authorization: Bearer
+$ITHACA_METRICS_TOKEN`, on any host (scrapers reach processes by address); with no token
+configured, any request on the platform's own hosts (see `TenantDirectory.is_platform_host`).
+Everyone else gets the 404 of a path that does not exist: the labels name every tenant, and a
+tenant's domain must not show that a platform stands behind it.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from litestar import Response, get
-from litestar.datastructures import State
+from litestar import Litestar, Response, get
+from litestar.datastructures import Headers, State
+from litestar.enums import ScopeType
+from litestar.exceptions import NotFoundException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -29,7 +40,7 @@ from prometheus_client.registry import Collector
 if TYPE_CHECKING:
     from infra.bootstrap import Ithaca
 
-__all__ = ["IthacaMetrics", "ProjectionLag", "metrics_endpoint"]
+__all__ = ["IthacaMetrics", "MetricsAccessMiddleware", "ProjectionLag", "metrics_endpoint"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -129,7 +140,29 @@ def _directory_metrics(ithaca: Ithaca) -> Iterator[Metric]:
     )
 
 
-@get("/metrics", include_in_schema=False, sync_to_thread=False)
+class MetricsAccessMiddleware(ASGIMiddleware):
+    """Who may read /metrics (see the module's docstring). A middleware rather than a guard, so
+    that a refusal is exactly an unknown path's 404 (a guard's would be compressed)."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        ithaca: Ithaca = Litestar.from_scope(scope).state.ithaca
+        headers = Headers.from_scope(scope)
+        token = ithaca.settings.metrics_token
+        if token:
+            scheme, _, presented = headers.get("authorization", "").partition(" ")
+            allowed = scheme.lower() == "bearer" and hmac.compare_digest(
+                presented.strip().encode(), token.encode())
+        else:
+            allowed = ithaca.directory.is_platform_host(headers.get("host", ""))
+        if not allowed:
+            raise NotFoundException
+        await next_app(scope, receive, send)
+
+
+@get("/metrics", include_in_schema=False, sync_to_thread=False,
+     middleware=[MetricsAccessMiddleware()])
 def metrics_endpoint(state: State) -> Response[bytes]:
     metrics: IthacaMetrics = state.metrics
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -5,7 +5,8 @@ custom domains and default language (operators or the tenant's own admins) are c
 tenant registry, so their events are the `Tenant` aggregate's in the platform stream, not in the
 tenant's. A tenant has a handful of them, read straight from its aggregate's events when the
 trail is asked for (no read model to keep): `Tenant.Provisioned`, `Rebranded`,
-`DefaultLocaleChanged`, `DomainAttached`, `DomainDetached`, `Suspended`, `Reinstated`.
+`DefaultLocaleChanged`, `DomainAttached` (without proof), `DomainChallengeIssued` (a claim),
+`DomainVerified`, `DomainChallengeWithdrawn`, `DomainDetached`, `Suspended`, `Reinstated`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ PLATFORM_ACTIONS: dict[type, Callable[[Any], dict[str, Any] | None]] = {
     Tenant.DefaultLocaleChanged: lambda e: {"locale": e.locale},
     Tenant.DomainAttached: lambda e: {"domain": e.domain},
     Tenant.DomainDetached: lambda e: {"domain": e.domain},
+    Tenant.DomainChallengeIssued: lambda e: {"domain": e.domain, "challenge": e.challenge},
+    Tenant.DomainVerified: lambda e: {"domain": e.domain},
+    Tenant.DomainChallengeWithdrawn: lambda e: {"domain": e.domain},
     Tenant.Suspended: lambda e: None,
     Tenant.Reinstated: lambda e: None,
 }

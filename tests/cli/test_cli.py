@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 import structlog
 from click.testing import CliRunner, Result
@@ -28,6 +29,7 @@ from infra.cli import cli
 from infra.eventstore.streams import PLATFORM_STREAM
 from infra.settings import Settings
 from projections.audit_trail.platform import platform_actions
+from tests.dns import DnsServer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -87,8 +89,9 @@ def ithaca_cli(settings: Settings) -> Operator:
 
 
 def test_an_operator_provisions_rebrands_suspends_and_reinstates_a_tenant(
-    ithaca_cli: Operator,
+    settings: Settings, dns_server: DnsServer,
 ) -> None:
+    ithaca_cli = Operator(msgspec.structs.replace(settings, dns_resolver=dns_server.address))
     # Acme's programme is provisioned from the command line in Spanish, in Bogotá's time zone.
     created = ithaca_cli.ok(
         "tenants", "create", "acme", "--name", "Acme Mentoring", "--locale", "es",
@@ -118,9 +121,28 @@ def test_an_operator_provisions_rebrands_suspends_and_reinstates_a_tenant(
         "accentColour": "#f2a900", "supportEmail": "help@acme.example",
     }
 
-    # It gets a domain of its own, is suspended for an unpaid invoice, and comes back.
-    ithaca_cli.ok("tenants", "attach-domain", "acme", "Mentoring.Acme.Example")
+    # It claims a domain of its own, which serves it once the DNS proves Acme controls it.
+    claimed = ithaca_cli.ok("tenants", "attach-domain", "acme", "Mentoring.Acme.Example").stdout
+    pending: dict[str, str] = ithaca_cli.show("acme")["pending_domains"][0]  # type: ignore[index]
+    assert f'_ithaca-challenge.mentoring.acme.example. TXT "{pending["challenge"]}"' in claimed
+    assert ithaca_cli.show("acme")["domains"] == []
+    unproven = ithaca_cli("tenants", "verify-domain", "acme", "mentoring.acme.example")
+    assert unproven.exit_code == 2
+    assert unproven.stderr.startswith("error: domain: no proof of control")
+    dns_server.publish("_ithaca-challenge.mentoring.acme.example", pending["challenge"])
+    ithaca_cli.ok("tenants", "verify-domain", "acme", "mentoring.acme.example")
     assert ithaca_cli.show("acme")["domains"] == ["mentoring.acme.example"]
+
+    # Another is attached at once, which the operator may do only saying why.
+    refused = ithaca_cli("tenants", "attach-domain", "acme", "mentors.acme.example",
+                         "--skip-proof")
+    assert (refused.exit_code, refused.stderr.startswith("error: reason: ")) == (2, True)
+    ithaca_cli.ok("tenants", "attach-domain", "acme", "mentors.acme.example", "--skip-proof",
+                  "--reason", "ticket 42: proven by phone")
+    assert ithaca_cli.show("acme")["domains"] == ["mentoring.acme.example",
+                                                  "mentors.acme.example"]
+
+    # It is suspended for an unpaid invoice, and comes back.
     ithaca_cli.ok("tenants", "suspend", "acme", "--reason", "invoice unpaid")
     assert "suspended: invoice unpaid" in ithaca_cli.ok("tenants", "list").stdout
     assert ithaca_cli.show("acme")["suspended"] is True
@@ -128,7 +150,7 @@ def test_an_operator_provisions_rebrands_suspends_and_reinstates_a_tenant(
     assert ithaca_cli.show("acme")["suspended"] is False
     ithaca_cli.ok("tenants", "detach-domain", "acme", "mentoring.acme.example",
                   "--reason", "domain sold")
-    assert ithaca_cli.show("acme")["domains"] == []
+    assert ithaca_cli.show("acme")["domains"] == ["mentors.acme.example"]
 
     # Each change is recorded for the tenant's auditors with the operator's reason.
     ithaca = bootstrap(ithaca_cli.settings)
@@ -139,7 +161,9 @@ def test_an_operator_provisions_rebrands_suspends_and_reinstates_a_tenant(
     assert [(row["action"], row["actor_kind"], row["reason"]) for row in actions] == [
         ("Tenant.Provisioned", "cli", ""),
         ("Tenant.Rebranded", "cli", "new corporate colours"),
-        ("Tenant.DomainAttached", "cli", ""),
+        ("Tenant.DomainChallengeIssued", "cli", ""),
+        ("Tenant.DomainVerified", "cli", ""),
+        ("Tenant.DomainAttached", "cli", "ticket 42: proven by phone"),
         ("Tenant.Suspended", "cli", "invoice unpaid"),
         ("Tenant.Reinstated", "cli", "paid"),
         ("Tenant.DomainDetached", "cli", "domain sold"),

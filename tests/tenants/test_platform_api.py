@@ -8,6 +8,7 @@ import pytest
 
 from infra.bootstrap import Ithaca
 from services.actor import Actor
+from tests.dns import DnsServer, attach_with_proof
 from tests.web import PLATFORM_API, Served
 
 TENANTS = f"{PLATFORM_API}/tenants"
@@ -31,7 +32,7 @@ def _actors(ithaca: Ithaca) -> list[Actor]:
 
 
 def test_an_operator_provisions_and_looks_after_a_tenant(
-    served: Served, operator: dict[str, str]
+    served: Served, operator: dict[str, str], dns_server: DnsServer
 ) -> None:
     client = served.client
     # Olga provisions Acme's Spanish-speaking programme.
@@ -71,10 +72,14 @@ def test_an_operator_provisions_and_looks_after_a_tenant(
             "supportEmail": "mentoring@acme.example",
         }, 200),
         ("POST", f"{TENANTS}/acme/domains", {"domain": "mentoring.acme.example"}, 201),
+        ("POST", f"{TENANTS}/acme/domains/mentoring.acme.example/verification", {}, 200),
         ("POST", f"{TENANTS}/acme/suspension", {"reason": "contract renewal"}, 200),
         ("DELETE", f"{TENANTS}/acme/suspension", {"reason": "contract renewed"}, 200),
     ]
     for method, url, body, status in steps:
+        if url.endswith("/verification"):  # Acme's IT publishes the claim's challenge
+            [pending] = client.get(f"{TENANTS}/acme", headers=operator).json()["pendingDomains"]
+            dns_server.publish(pending["record"], pending["challenge"])
         answer = client.request(method, url, json=body, headers=operator)
         assert answer.status_code == status, answer.text
         assert answer.json()["position"] > position
@@ -88,7 +93,8 @@ def test_an_operator_provisions_and_looks_after_a_tenant(
         "productName": "Acme Mentors", "logoUrl": "", "primaryColour": "#112233",
         "accentColour": "#f2a900", "supportEmail": "mentoring@acme.example",
     }
-    assert (final["domains"], final["suspended"]) == (["mentoring.acme.example"], False)
+    assert (final["domains"], final["pendingDomains"], final["suspended"]) == (
+        ["mentoring.acme.example"], [], False)
     assert {actor.id for actor in _actors(served.ithaca) if actor.kind == "operator"} == {"olga"}
 
 
@@ -204,28 +210,43 @@ def test_a_duplicate_slug_is_a_409_and_the_first_tenant_is_untouched(
     assert served.ithaca.registry.position == position
 
 
-def test_a_domain_attached_to_one_tenant_cannot_be_attached_to_another(
-    served: Served, operator: dict[str, str]
+def test_a_domain_answers_only_once_proven_and_then_for_one_tenant_only(
+    served: Served, operator: dict[str, str], dns_server: DnsServer
 ) -> None:
     served.provision(operator, "acme")
     served.provision(operator, "beta")
     domain = {"domain": "mentoring.acme.example"}
-    assert served.client.post(f"{TENANTS}/acme/domains", json=domain,
-                              headers=operator).status_code == 201
-    position = served.ithaca.registry.position
+    verify = "domains/mentoring.acme.example/verification"
 
-    taken = served.client.post(f"{TENANTS}/beta/domains", json=domain, headers=operator)
-    assert taken.status_code == 409
-    assert taken.json()["error"]["field"] == "domain"
+    # Beta claims Acme's domain: a pending claim with its challenge, which routes nothing.
+    claimed = served.client.post(f"{TENANTS}/beta/domains", json=domain, headers=operator)
+    assert claimed.status_code == 201, claimed.text
+    [pending] = claimed.json()["pendingDomains"]
+    assert pending["domain"] == "mentoring.acme.example"
+    assert pending["record"] == "_ithaca-challenge.mentoring.acme.example"
+    assert claimed.json()["domains"] == []
+    unproven = served.client.post(f"{TENANTS}/beta/{verify}", headers=operator)
+    assert (unproven.status_code, unproven.json()["error"]["field"]) == (422, "domain")
+    assert pending["challenge"] in unproven.json()["error"]["problem"]
+
+    # Acme proves control first and wins; Beta's pending claim no longer can.
+    attach_with_proof(served, operator, dns_server, "acme", "mentoring.acme.example")
+    dns_server.publish(pending["record"], pending["challenge"])
+    position = served.ithaca.registry.position
+    for url in (f"{TENANTS}/beta/{verify}", f"{TENANTS}/beta/domains"):
+        taken = served.client.post(url, json=domain if url.endswith("domains") else None,
+                                   headers=operator)
+        assert (taken.status_code, taken.json()["error"]["field"]) == (409, "domain"), taken.text
     twice = served.client.post(f"{TENANTS}/acme/domains", json=domain, headers=operator)
     assert twice.status_code == 409
     assert served.ithaca.registry.position == position
     assert served.client.get(f"{TENANTS}/beta", headers=operator).json()["domains"] == []
 
-    # A domain under the platform's own is refused as input, naming the field.
-    own = served.client.post(f"{TENANTS}/beta/domains", json={"domain": "beta.ithaca.localhost"},
-                             headers=operator)
-    assert (own.status_code, own.json()["error"]["field"]) == (422, "domain")
+    # Addresses and names under the platform's own are refused as input, naming the field.
+    for refused in ("beta.ithaca.localhost", "127.0.0.1", "[::1]", "localhost"):
+        own = served.client.post(f"{TENANTS}/beta/domains", json={"domain": refused},
+                                 headers=operator)
+        assert (own.status_code, own.json()["error"]["field"]) == (422, "domain"), refused
 
 
 def test_an_unknown_tenant_is_a_404_and_illegal_transitions_are_409(

@@ -8,7 +8,9 @@ from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.streams import tenant_stream_name
 from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError, NotFoundError
-from tenants.domain import Branding
+from tenants.domain import Branding, Tenant
+from tenants.proof import DomainProofUnavailableError
+from tests.dns import DnsServer
 
 
 def test_a_provisioned_tenant_has_its_own_stream_and_is_found_by_slug_and_host(
@@ -76,31 +78,140 @@ def test_unknown_locale_zone_and_location_are_refused(
     assert ithaca.directory.by_slug("acme") is None
 
 
-def test_a_domain_belongs_to_one_tenant_at_a_time(ithaca: Ithaca, operator_actor: Actor) -> None:
-    # Acme attaches its own domain; Beta cannot take it until Acme lets it go.
-    for slug in ("acme", "beta"):
-        ithaca.registry.provision_tenant(slug=slug, display_name=slug.title(), actor=operator_actor)
+def test_a_claimed_domain_answers_only_once_its_challenge_is_published_in_dns(
+    ithaca: Ithaca, operator_actor: Actor, dns_server: DnsServer
+) -> None:
+    # Acme claims its domain: the claim is pending, with a challenge to publish, and the domain
+    # does not lead to Acme yet.
+    ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
     ithaca.registry.attach_domain("acme", "Mentors.Acme.example", operator_actor)
+    record = ithaca.tenant("acme")
+    assert record.domains == ()
+    [pending] = record.pending_domains
+    assert (pending.domain, pending.record) == (
+        "mentors.acme.example", "_ithaca-challenge.mentors.acme.example")
+    assert ithaca.directory.by_host("mentors.acme.example") is None
+
+    # Claiming it again changes nothing: the same challenge stands.
+    position = ithaca.registry.position
+    ithaca.registry.attach_domain("acme", "mentors.acme.example", operator_actor)
+    assert ithaca.registry.position == position
+    assert ithaca.tenant("acme").pending_domains == (pending,)
+
+    # Verifying before the record exists, or with someone else's value, proves nothing and says
+    # what to publish.
+    for published in (None, "ithaca-not-acmes-challenge"):
+        if published is not None:
+            dns_server.publish(pending.record, published)
+        with pytest.raises(InvalidInputError) as refused:
+            ithaca.registry.verify_domain("acme", "mentors.acme.example", operator_actor)
+        assert refused.value.field == "domain"
+        assert pending.record in refused.value.problem
+        assert pending.challenge in refused.value.problem
+        assert ithaca.registry.position == position
+
+    # Once Acme's IT publishes the TXT record (beside the other one), the domain is Acme's.
+    dns_server.publish(pending.record, pending.challenge)
+    ithaca.registry.verify_domain("acme", "mentors.acme.example", operator_actor)
+    record = ithaca.tenant("acme")
+    assert (record.domains, record.pending_domains) == (("mentors.acme.example",), ())
+    assert ithaca.directory.by_host("Mentors.Acme.Example:443") == record
+    with pytest.raises(ConflictError):
+        ithaca.registry.verify_domain("acme", "mentors.acme.example", operator_actor)
+
+
+def test_pending_claims_block_nobody_and_the_first_to_prove_control_wins(
+    ithaca: Ithaca, operator_actor: Actor, dns_server: DnsServer
+) -> None:
+    # Mallory's tenant claims Acme's domain first; the claim does not stop Acme claiming it.
+    for slug in ("acme", "mallory"):
+        ithaca.registry.provision_tenant(slug=slug, display_name=slug.title(),
+                                         actor=operator_actor)
+    ithaca.registry.attach_domain("mallory", "mentors.acme.example", operator_actor)
+    ithaca.registry.attach_domain("acme", "mentors.acme.example", operator_actor)
+    [acmes] = ithaca.tenant("acme").pending_domains
+    [mallorys] = ithaca.tenant("mallory").pending_domains
+    assert acmes.challenge != mallorys.challenge
+
+    # Only Acme can publish in its zone, so only Acme's claim is proven.
+    dns_server.publish(acmes.record, acmes.challenge)
+    with pytest.raises(InvalidInputError):
+        ithaca.registry.verify_domain("mallory", "mentors.acme.example", operator_actor)
+    ithaca.registry.verify_domain("acme", "mentors.acme.example", operator_actor)
     assert ithaca.directory.by_host("mentors.acme.example").slug == "acme"  # type: ignore[union-attr]
 
-    with pytest.raises(ConflictError) as refused:
-        ithaca.registry.attach_domain("beta", "mentors.acme.example", operator_actor)
-    assert refused.value.field == "domain"
+    # A proven domain belongs to one tenant at a time: Mallory can neither prove nor claim it
+    # while Acme holds it...
+    dns_server.publish(mallorys.record, mallorys.challenge)
+    for command in (ithaca.registry.verify_domain, ithaca.registry.attach_domain):
+        with pytest.raises(ConflictError) as refused:
+            command("mallory", "mentors.acme.example", operator_actor)
+        assert refused.value.field == "domain"
 
+    # ...and takes it, with proof, once Acme lets it go.
     ithaca.registry.detach_domain("acme", "mentors.acme.example", operator_actor)
     assert ithaca.directory.by_host("mentors.acme.example") is None
-    ithaca.registry.attach_domain("beta", "mentors.acme.example", operator_actor)
-    assert ithaca.directory.by_host("mentors.acme.example").slug == "beta"  # type: ignore[union-attr]
+    ithaca.registry.verify_domain("mallory", "mentors.acme.example", operator_actor)
+    assert ithaca.directory.by_host("mentors.acme.example").slug == "mallory"  # type: ignore[union-attr]
 
 
-def test_domains_under_the_platform_domain_are_not_attachable(
-    ithaca: Ithaca, operator_actor: Actor
+def test_a_pending_claim_can_be_withdrawn(ithaca: Ithaca, operator_actor: Actor) -> None:
+    ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
+    ithaca.registry.attach_domain("acme", "mentors.acme.example", operator_actor)
+    ithaca.registry.detach_domain("acme", "mentors.acme.example", operator_actor, "typo")
+    assert ithaca.tenant("acme").pending_domains == ()
+    with pytest.raises(ConflictError):
+        ithaca.registry.verify_domain("acme", "mentors.acme.example", operator_actor)
+    with pytest.raises(ConflictError):
+        ithaca.registry.detach_domain("acme", "mentors.acme.example", operator_actor)
+
+
+def test_when_the_dns_does_not_answer_nothing_is_known_and_the_answer_says_try_again(
+    ithaca: Ithaca, operator_actor: Actor, dns_server: DnsServer
 ) -> None:
     ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
-    for domain in ("beta.ithaca.localhost", "not a domain", "localhost"):
-        with pytest.raises(InvalidInputError) as refused:
-            ithaca.registry.attach_domain("acme", domain, operator_actor)
-        assert refused.value.field == "domain"
+    ithaca.registry.attach_domain("acme", "mentors.acme.example", operator_actor)
+    dns_server.stop()
+    with pytest.raises(DomainProofUnavailableError) as unavailable:
+        ithaca.registry.verify_domain("acme", "mentors.acme.example", operator_actor)
+    assert (unavailable.value.status_code, unavailable.value.field) == (503, "domain")
+    assert ithaca.tenant("acme").domains == ()
+
+
+def test_an_operator_may_attach_a_domain_without_proof_only_saying_why(
+    ithaca: Ithaca, operator_actor: Actor
+) -> None:
+    # Domains attached before proof was required were recorded as Tenant.DomainAttached; that
+    # event still means "active", and is now only the operator's explicit skip.
+    ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
+    with pytest.raises(InvalidInputError) as refused:
+        ithaca.registry.attach_domain_without_proof("acme", "mentors.acme.example",
+                                                    operator_actor, " ")
+    assert refused.value.field == "reason"
+    ithaca.registry.attach_domain_without_proof(
+        "acme", "mentors.acme.example", operator_actor, "ticket 42: DNS proven by phone")
+    assert ithaca.directory.by_host("mentors.acme.example").slug == "acme"  # type: ignore[union-attr]
+    attached = list(ithaca.registry.events.get(ithaca.tenant("acme").id))[-1]
+    assert isinstance(attached, Tenant.DomainAttached)
+    assert attached.reason == "ticket 42: DNS proven by phone"
+
+
+@pytest.mark.parametrize("domain", [
+    "127.0.0.1", "127.1", "0x7f.0.0.1", "0177.0.0.1", "2130706433", "10.0.0.8", "[::1]", "::1",
+    "::ffff:127.0.0.1", "[fe80::1]", "1.2.3.4.", "localhost", "LOCALHOST.", "app.localhost",
+    "ithaca.localhost", "beta.ithaca.localhost", "testserver.local", "not a domain",
+])
+def test_addresses_localhost_and_the_platforms_own_hosts_are_refused(
+    ithaca: Ithaca, operator_actor: Actor, domain: str
+) -> None:
+    ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
+    position = ithaca.registry.position
+    with pytest.raises(InvalidInputError) as claim:
+        ithaca.registry.attach_domain("acme", domain, operator_actor)
+    with pytest.raises(InvalidInputError) as skip:
+        ithaca.registry.attach_domain_without_proof("acme", domain, operator_actor, "ticket 42")
+    assert claim.value.field == skip.value.field == "domain"
+    assert ithaca.registry.position == position
 
 
 def test_rebranding_suspending_and_reinstating_show_in_the_directory(

@@ -8,6 +8,7 @@ import pytest
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from services.actor import Actor
+from tests.dns import DnsServer, attach_with_proof
 from tests.web import PLATFORM_API, Served, serving
 
 TENANT_INFO = "/api/v1/tenant"
@@ -20,14 +21,12 @@ def operator(served: Served) -> dict[str, str]:
 
 
 def test_a_tenant_answers_on_its_subdomain_its_own_domain_and_its_path_prefix(
-    served: Served, operator: dict[str, str]
+    served: Served, operator: dict[str, str], dns_server: DnsServer
 ) -> None:
     # Acme's programme is provisioned in Spanish and given its own domain.
     served.provision(operator, "acme", displayName="Acme Mentoring", defaultLocale="es",
                      timeZone="America/Bogota")
-    attached = served.client.post(f"{PLATFORM_API}/tenants/acme/domains",
-                                  json={"domain": "Mentoring.Acme.Example"}, headers=operator)
-    assert attached.status_code == 201, attached.text
+    attach_with_proof(served, operator, dns_server, "acme", "Mentoring.Acme.Example")
 
     # The same tenant answers on acme.{base domain}, on its own domain and under /t/acme.
     answers = [
@@ -141,11 +140,10 @@ def test_changes_made_by_another_process_are_seen_once_the_cache_is_stale(
 
 
 def test_a_detached_domain_no_longer_leads_to_the_tenant(
-    served: Served, operator: dict[str, str]
+    served: Served, operator: dict[str, str], dns_server: DnsServer
 ) -> None:
     served.provision(operator, "acme")
-    served.client.post(f"{PLATFORM_API}/tenants/acme/domains",
-                       json={"domain": "mentoring.acme.example"}, headers=operator)
+    attach_with_proof(served, operator, dns_server, "acme", "mentoring.acme.example")
     host = {"Host": "mentoring.acme.example"}
     assert served.client.get(TENANT_INFO, headers=host).status_code == 200
 

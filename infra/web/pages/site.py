@@ -30,7 +30,7 @@ from infra.web.pages import (
 )
 from infra.web.pages.guard import SignInRequiredError, authorize_page
 from infra.web.pages.rendering import template_config
-from tenants.middleware import TENANT_SLUG_PARAMETER, TenantMiddleware
+from tenants.middleware import TENANT_SLUG_PARAMETER, PlatformHostMiddleware, TenantMiddleware
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -82,10 +82,12 @@ def page_routers() -> list[Router]:
 
 
 def operator_router() -> Router:
-    """The platform operator's pages, on the platform's own address (no tenant); behind the
-    operator's sign-in (`operator.authorize_operator`), with CSRF tokens like every page."""
+    """The platform operator's pages, on the platform's own address only (no tenant; on any
+    other host a 404 like an unknown path); behind the operator's sign-in
+    (`operator.authorize_operator`), with CSRF tokens like every page."""
     return Router(path="/platform", route_handlers=operator.PAGES,
-                  middleware=[SessionBoundCsrf()], guards=[operator.authorize_operator],
+                  middleware=[PlatformHostMiddleware(), SessionBoundCsrf()],
+                  guards=[operator.authorize_operator],
                   response_headers=SECURITY_HEADERS,
                   exception_handlers={SignInRequiredError: _sign_in_first},
                   include_in_schema=False)

@@ -3,10 +3,12 @@
 `/settings` is the overview; `/settings/branding` edits the brand (product name, logo, colours,
 support address) with a live preview swapped in by HTMX as the admin types
 (`/settings/branding/preview`, whose colours come from a style sheet, `preview.css`, since the
-Content-Security-Policy allows no inline style); `/settings/domains` attaches and detaches custom
-domains; `/settings/languages` chooses the tenant's default language; `/settings/programme` the
-programme's rules. Brand, domains and language are the tenant registry's commands (as in the
-platform API), recorded with the tenant admin as their actor; the programme's are `Programme`'s.
+Content-Security-Policy allows no inline style); `/settings/domains` claims custom domains, shows
+the DNS record that proves each pending claim, verifies it and detaches domains (a claimed domain
+answers only once proven); `/settings/languages` chooses the tenant's default language;
+`/settings/programme` the programme's rules. Brand, domains and language are the tenant
+registry's commands (as in the platform API), recorded with the tenant admin as their actor; the
+programme's are `Programme`'s.
 Each form takes an optional reason, recorded with the change for the audit trail.
 """
 
@@ -162,9 +164,9 @@ def domains(request: Request[Any, Any, Any]) -> Template:
 def _domains_page(request: Request[Any, Any, Any], values: dict[str, Any], errors: FormErrors,
                   status_code: int = 200, tenant: TenantRecord | None = None) -> Template:
     record = tenant or _tenant(request)
-    return render(request, "tenant_admin/domains.html", domains=record.domains, values=values,
-                  errors=errors, base_domain=ithaca_of(request).directory.base_domain,
-                  status_code=status_code)
+    return render(request, "tenant_admin/domains.html", domains=record.domains,
+                  pending_domains=record.pending_domains, values=values, errors=errors,
+                  base_domain=ithaca_of(request).directory.base_domain, status_code=status_code)
 
 
 @post("/settings/domains", opt=ADMIN)
@@ -178,6 +180,21 @@ async def attach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Temp
             slug, data.domain, actor, data.reason))
     if refused:
         return _domains_page(request, keep(values), refused.errors, refused.status_code)
+    return Redirect(page_context(request).url("/settings/domains"))
+
+
+@post("/settings/domains/verify", opt=ADMIN)
+async def verify_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
+    values = await submitted(request)
+    slug = _tenant(request).slug
+    domain = str(values.get("domain", ""))
+    try:
+        ithaca, actor = ithaca_of(request), provide_actor(request)
+        await in_thread(lambda: ithaca.registry.verify_domain(slug, domain, actor))
+    except IthacaError as refused:
+        errors = error_of(request, refused)
+        return _domains_page(request, {}, {"form": next(iter(errors.values()))},
+                             refused.status_code)
     return Redirect(page_context(request).url("/settings/domains"))
 
 
@@ -282,6 +299,6 @@ async def change_programme_settings(request: Request[Any, Any, Any]
 
 PAGES: list[ControllerRouterHandler] = [
     overview, branding_form, change_branding, branding_preview, branding_preview_stylesheet,
-    domains, attach_domain, detach_domain, languages, change_languages, programme_settings,
-    change_programme_settings,
+    domains, attach_domain, verify_domain, detach_domain, languages, change_languages,
+    programme_settings, change_programme_settings,
 ]

@@ -3,7 +3,22 @@ and the programme's rules; only tenant admins may open them."""
 
 from __future__ import annotations
 
+import html
+
+import msgspec
+import pytest
+
+from infra.settings import Settings
+from tests.dns import DnsServer, dns_server
 from tests.web.pages.conftest import TenantPages
+
+__all__ = ["dns_server"]
+
+
+@pytest.fixture
+def settings(settings: Settings, dns_server: DnsServer) -> Settings:
+    """Custom domains are proven against the test's own DNS server."""
+    return msgspec.structs.replace(settings, dns_resolver=dns_server.address)
 
 BRAND = {"productName": "Acme Mentoring", "logoUrl": "", "primaryColour": "#1f4e79",
          "accentColour": "#f2a900", "supportEmail": ""}
@@ -93,6 +108,41 @@ def test_a_tenant_admin_sets_the_default_language_domains_and_programme_rules(
     assert bad.status_code == 422
     assert 'id="error-followUpMonths"' in bad.text
     assert 'value="9, 3"' in bad.text
+
+
+def test_a_claimed_domain_waits_for_its_dns_proof_before_it_serves_the_programme(
+    acme_pages: TenantPages, dns_server: DnsServer
+) -> None:
+    # Tia claims Acme's domain: the page shows the TXT record to publish; the domain does not
+    # lead to Acme yet.
+    tia = acme_pages.member("Tia", roles=["tenant_admin"])
+    assert tia.post("/settings/domains", {"domain": "Mentoring.Acme.Example"}
+                    ).status_code in (302, 303)
+    [pending] = acme_pages.served.ithaca.tenant("acme").pending_domains
+    page = tia.get("/settings/domains").text
+    assert "Waiting for proof" in page
+    assert pending.record in page
+    assert pending.challenge in page
+    client = acme_pages.served.client
+    assert client.get("/api/v1/tenant", headers={"Host": pending.domain}).status_code == 404
+
+    # Verifying before the record is published says what to publish.
+    early = tia.post("/settings/domains/verify", {"domain": pending.domain})
+    assert early.status_code == 422
+    assert html.escape(pending.record) in early.text
+
+    # Once it is published, the domain serves Acme.
+    dns_server.publish(pending.record, pending.challenge)
+    assert tia.post("/settings/domains/verify", {"domain": pending.domain}
+                    ).status_code in (302, 303)
+    assert "Waiting for proof" not in tia.get("/settings/domains").text
+    assert client.get("/api/v1/tenant", headers={"Host": pending.domain}).json()["slug"] == "acme"
+
+    # An address or the platform's own name is refused beside the field.
+    for refused_domain in ("127.0.0.1", "localhost", "beta.ithaca.localhost"):
+        refused = tia.post("/settings/domains", {"domain": refused_domain})
+        assert refused.status_code == 422
+        assert 'id="error-domain"' in refused.text
 
 
 def test_a_member_who_is_not_a_tenant_admin_may_not_open_the_settings(
