@@ -51,6 +51,12 @@ def test_the_api_answers_bodies_that_are_not_json_with_415(acme_pages: TenantPag
         headers={**operator, "content-type": "text/plain"})
     assert refused.status_code == 415, refused.text
     assert refused.json()["error"]["field"] == "Content-Type"
+    # It takes only bearer tokens: the operator pages' cookie signs nobody in there.
+    token = operator["Authorization"].removeprefix("Bearer ")
+    by_cookie = acme_pages.served.client.post(
+        f"{PLATFORM_API}/tenants", json={"slug": "evil", "displayName": "Evil"},
+        headers={"Cookie": f"ithaca_operator={token}"})
+    assert by_cookie.status_code == 401, by_cookie.text
 
 
 def test_a_command_signed_in_by_the_cookie_needs_the_pages_csrf_token(
