@@ -30,7 +30,7 @@ PROJECT_ROOT = LOCALES_DIRECTORY.parents[2]
 KEYWORDS = ("N_", "IthacaError", "InvalidInputError", "NotFoundError", "ConflictError",
             "ForbiddenError", "NotSignedInError", "TooManyAttemptsError", "NotCaughtUpError",
             "PersonalDataErasedError", "PositionBeyondHeadError", "WaitLimitError",
-            "TenantWaitLimitError")
+            "TenantWaitLimitError", "DomainProofUnavailableError")
 
 
 def catalogue_path(locale: str) -> Path:
