@@ -11,15 +11,10 @@ them). There is no browser download: a missing Chromium fails the tests, it does
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
@@ -27,6 +22,7 @@ from infra.bootstrap import Ithaca, bootstrap
 from infra.settings import Settings
 from services.actor import Actor
 from tenants.domain import Branding
+from tests.servers import free_port, start_server
 
 CHROMIUM = os.environ.get("ITHACA_TEST_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -37,13 +33,6 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _environment(settings: Settings) -> dict[str, str]:
@@ -73,7 +62,7 @@ class RunningSite:
 
 @pytest.fixture
 def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
-    port = _free_port()
+    port = free_port()
     settings = Settings.from_env(
         {}, **{**{field: getattr(settings, field) for field in Settings.__struct_fields__},
                "port": port, "secret_key": "browser-tests-secret", "mail_background": False,
@@ -85,29 +74,14 @@ def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
                # on PostgreSQL too, as `ithaca projections run` would beside it.
                "projections_in_process": "on", "match_index_refresh_seconds": 0.0})
     environment = {**os.environ, **_environment(settings), "ITHACA_LOG_FORMAT": "console"}
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 - our own command
-        [sys.executable, "-m", "infra", "serve", "--port", str(port)],
-        env=environment, stdout=log, stderr=subprocess.STDOUT)
+    server = start_server(environment, tmp_path / "server.log", port=port)
     ithaca = bootstrap(settings)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("the server did not start:\n" + (tmp_path / "server.log").read_text())
-            time.sleep(0.1)
+        server.wait_until_ready()
         yield RunningSite(settings, port, ithaca)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server.stop()
         ithaca.close()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,16 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import msgspec
 import pytest
 import structlog
@@ -29,6 +23,7 @@ from infra.cli import cli
 from infra.eventstore.streams import PLATFORM_STREAM
 from infra.settings import Settings
 from projections.audit_trail.platform import platform_actions
+from tests.servers import start_server
 from tests.dns import DnsServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -265,52 +260,12 @@ def test_a_bad_setting_names_its_variable() -> None:
 # A real server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return None
-
-
 def test_serve_answers_healthz_from_a_granian_process(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": "",
-        "ITHACA_DATA_DIR": str(tmp_path / "data"),
-        "ITHACA_LOG_FORMAT": "json",
-    }
-    log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - fixed argv
-            [sys.executable, "-m", "infra", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    environment = {**os.environ, "DATABASE_URL": "", "ITHACA_DATA_DIR": str(tmp_path / "data"),
+                   "ITHACA_LOG_FORMAT": "json"}
+    server = start_server(environment, tmp_path / "serve.log")
     try:
-        deadline = time.monotonic() + 30
-        status = None
-        while time.monotonic() < deadline and server.poll() is None:
-            status = _status(f"http://127.0.0.1:{port}/healthz")
-            if status == 200:
-                break
-            time.sleep(0.2)
-        assert status == 200, log_path.read_text(errors="replace")
+        server.wait_until_ready()
+        assert httpx.get(server.url("/healthz"), timeout=5).status_code == 200
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        server.stop()
