@@ -23,8 +23,8 @@ from infra.cli import cli
 from infra.eventstore.streams import PLATFORM_STREAM
 from infra.settings import Settings
 from projections.audit_trail.platform import platform_actions
-from tests.servers import start_server
 from tests.dns import DnsServer
+from tests.servers import start_server
 
 REPO = Path(__file__).resolve().parents[2]
 
