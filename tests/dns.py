@@ -35,9 +35,12 @@ class DnsServer:
         self._config = directory / "dnsmasq.conf"
         self._log = directory / "dnsmasq.log"
         self._records: list[tuple[str, str]] = []
-        self.port = _free_port()
         self._process: subprocess.Popen[bytes] | None = None
-        self._start()
+        for _ in range(10):  # a free port can be taken between the probe and dnsmasq's bind
+            self.port = _free_port()
+            if self._start():
+                return
+        pytest.fail(f"dnsmasq did not start: {self._log.read_text()}")
 
     @property
     def address(self) -> str:
@@ -47,7 +50,11 @@ class DnsServer:
     def publish(self, name: str, value: str) -> None:
         self._records.append((name, value))
         self.stop()
-        self._start()
+        for _ in range(50):  # the port was ours a moment ago; wait until the kernel lets it go
+            if self._start():
+                return
+            time.sleep(0.1)
+        pytest.fail(f"dnsmasq did not start again: {self._log.read_text()}")
 
     def stop(self) -> None:
         if self._process is not None:
@@ -55,7 +62,7 @@ class DnsServer:
             self._process.wait(timeout=10)
             self._process = None
 
-    def _start(self) -> None:
+    def _start(self) -> bool:
         lines = ["local=/#/"] + [f'txt-record={name},"{value}"' for name, value in self._records]
         self._config.write_text("\n".join(lines) + "\n", encoding="ascii")
         self._process = subprocess.Popen(  # noqa: S603 - our own command line
@@ -65,9 +72,10 @@ class DnsServer:
              "--log-facility=-"],
             stdout=self._log.open("ab"), stderr=subprocess.STDOUT,
         )
-        self._wait_until_answering()
+        return self._answering()
 
-    def _wait_until_answering(self) -> None:
+    def _answering(self) -> bool:
+        """Waits until dnsmasq answers; False when it exited (its port was taken)."""
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers, resolver.port, resolver.lifetime = ["127.0.0.1"], self.port, 0.5
         deadline = time.monotonic() + 10
@@ -75,19 +83,30 @@ class DnsServer:
             try:
                 resolver.resolve("ready.invalid", "TXT")
             except dns.resolver.NXDOMAIN:
-                return
+                return True
             except dns.exception.DNSException:
                 assert self._process is not None
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"dnsmasq did not start: {self._log.read_text()}")
+                if self._process.poll() is not None:
+                    self._process = None
+                    return False
+                if time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail(f"dnsmasq did not answer: {self._log.read_text()}")
                 time.sleep(0.05)
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+    """A port free for both UDP and TCP on loopback (dnsmasq listens on both)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port: int = udp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+        return port
 
 
 @pytest.fixture
