@@ -111,10 +111,12 @@ class _BoundedStop:
     def _watch(self) -> None:
         deadline: float | None = None
         while True:
-            wait = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:  # checked first: a storm keeps the pipe readable
+                self._stop_hard()
             readable, _, _ = select.select([self._signals_out], [], [], wait)
             if not readable:
-                self._stop_hard()
+                continue
             received = os.read(self._signals_out, 512)
             if deadline is None and STOP_SIGNALS.intersection(received):
                 deadline = time.monotonic() + self._bound_seconds
@@ -133,13 +135,13 @@ class _BoundedStop:
         stopping = False
         while True:
             for signum in os.read(self._relayed_out, 512):
-                name = signal.Signals(signum).name
                 if signum == RELOAD_SIGNAL:
-                    log.info("reloading_workers", signal=name)
+                    log.info("reloading_workers", signal=RELOAD_SIGNAL.name)
                     self._server.signal_handler_reload()
-                elif not stopping:
+                elif signum in STOP_SIGNALS and stopping:
+                    log.info("already_stopping", signal=signal.Signals(signum).name)
+                elif signum in STOP_SIGNALS:
                     stopping = True
-                    log.info("stopping", signal=name, within_seconds=self._bound_seconds)
+                    log.info("stopping", signal=signal.Signals(signum).name,
+                             within_seconds=self._bound_seconds)
                     self._server.signal_handler_interrupt()
-                else:
-                    log.info("already_stopping", signal=name)
