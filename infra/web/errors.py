@@ -24,6 +24,7 @@ import psycopg
 from eventsourcing.persistence import ConnectionUnavailableError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 
 from infra.logging import get_logger
@@ -79,27 +80,49 @@ def _ithaca_error(request: Request[Any, Any, Any], exc: IthacaError) -> Response
     return error_response(request, exc.status_code, exc.problem, exc.field, headers, exc)
 
 
-# msgspec's own words, as Litestar passes them on: "Object contains unknown field `colour`".
-_QUOTED_FIELD = re.compile(r"field `([^`]+)`")
+# msgspec's own words, as Litestar passes them on: "Object contains unknown field `colour`",
+# "Object missing required field `slug`"; Litestar's "Missing required query parameter 'a' ...".
+_QUOTED_FIELD = re.compile(r"field `([^`]*)`")
+_MISSING_PARAMETER = re.compile(r"parameter '([^']+)'")
 
 
 def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     messages = exc.extra if isinstance(exc.extra, list) else []
     first: dict[str, Any] = messages[0] if messages and isinstance(messages[0], dict) else {}
     problem = str(first.get("message") or exc.detail or "invalid request")
-    field = _field_named(problem, str(first.get("key", "")))
+    key = str(first.get("key", ""))
+    in_body = first.get("source") == "body"
+    if in_body and problem == "'data'":  # Litestar's KeyError for a body that is absent
+        problem = "a JSON body is required"
+    field = _body_field(problem, key) if in_body else _parameter_field(request, problem, key)
     return error_response(request, 400, problem, field)
 
 
-def _field_named(problem: str, key: str) -> str | None:
+def _body_field(problem: str, key: str) -> str:
+    """The path into the body: msgspec's `$.areas[0]` (Litestar passes it as the key, "data"
+    for the body itself), with the field msgspec names in it; the names are already the wire's
+    (camelCase). A problem with the whole body, or an unknown field named "", is `body`'s."""
     quoted = _QUOTED_FIELD.search(problem)
-    if quoted:
-        return quoted.group(1)
-    # A body problem's key is the path into the body ("slug", "branding.primaryColour"); the
-    # whole body being wrong has key "data", which names no field.
-    if key and key != "data":
-        return key.removeprefix("data.")
-    return None
+    path = [part for part in ("" if key == "data" else key, quoted.group(1) if quoted else "")
+            if part]
+    return ".".join(path) or "body"
+
+
+def _parameter_field(request: Request[Any, Any, Any], problem: str, key: str) -> str:
+    """The parameter as the client spelled it (`monthsAfter`, `from`), not the handler's
+    argument (`months_after`, `from_month`)."""
+    missing = _MISSING_PARAMETER.search(problem)
+    if missing:
+        return missing.group(1)
+    handler = request.scope.get("route_handler")
+    providers = handler.resolve_dependencies().values() if handler else ()
+    for signature in (getattr(handler, "parsed_fn_signature", None),
+                      *(getattr(p, "parsed_fn_signature", None) for p in providers)):
+        parameter = signature.parameters.get(key) if signature else None
+        kwarg = parameter.kwarg_definition if parameter else None
+        if isinstance(kwarg, ParameterKwarg):
+            return kwarg.name or kwarg.query or kwarg.header or kwarg.cookie or key
+    return key or "request"
 
 
 def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -109,8 +132,14 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
     if isinstance(exc, NotFoundException) and problem == "Not Found":  # no route matched
         problem = f"nothing here: no route for {request.method} {request.url.path}"
     return error_response(
-        request, exc.status_code, problem, None, dict(exc.headers or {}) or None
+        request, exc.status_code, problem, _HTTP_FIELDS.get(exc.status_code, "request"),
+        dict(exc.headers or {}) or None,
     )
+
+
+# Litestar's own refusals name no field; what each one is about.
+_HTTP_FIELDS = {401: "authorization", 404: "path", 405: "method", 406: "accept", 413: "body",
+                415: "content-type"}
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -30,7 +30,8 @@ __all__ = [
     "Value",
 ]
 
-Value = int | float | None
+Value = float | None
+"""A count, a rate, a mean or a median: one JSON number (a count is written without a fraction)."""
 
 
 class Figure(msgspec.Struct, rename="camel", kw_only=True):

@@ -15,6 +15,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from infra.bootstrap import Ithaca
@@ -95,7 +96,10 @@ class PrivacyController(Controller):
         ])
 
     @get("/me/data", opt=roles(ANY_MEMBER), sync_to_thread=True,
-         summary="Download everything Ithaca holds about me (JSON)", responses=refusals(401))
+         summary="Download everything Ithaca holds about me (JSON)",
+         responses={200: ResponseSpec(dict[str, Any], generate_examples=False, description=(
+             "One JSON object: my account, profiles, mentoring, meetings, messages and "
+             "reports, as a file to keep")), **refusals(401)})
     def my_data(
         self, tenant: NamedDependency[TenantRecord], caller: NamedDependency[Caller],
         personal_data: NamedDependency[PersonalData],

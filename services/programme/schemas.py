@@ -78,7 +78,7 @@ class QuestionnaireAreaBody(
 
 class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
     areas: Annotated[list[QuestionnaireAreaBody], Meta(
-        max_length=20, description="3 to 20 distinct areas, asked in this order",
+        min_length=3, max_length=20, description="3 to 20 distinct areas, asked in this order",
         examples=[[
             {"area": "finance", "question": {"en": "How well do you manage cash flow?"}},
             {"area": "marketing", "question": {"en": "How well do customers find you?"}},

@@ -115,7 +115,7 @@ def test_without_a_valid_token_the_platform_api_answers_401(
         assert answer.status_code == 401
         assert answer.headers["WWW-Authenticate"].startswith("Bearer")
         error = answer.json()["error"]
-        assert (error["status"], error["field"]) == (401, None)
+        assert (error["status"], error["field"]) == (401, "authorization")
         assert problem in error["problem"]
     assert served.ithaca.directory.all() == []
 

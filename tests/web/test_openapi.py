@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
 from infra.settings import Settings
-from tests.web import serving
+from tests.tenant_api import TenantApi
+from tests.web import Served, serving
 
 
 def test_the_schema_lists_the_platform_endpoints_with_their_bodies_and_security(
@@ -77,3 +83,115 @@ def test_every_tenant_operation_is_documented_with_roles_refusals_and_examples(
                 )
     assert operations >= 60  # accounts, profiles, programme, mentoring, meetings, moderation...
     assert undocumented == []
+
+
+def _document(served: Served) -> dict[str, Any]:
+    document: dict[str, Any] = served.client.get("/schema/openapi.json").json()
+    return document
+
+
+def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "delete", "patch"}:
+                yield method.upper(), path, operation
+
+
+def test_public_operations_need_no_token_and_the_others_say_which(served_app: Served) -> None:
+    document = _document(served_app)
+    public = {(method, path) for method, path, operation in _operations(document)
+              if "Public: no sign-in" in operation.get("description", "")}
+    assert {("POST", "/api/v1/accounts"), ("POST", "/api/v1/sessions"),
+            ("POST", "/api/v1/password-resets"), ("POST", "/api/v1/password-resets/confirm"),
+            ("GET", "/api/v1/tenant"), ("GET", "/api/v1/taxonomies"),
+            ("GET", "/api/v1/audit/public-key"),
+            ("GET", "/api/v1/erasures/{certificate_id}")} <= public
+    for method, path, operation in _operations(document):
+        if (method, path) in public or path in {"/healthz", "/readyz"}:
+            assert operation["security"] == [], (method, path)
+        elif path.startswith("/platform/"):
+            assert operation["security"] == [{"operatorToken": []}], (method, path)
+        else:
+            assert operation["security"] == [{"memberToken": []}], (method, path)
+
+
+def test_every_body_that_refuses_unknown_fields_is_closed_and_carries_its_limits(
+    served_app: Served,
+) -> None:
+    document = _document(served_app)
+    schemas = document["components"]["schemas"]
+    open_bodies = []
+    for method, path, operation in _operations(document):
+        body = operation.get("requestBody")
+        if body is None:
+            continue
+        name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        for reached in _reachable(schemas, name):
+            closed = schemas[reached].get("additionalProperties") is False
+            if schemas[reached].get("type") == "object" and not closed:
+                open_bodies.append(f"{method} {path}: {reached}")
+    assert open_bodies == []
+    questionnaire = schemas["QuestionnaireBody"]["properties"]["areas"]
+    assert (questionnaire["minItems"], questionnaire["maxItems"]) == (3, 20)
+    question = schemas["QuestionnaireAreaBody"]["properties"]["question"]
+    assert (question["minProperties"], question["maxProperties"]) == (1, 5)
+    ratings = schemas["SelfAssessmentBody"]["properties"]["ratings"]["additionalProperties"]
+    assert (ratings["minimum"], ratings["maximum"]) == (1, 5)
+    fold = schemas["ProposeMeeting"]["properties"]["fold"]["oneOf"][0]
+    assert (fold["minimum"], fold["maximum"]) == (0, 1)
+
+
+def _reachable(schemas: dict[str, Any], name: str) -> set[str]:
+    """The component and every component it refers to."""
+    found, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        text = json.dumps(schemas[current])
+        todo.extend(ref.rsplit("/", 1)[-1] for ref in _REFERENCE.findall(text))
+    return found
+
+
+_REFERENCE = re.compile(r'"\$ref": "(#/components/schemas/[^"]+)"')
+
+
+def test_the_answers_are_described_as_they_are(served_app: Served) -> None:
+    document = _document(served_app)
+    schemas = document["components"]["schemas"]
+    my_data = document["paths"]["/api/v1/me/data"]["get"]["responses"]["200"]
+    assert my_data["content"]["application/json"]["schema"]["type"] == "object"
+    assert schemas["Figure"]["properties"]["value"]["oneOf"] == [
+        {"type": "number"}, {"type": "null"}]
+    overlapping = [alternatives for alternatives in _one_ofs(document)
+                   if {"integer", "number"} <= {a.get("type") for a in alternatives}]
+    assert overlapping == []
+    for method, path, operation in _operations(document):
+        names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        if "after" in names:
+            assert {"422", "503"} <= set(operation["responses"]), (method, path)
+        for status, response in operation["responses"].items():
+            if status >= "400":
+                assert response["content"] == {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ErrorBody"}}}, (method, path)
+
+
+def _one_ofs(value: Any) -> Iterator[list[dict[str, Any]]]:
+    if isinstance(value, dict):
+        if "oneOf" in value:
+            yield value["oneOf"]
+        for inner in value.values():
+            yield from _one_ofs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _one_ofs(inner)
+
+
+def test_options_lists_every_method_of_the_path(acme: TenantApi) -> None:
+    answer = acme.request("OPTIONS", "/api/v1/programme/questionnaire")
+    assert answer.status_code == 204
+    assert answer.headers["allow"] == "GET, OPTIONS, PUT"
+    assert acme.request("OPTIONS", "/api/v1/sessions").headers["allow"] == "OPTIONS, POST"
+    relationship = "/api/v1/relationships/00000000-0000-4000-8000-000000000000/messages"
+    assert acme.request("OPTIONS", relationship).headers["allow"] == "GET, OPTIONS, POST"

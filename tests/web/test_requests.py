@@ -50,7 +50,7 @@ def test_the_request_id_is_echoed_and_taken_from_the_caller_when_it_looks_like_o
         assert len(lost.headers["X-Request-ID"]) == 32
         assert lost.json() == {"error": {
             "status": 404, "problem": "nothing here: no route for GET /no/such/page",
-            "field": None,
+            "field": "path",
         }}
 
 
