@@ -20,7 +20,6 @@ from litestar.config.app import AppConfig
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import InitPlugin
@@ -36,6 +35,8 @@ from infra.web.health import healthz, readyz
 from infra.web.idempotency import IdempotencyMiddleware
 from infra.web.malformed import IthacaRequest
 from infra.web.metrics import IthacaMetrics, ProjectionLag, metrics_endpoint
+from infra.web.openapi import IthacaOpenAPIConfig, close_struct_schemas
+from infra.web.options import allow_every_method
 from infra.web.pages.site import (
     CSRF_EXEMPT,
     csrf_config,
@@ -109,7 +110,7 @@ class IthacaCore(InitPlugin):
             Router(
                 path=path, route_handlers=TENANT_API,
                 middleware=[JsonBodiesOnly(), TenantMiddleware(), IdempotencyMiddleware()],
-                guards=[authorize], security=[{MEMBER_TOKEN_SCHEME: []}],
+                guards=[authorize],
                 dependencies={
                     "caller": Provide(provide_caller, sync_to_thread=False),
                     "actor": Provide(provide_actor, sync_to_thread=False),
@@ -132,13 +133,14 @@ class IthacaCore(InitPlugin):
         app_config.compression_config = CompressionConfig(
             backend="gzip", minimum_size=1024, gzip_compress_level=6)
         app_config.middleware.insert(0, RequestContextMiddleware(metrics))
-        app_config.before_send.append(echo_request_id)
+        app_config.before_send.extend([echo_request_id, allow_every_method])
         app_config.exception_handlers = {**EXCEPTION_HANDLERS, **app_config.exception_handlers}
         app_config.dependencies.update({
             "ithaca": Provide(provide_ithaca, sync_to_thread=False),
             "tenant": Provide(provide_tenant, sync_to_thread=False),
         })
-        app_config.openapi_config = OpenAPIConfig(
+        close_struct_schemas(app_config.plugins)
+        app_config.openapi_config = IthacaOpenAPIConfig(
             title=PRODUCT,
             version=_version(),
             description="Ithaca's HTTP API. The platform API is for platform operators.",
@@ -199,7 +201,8 @@ class IthacaCore(InitPlugin):
 
 
 def _require_declared_roles(routers: list[Router]) -> None:
-    """Every tenant route says who may call it; its OpenAPI description says so too."""
+    """Every tenant route says who may call it; its OpenAPI description and security
+    requirement say so too (a PUBLIC route needs no token)."""
     for router in routers:
         for route in router.routes:
             for handler in getattr(route, "route_handlers", ()):
@@ -212,3 +215,4 @@ def _require_declared_roles(routers: list[Router]) -> None:
                 note = ("Roles: " + ", ".join(allowed)) if allowed else "Public: no sign-in"
                 if note not in (handler.description or ""):
                     handler.description = f"{handler.description or ''}\n\n{note}".strip()
+                handler.security = [{MEMBER_TOKEN_SCHEME: []}] if allowed else None
