@@ -527,7 +527,8 @@ def demo(runtime: _Runtime) -> None:
 @cli.command()
 @pass_runtime
 def migrate(runtime: _Runtime) -> None:
-    """Create the platform stream and every tenant's stream tables (idempotent)."""
+    """Create the platform stream and every tenant's stream tables, and end every session whose
+    token an older release kept in the log (idempotent)."""
     ithaca = runtime.ithaca
     ithaca.platform_storage.create_stream(PLATFORM_STREAM)
     unplaced = []
@@ -538,6 +539,10 @@ def migrate(runtime: _Runtime) -> None:
             unplaced.append(f"{record.slug} (on '{record.location}')")
             continue
         storage.create_stream(record.stream_name)
+        accounts = ithaca.tenant_application(record, Accounts)
+        if revoked := accounts.end_sessions_exposed_in_kept_answers(runtime.actor):
+            log.warning("sessions_revoked", tenant=record.slug, sessions=revoked,
+                        reason="their tokens were kept in idempotency answers")
     log.info("migrated", tenants=len(records) - len(unplaced), unplaced=len(unplaced))
     click.echo(f"platform stream ready; {len(records) - len(unplaced)} tenant streams ready")
     if unplaced:

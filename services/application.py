@@ -11,21 +11,25 @@ someone whose data the caller saw, destroys the keys of that caller's answers (s
 
 `retrying` reruns a load-command-save function when another writer got in first (optimistic
 concurrency); a command whose rules depend on what it loaded (capacity, open-request limits) is
-then checked again against the new state. After a few attempts it is a 409.
+then checked again against the new state. Reruns pause for a random while that doubles each time
+(full jitter: racing writers spread out instead of colliding again in step), for as long as
+`retry_budget_seconds` lasts; then it is a 409 naming the record that kept changing.
 """
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, TypeVar
 from uuid import UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate, BaseAggregate, event
-from eventsourcing.persistence import RecordConflictError, Recording
+from eventsourcing.persistence import IntegrityError, RecordConflictError, Recording
 
 from infra.eventstore.streams import StreamApplication
 from services.errors import ConflictError, NotFoundError
@@ -40,7 +44,11 @@ __all__ = [
 ]
 
 _NAMESPACE = UUID("0d3b8f0e-52a4-4f7c-9d61-0c0b7a3e5a21")
-_ATTEMPTS = 4
+RETRY_BUDGET_SECONDS = 5.0
+"""How long a command is rerun while other writers keep getting in first (well within a
+client's patience: 64 simultaneous writers to one record all succeed in about a second)."""
+_FIRST_PAUSE_SECONDS = 0.005
+_LONGEST_PAUSE_SECONDS = 0.25
 
 AggregateT = TypeVar("AggregateT", bound=BaseAggregate[UUID])
 ResultT = TypeVar("ResultT")
@@ -70,6 +78,12 @@ class IdempotentCommand(Aggregate):
         body: Annotated[bytes, Personal(erased=None)]
         content_type: str
 
+    class AnswerWithheld(Aggregate.Event):
+        """The command was done, but its answer carried a credential (it was marked
+        `Cache-Control: no-store`), which is never kept: a retry is told so, not given it."""
+
+        status: int
+
     @staticmethod
     def create_id(scope: str, key: str) -> UUID:
         digest = hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
@@ -82,6 +96,7 @@ class IdempotentCommand(Aggregate):
         self.body = b""
         self.content_type = ""
         self.answer_erased = False
+        self.answer_withheld = False
 
     @event(Answered)
     def answer(self, status: int, body: bytes, content_type: str) -> None:
@@ -95,15 +110,28 @@ class IdempotentCommand(Aggregate):
         self.body = body or b""
         self.answer_erased = body is None
 
+    @event(AnswerWithheld)
+    def withhold_answer(self, status: int) -> None:
+        self.status = status
+        self.answer_withheld = True
+
 
 @dataclass
 class IdempotencyClaim:
-    """A keyed command in flight: set by the web layer, consumed by the first `record`."""
+    """A keyed command in flight: set by the web layer, consumed by the first `record`, whose
+    append (held open by the web layer, `infra.eventstore.held`) carries the `marker`; the
+    answer is then saved on that same marker, in the same transaction."""
 
     marker_id: UUID
     fingerprint: str
     key: str
-    recorded: bool = False
+    sealed: bool = False
+    """The caller is signed in: the answer will be sealed under the marker's own key."""
+    marker: IdempotentCommand | None = None
+
+    @property
+    def recorded(self) -> bool:
+        return self.marker is not None
 
 
 current_idempotency_claim: contextvars.ContextVar[IdempotencyClaim | None] = (
@@ -128,9 +156,11 @@ class TenantApplication(StreamApplication):
     name = "TenantApplication"
     # Aggregates that live long (a conversation, a mentor's caseload) would otherwise be decoded
     # (and their personal fields opened) from their first event on every command. Cached copies
-    # are fast-forwarded from the stream on every `get`, so other processes' writes are seen,
-    # and handed out as deep copies, so a refused command leaves nothing behind.
+    # are brought up to date from the stream on every `get`, so other processes' writes are
+    # seen, and handed out as deep copies, so a refused command leaves nothing behind; a cached
+    # copy is never changed in place, as threads share it (`infra.eventstore.streams`).
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "500"}
+    retry_budget_seconds = RETRY_BUDGET_SECONDS
 
     def record(self, *aggregates: BaseAggregate[UUID]) -> int:
         """Saves the aggregates' new events in one append; returns the position reached."""
@@ -145,6 +175,8 @@ class TenantApplication(StreamApplication):
         if claim is not None and not claim.recorded:
             if claim.marker_id in self.repository:
                 raise DuplicateCommandError(claim.marker_id)
+            if claim.sealed:  # the key is made now, not inside the transaction held open
+                self.stream.personal_keys.key_for(claim.marker_id, create=True)
             started = IdempotentCommand.Started  # the marker's id comes from the key
             marker = (IdempotentCommand._create(
                 started, id=claim.marker_id, fingerprint=claim.fingerprint
@@ -152,24 +184,52 @@ class TenantApplication(StreamApplication):
         recordings = self.save(*aggregates, *marker)
         if marker:
             assert claim is not None
-            claim.recorded = True
+            claim.marker = marker[0]
         return recordings
 
     def retrying(self, command: Callable[[], ResultT]) -> ResultT:
         """Runs a load-command-save function, again if a concurrent writer got in first."""
-        for _ in range(_ATTEMPTS - 1):
+        deadline = time.monotonic() + self.retry_budget_seconds
+        longest_pause = _FIRST_PAUSE_SECONDS
+        while True:
             try:
                 return command()
-            except RecordConflictError:
+            except RecordConflictError as error:
                 claim = current_idempotency_claim.get()
                 if claim is not None and not claim.recorded and claim.marker_id in self.repository:
                     raise DuplicateCommandError(claim.marker_id) from None
+                time_left = deadline - time.monotonic()
+                if time_left <= 0:
+                    raise self._kept_changing(error) from error
+                pause = random.uniform(0, longest_pause)  # noqa: S311 - spreads retries only
+                time.sleep(min(pause, time_left))
+                longest_pause = min(2 * longest_pause, _LONGEST_PAUSE_SECONDS)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         try:
-            return command()
+            return super()._record(processing_event)
         except RecordConflictError as error:
-            raise ConflictError(
+            raise _OvertakenError(error, processing_event) from error
+
+    def _kept_changing(self, error: RecordConflictError) -> ConflictError:
+        """The refusal of a command that was overtaken until its time ran out, naming the record
+        another writer changed (the first, when the command saved several)."""
+        written = [
+            record for record in (error.records if isinstance(error, _OvertakenError) else [])
+            if record.kind is not IdempotentCommand
+        ]
+        changed = [record for record in written if self.recorder.select_events(
+            record.id, gt=record.version - 1, limit=1)]
+        if not written:
+            return ConflictError(
                 "the record changed while this request was processed; please try again"
-            ) from error
+            )
+        record = (changed or written)[0]
+        noun = _noun(record.kind)
+        return ConflictError(
+            "the %(noun)s %(id)s kept changing while this request was processed; "
+            "please try again", field=_camel(noun) + "Id", values={"noun": noun, "id": record.id},
+        )
 
     def get(self, aggregate_id: UUID, kind: type[AggregateT], *, field: str) -> AggregateT:
         """The aggregate of that kind with that id, or a 404 naming `field`: an id of another
@@ -189,6 +249,35 @@ class TenantApplication(StreamApplication):
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A record a save was writing: its kind, id and the version it was to reach first."""
+
+    kind: type
+    id: UUID
+    version: int
+
+
+class _OvertakenError(IntegrityError):
+    """A save that collided with another writer's, and what it was writing (an IntegrityError,
+    as the recorders' own, for whoever catches those)."""
+
+    def __init__(self, error: RecordConflictError, processing_event: ProcessingEvent[UUID]):
+        super().__init__(*error.args)
+        first_versions: dict[UUID, int] = {}
+        for domain_event in processing_event.events:
+            first_versions.setdefault(domain_event.originator_id, domain_event.originator_version)
+        self.records = [
+            _Written(type(processing_event.aggregates.get(aggregate_id)), aggregate_id, version)
+            for aggregate_id, version in first_versions.items()
+        ]
+
+
+def _camel(noun: str) -> str:
+    first, *rest = noun.split()
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def _noun(kind: type) -> str:

@@ -46,6 +46,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
+from infra.eventstore.held import current_held_appends
+
 if TYPE_CHECKING:
     from eventsourcing.sqlite import SQLiteDatastore
 
@@ -135,7 +137,17 @@ class PersonalKeys(ABC):
                 self._cache[subject] = key
                 while len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)
+            held = current_held_appends()
+            if create and held is not None and held.holding:
+                # The key may have been written inside a request's held appends (SQLite): if
+                # they roll back, the key is gone, and so must its cached copy be.
+                held.after_rollback(("forget_key", id(self), subject),
+                                    lambda: self._forget(subject))
         return key
+
+    def _forget(self, subject: UUID) -> None:
+        with self._lock:
+            self._cache.pop(subject, None)
 
     def stream_secret(self) -> bytes:
         key = self.key_for(STREAM_SECRET_SUBJECT, create=True)

@@ -55,6 +55,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from infra.eventstore.chain import CHAIN_TABLES_POSTGRES
+from infra.eventstore.held import HeldAppends, current_held_appends
 from infra.eventstore.personal import PERSONAL_KEYS_TABLE_POSTGRES
 from infra.logging import get_logger
 from infra.mail.schema import MAIL_OUTBOX_TABLES_POSTGRES
@@ -124,16 +125,13 @@ class PostgresServer:
         (so a unique violation is a RecordConflictError the application understands)."""
         if self.pool.closed:
             self.open()
-        try:
-            with self.pool.connection() as conn:
-                yield conn
-        except PoolTimeout as error:
-            raise OperationalError(f"no database connection free: {error}") from error
-        except psycopg.Error as error:
-            for psycopg_class, persistence_class in _ERRORS:
-                if isinstance(error, psycopg_class):
-                    raise persistence_class(str(error)) from error
-            raise PersistenceError(str(error)) from error
+        with persistence_errors(), self.pool.connection() as conn:
+            yield conn
+
+    def held_connection(self, held: HeldAppends) -> Connection:
+        """The connection of the transaction `held` keeps open on this server (begun now if
+        this is its first append here); see `infra.eventstore.held`."""
+        return held.transaction(self, lambda: _HeldConnection(self)).connection
 
     def create_stream(self, schema: str) -> None:
         """Creates a stream's schema and tables; idempotent. Called when a tenant is provisioned,
@@ -251,6 +249,50 @@ def stream_lock_key(schema: str) -> int:
     """A stable signed 64-bit advisory-lock key for a stream's writers."""
     digest = hashlib.blake2b(f"ithaca.stream.{schema}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def persistence_errors() -> Iterator[None]:
+    """psycopg's errors as the library's persistence errors (a unique violation becomes a
+    RecordConflictError the application understands)."""
+    try:
+        yield
+    except PoolTimeout as error:
+        raise OperationalError(f"no database connection free: {error}") from error
+    except psycopg.Error as error:
+        for psycopg_class, persistence_class in _ERRORS:
+            if isinstance(error, psycopg_class):
+                raise persistence_class(str(error)) from error
+        raise PersistenceError(str(error)) from error
+
+
+class _HeldConnection:
+    """A pooled connection taken out for one request's held appends, in an open transaction."""
+
+    def __init__(self, server: PostgresServer) -> None:
+        if server.pool.closed:
+            server.open()
+        self._server = server
+        with persistence_errors():
+            self.connection = server.pool.getconn()
+            try:
+                self.connection.execute("BEGIN")
+            except BaseException:
+                server.pool.putconn(self.connection)
+                raise
+
+    def commit(self) -> None:
+        try:
+            with persistence_errors():
+                self.connection.execute("COMMIT")
+        finally:
+            self._server.pool.putconn(self.connection)
+
+    def rollback(self) -> None:
+        try:
+            self.connection.execute("ROLLBACK")
+        finally:
+            self._server.pool.putconn(self.connection)
 
 
 def _stored_events(rows: Sequence[tuple[Any, ...]]) -> list[StoredEvent]:
@@ -372,6 +414,14 @@ class PostgresApplicationRecorder(_EventTableRecorder, ApplicationRecorder):
     ) -> Sequence[int] | None:
         if not stored_events:
             return []
+        held = current_held_appends()
+        if held is not None:
+            conn = self.server.held_connection(held)
+            # A savepoint: a refused append (a lost race) leaves the held ones in place.
+            with persistence_errors(), conn.transaction():
+                notification_ids = self._insert(conn, stored_events)
+            held.after_commit(self, lambda: self.server.announcer.announce(self.schema))
+            return notification_ids
         with self.server.connection() as conn:
             notification_ids = self._insert(conn, stored_events)
         self.server.announcer.announce(self.schema)

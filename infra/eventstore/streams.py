@@ -10,28 +10,42 @@ log and one notification sequence.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import Application, LRUCache, ProcessingEvent, Repository
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
     InfrastructureFactory,
+    IntegrityError,
     Mapper,
+    OperationalError,
+    PersistenceError,
     ProcessRecorder,
     Recording,
     TrackingRecorder,
 )
 from eventsourcing.sqlite import (
     SQLiteAggregateRecorder,
+    SQLiteCursor,
     SQLiteDatastore,
     SQLiteProcessRecorder,
 )
@@ -39,6 +53,7 @@ from eventsourcing.utils import Environment
 
 from infra.eventstore.chain import CHAIN_TABLES_SQLITE
 from infra.eventstore.codec import MsgspecMapper
+from infra.eventstore.held import current_held_appends
 from infra.eventstore.personal import (
     PERSONAL_KEYS_TABLE_SQLITE,
     PersonalKeys,
@@ -197,7 +212,9 @@ class SQLiteStorage(Storage):
     def _datastore(self, name: str) -> SQLiteDatastore:
         # Few connections per file: SQLite has one writer at a time anyway, and an open stream
         # must stay cheap because a process may keep hundreds of them.
-        return SQLiteDatastore(str(self.path(name)), lock_timeout=10, pool_size=2, max_overflow=4)
+        return _HoldingSQLiteDatastore(
+            str(self.path(name)), lock_timeout=10, pool_size=2, max_overflow=4
+        )
 
     def _recorders(self, datastore: SQLiteDatastore) -> tuple[
         SQLiteProcessRecorder, SQLiteAggregateRecorder
@@ -255,6 +272,91 @@ class SQLiteStorage(Storage):
 
     def close(self) -> None:
         """Open streams are closed by whoever opened them (see `OpenStreams`)."""
+
+
+class _HoldingSQLiteDatastore(SQLiteDatastore):
+    """A stream's SQLite file, whose writes join the request's held appends when there are
+    any (`infra.eventstore.held`). SQLite has one writer per file: a write of the same request
+    on another connection would wait for the held one, so every write joins it, each under a
+    savepoint. Reads do not: they see what is committed."""
+
+    def __init__(self, path: str, *, lock_timeout: int, pool_size: int, max_overflow: int) -> None:
+        super().__init__(
+            path, lock_timeout=lock_timeout, pool_size=pool_size, max_overflow=max_overflow
+        )
+        self.path, self.lock_timeout = path, lock_timeout
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        held = current_held_appends() if commit else None
+        if held is None:
+            with super().transaction(commit=commit) as cursor:
+                yield cursor
+            return
+        connection = held.transaction(
+            self, lambda: _HeldSQLiteConnection(self.path, self.lock_timeout)
+        )
+        # Savepoints on a cursor of their own: callers may close the cursor they are given.
+        with _sqlite_errors(), connection.cursor() as control:
+            control.execute("SAVEPOINT held_append")
+            try:
+                yield connection.cursor()
+            except BaseException:
+                control.execute("ROLLBACK TO held_append")
+                control.execute("RELEASE held_append")
+                raise
+            control.execute("RELEASE held_append")
+
+
+class _HeldSQLiteConnection:
+    """A connection of its own to the file, in a write transaction, for one request's held
+    appends. Not the pool's writer: a thread waiting for the pool's writer holds the pool's
+    queue, so the request's own reads would wait behind it (a deadlock until the pool's
+    timeout); other writers wait in SQLite's busy handler instead, for milliseconds."""
+
+    def __init__(self, path: str, lock_timeout: float) -> None:
+        with _sqlite_errors():
+            raw = sqlite3.connect(
+                path, uri=True, check_same_thread=False, isolation_level=None,
+                timeout=lock_timeout,
+            )
+            raw.row_factory = sqlite3.Row  # as the library's own connections
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                raw.close()
+                raise
+        self._raw = raw
+
+    def cursor(self) -> SQLiteCursor:
+        return SQLiteCursor(self._raw.cursor())
+
+    def commit(self) -> None:
+        try:
+            with _sqlite_errors():
+                self._raw.commit()
+        finally:
+            self._raw.close()
+
+    def rollback(self) -> None:
+        try:
+            self._raw.rollback()
+        finally:
+            self._raw.close()
+
+
+@contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """sqlite3's errors as the library's persistence errors, as its own transactions raise them
+    (a unique violation is a RecordConflictError)."""
+    try:
+        yield
+    except sqlite3.IntegrityError as error:
+        raise IntegrityError(error) from error
+    except sqlite3.OperationalError as error:
+        raise OperationalError(error) from error
+    except sqlite3.Error as error:
+        raise PersistenceError(error) from error
 
 
 class _StreamFactory(InfrastructureFactory[TrackingRecorder]):
@@ -320,9 +422,17 @@ class StreamApplication(Application[UUID]):
         return recordings
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        if recordings:
-            for listener in tuple(_append_listeners):
-                listener(self.stream.name)
+        if not recordings:
+            return
+        held = current_held_appends()
+        if held is not None and held.holding:  # the events are not visible before the commit
+            held.after_commit(("notify", self.stream.name), self._wake_listeners)
+        else:
+            self._wake_listeners()
+
+    def _wake_listeners(self) -> None:
+        for listener in tuple(_append_listeners):
+            listener(self.stream.name)
 
     def construct_repository(self) -> Repository[UUID]:
         repository = super().construct_repository()
@@ -337,20 +447,46 @@ class StreamApplication(Application[UUID]):
 class _ErasureAwareRepository(Repository[UUID]):
     """The library's repository, whose aggregate cache (opened personal data included) is
     dropped once a person is erased through this stream's keys. Erasure in another process is
-    seen when that process's keys are consulted (issue 6 broadcasts it)."""
+    seen when that process's keys are consulted (issue 6 broadcasts it).
+
+    A cached aggregate is shared by every thread and never changed: the library fast-forwards
+    it in place, under a lock, while other threads deep-copy it without one ("dictionary changed
+    size during iteration", or a copy half old and half new). Here new events are applied to a
+    copy, which then replaces the cached one; every caller gets a copy of its own."""
 
     def __init__(self, repository: Repository[UUID], personal_keys: PersonalKeys) -> None:
         self.__dict__.update(repository.__dict__)
         self._personal_keys = personal_keys
         self._erasures_seen = personal_keys.erasures
 
-    def get(self, aggregate_id: UUID, *args: Any, **kwargs: Any) -> Any:
+    def get(
+        self, aggregate_id: UUID, *, version: int | None = None,
+        projector_func: Any = project_aggregate, **kwargs: Any,
+    ) -> Any:
         if self._erasures_seen != self._personal_keys.erasures:
             self._erasures_seen = self._personal_keys.erasures
             if isinstance(self.cache, LRUCache):
                 # A new cache: the library's `LRUCache.clear` keeps its dict of entries.
                 self.cache = LRUCache(maxsize=self.cache.maxsize)
-        return super().get(aggregate_id, *args, **kwargs)
+        cache = self.cache  # what a get begun before an erasure puts back goes nowhere
+        if cache is None or version is not None or not self.fastforward:
+            return super().get(
+                aggregate_id, version=version, projector_func=projector_func, **kwargs)
+        try:
+            cached = cache.get(aggregate_id)
+        except KeyError:
+            aggregate = self._reconstruct_aggregate(aggregate_id, None, projector_func)
+        else:
+            aggregate = deepcopy(cached)
+            new_events = list(self.event_store.get(originator_id=aggregate_id,
+                                                   gt=aggregate.version))
+            if not new_events:
+                return aggregate
+            aggregate = projector_func(aggregate, new_events)
+            if aggregate is None:
+                raise AggregateNotFoundError(aggregate_id)
+        cache.put(aggregate_id, aggregate)
+        return deepcopy(aggregate)
 
 
 AppT = TypeVar("AppT", bound=StreamApplication)

@@ -22,6 +22,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 
 from infra.bootstrap import Ithaca
+from infra.eventstore.held import current_held_appends
 from infra.eventstore.streams import StreamApplication
 from infra.web.csrf import require_api_token
 from infra.web.errors import ErrorBody
@@ -35,6 +36,7 @@ from tenants.directory import TenantRecord
 from tenants.middleware import TENANT_SLUG_PARAMETER
 
 __all__ = [
+    "ANSWERS_CREDENTIAL",
     "ANY_MEMBER",
     "MEMBER_TOKEN_SCHEME",
     "PUBLIC",
@@ -55,6 +57,9 @@ ANY_MEMBER: Final = "member"
 """Any signed-in member of the tenant, whatever their roles."""
 PUBLIC: Final[dict[str, tuple[str, ...]]] = {ROLES_OPT: ()}
 """No sign-in needed (sign-up, sign-in, password reset)."""
+ANSWERS_CREDENTIAL: Final = "answers_credential"
+"""In a route's `opt`: its answer carries a credential (a session token), so it is never kept
+for an `Idempotency-Key` (the key is not used there) and is sent with `Cache-Control: no-store`."""
 SESSION_COOKIE: Final = "ithaca_session"
 MEMBER_TOKEN_SCHEME: Final = "memberToken"  # noqa: S105 - a name, not a secret
 IDEMPOTENCY_HEADER: Final = "idempotency-key"
@@ -138,9 +143,16 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
 
 
 def kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:
-    """Wakes the mailer for the tenant's new mail now rather than at its next poll."""
+    """Wakes the mailer for the tenant's new mail now rather than at its next poll (or, while
+    the request's appends are held, once they are committed: the mailer reads committed
+    events only)."""
     mailer = getattr(request.app.state, "mailer", None)
-    if mailer is not None:
+    if mailer is None:
+        return
+    held = current_held_appends()
+    if held is not None and held.holding:
+        held.after_commit(("kick_mailer", tenant.slug), lambda: mailer.kick(tenant.slug))
+    else:
         mailer.kick(tenant.slug)
 
 

@@ -12,7 +12,6 @@ which tests replace.
 from __future__ import annotations
 
 import math
-import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from uuid import UUID
 import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from eventsourcing.utils import get_topic
 
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
@@ -37,9 +37,15 @@ from services.accounts.throttling import (
     SIGN_IN_WINDOW,
     SignInLimits,
 )
-from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken, TokenSigner
+from services.accounts.tokens import (
+    PASSWORD_RESET,
+    VERIFY_EMAIL,
+    LinkToken,
+    TokenSigner,
+    used_link_digest,
+)
 from services.actor import Actor
-from services.application import TenantApplication
+from services.application import IdempotentCommand, TenantApplication
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, IthacaError
 from tenants.domain import INTERFACE_LOCALES
 
@@ -67,13 +73,18 @@ second mail (no mail bombing)."""
 RESET_ANSWER_SECONDS = 0.25
 """A reset request takes at least this long, whether or not the account exists."""
 _EMAIL_MAX = 254
+_SCAN_BATCH = 500
 _PASSWORD_MIN, _PASSWORD_MAX = 10, 200
 
 
 class NotSignedInError(IthacaError):
-    """No current session: missing, unknown, expired or ended token (401)."""
+    """No current session: missing, unknown, expired or ended token (401); the credentials
+    (`Authorization` or the session cookie) are what is wrong, unless a sign-in names another."""
 
     status_code = 401
+
+    def __init__(self, problem: str, *, field: str = "authorization") -> None:
+        super().__init__(problem, field=field)
 
 
 class TooManyAttemptsError(IthacaError):
@@ -259,7 +270,7 @@ class Accounts(TenantApplication):
                 limits.unknown_accounts.hit(unknown_key, now)
                 if client_address:
                     limits.addresses.hit(address_key, now)
-            raise NotSignedInError("the e-mail address or the password is wrong")
+            raise NotSignedInError("the e-mail address or the password is wrong", field="password")
         recent = member.recent_failures(now, SIGN_IN_WINDOW)
         if len(recent) >= ACCOUNT_FAILURES:
             raise _account_locked(recent[-ACCOUNT_FAILURES] + SIGN_IN_WINDOW - now)
@@ -267,7 +278,7 @@ class Accounts(TenantApplication):
             self.retrying(lambda: self._record_failure(member.id, now, actor))
             if limits is not None and client_address:
                 limits.addresses.hit(address_key, now)
-            raise NotSignedInError("the e-mail address or the password is wrong")
+            raise NotSignedInError("the e-mail address or the password is wrong", field="password")
         if member.suspended:
             raise ForbiddenError("this account is suspended", field="status")
         token = Session.new_token()
@@ -290,6 +301,27 @@ class Accounts(TenantApplication):
             return self.record(session)
 
         return self.retrying(command)
+
+    def end_sessions_exposed_in_kept_answers(self, actor: Actor) -> int:
+        """Ends every session whose token an idempotency answer kept: sign-ins made with an
+        `Idempotency-Key` before such answers stopped being kept had their token written into
+        the log, where an auditor or an export's reader could take it. Run by `ithaca migrate`;
+        running it again ends nothing more. Answers how many sessions it ended."""
+        topics = [get_topic(IdempotentCommand.Answered), get_topic(IdempotentCommand.AnswerSealed)]
+        ended, after = 0, 0
+        while notifications := self.recorder.select_notifications(
+            after, _SCAN_BATCH, topics=topics, inclusive_of_start=False
+        ):
+            after = notifications[-1].id
+            for notification in notifications:
+                answer = self.mapper.to_domain_event(notification)
+                token = _token_in(getattr(answer, "body", None))
+                session = self.find(Session.create_id(token), Session) if token else None
+                if session is not None and not session.ended:
+                    session.end(reason="its token was kept in the log; revoked", actor=actor)
+                    self.record(session)
+                    ended += 1
+        return ended
 
     def change_roles(
         self, member_id: UUID, roles: list[Role], reason: str, actor: Actor
@@ -368,13 +400,12 @@ class Accounts(TenantApplication):
 
         def command() -> int:
             member = self._member_of(claim)
-            if claim.nonce in member.used_reset_nonces:
+            used = used_link_digest(claim.nonce)
+            if used in member.used_reset_links:
                 raise InvalidInputError(
                     "this link has already been used; ask for a new one", field="token"
                 )
-            member.change_password(
-                password_hash=password_hash, actor=actor, reset_nonce=claim.nonce
-            )
+            member.change_password(password_hash=password_hash, actor=actor, used_reset_link=used)
             if not member.email_verified:
                 member.verify_email(actor=actor)
             return self.record(member)
@@ -413,9 +444,9 @@ class Accounts(TenantApplication):
         last = member.last_reset_requested_at
         if last is not None and now - last < RESET_MAIL_INTERVAL:
             return None
+        # No nonce is recorded: the link's is derived from this request (`tokens.reset_nonce`).
         member.request_password_reset(
-            nonce=secrets.token_urlsafe(12), requested_at=now, expires_at=now + RESET_LIFETIME,
-            actor=actor,
+            nonce="", requested_at=now, expires_at=now + RESET_LIFETIME, actor=actor,
         )
         return self.record(member)
 
@@ -474,6 +505,16 @@ def _valid_email(email: str) -> str:
         raise InvalidInputError("'%(email)s' is not an e-mail address", field="email",
                                 values={"email": email})
     return email
+
+
+def _token_in(answer_body: bytes | None) -> str | None:
+    """The session token a kept sign-in answer quoted, if any."""
+    try:
+        answer = msgspec.json.decode(answer_body or b"null")
+    except msgspec.DecodeError:
+        return None
+    token = answer.get("token") if isinstance(answer, dict) else None
+    return token if isinstance(token, str) and token else None
 
 
 def _check_password(password: str) -> None:

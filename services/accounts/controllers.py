@@ -17,6 +17,7 @@ from litestar.params import FromPath, JSONBody
 
 from infra.web.errors import ErrorBody
 from infra.web.tenant_api import (
+    ANSWERS_CREDENTIAL,
     ANY_MEMBER,
     PUBLIC,
     SESSION_COOKIE,
@@ -76,8 +77,10 @@ class AccountsController(Controller):
         kick_mailer(request, tenant)  # the verification mail, or the owner's warning
         return SignedUp(member_id=member_id, position=position)
 
-    @post("/sessions", opt=PUBLIC, sync_to_thread=True,
+    @post("/sessions", opt={**PUBLIC, ANSWERS_CREDENTIAL: True}, sync_to_thread=True,
           summary="Sign in; answers a bearer token, or sets the session cookie",
+          description="The answer carries a credential, so it is never kept: an "
+          "`Idempotency-Key` is not used here, and a retry signs in again.",
           responses={**refusals(400, 401, 403), **_TOO_MANY})
     def sign_in(
         self, request: Request[Any, Any, Any], data: JSONBody[SignIn],
@@ -93,7 +96,7 @@ class AccountsController(Controller):
             member_id=signed_in.member_id,
             token=None if kind is SessionKind.COOKIE else signed_in.token,
             expires_at=signed_in.expires_at, position=signed_in.position,
-        ), status_code=201)
+        ), status_code=201, headers={"Cache-Control": "no-store"})
         return set_session_cookie(response, signed_in) if data.cookie else response
 
     @delete("/sessions/current", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,

@@ -30,6 +30,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from services.accounts.tokens import used_link_digest
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError
 from services.personal_data import PersonalText
@@ -115,7 +116,10 @@ class Member(Aggregate):
         password_hash: PersonalText
         actor: Actor
         reset_nonce: str = ""
-        """The nonce of the reset link used, when the change came through one."""
+        """The nonce of the reset link used, in changes recorded before nonces were kept out of
+        the log; later changes record `used_reset_link` instead."""
+        used_reset_link: str = ""
+        """A digest of the nonce of the reset link used (`tokens.used_link_digest`)."""
 
     class VerificationMailRequested(Aggregate.Event):
         """The member asked for the verification mail again."""
@@ -127,6 +131,7 @@ class Member(Aggregate):
         """Someone asked for a password-reset mail to the member's address."""
 
         nonce: str
+        """Empty since nonces are derived (`TokenSigner.reset_nonce`); older requests kept it."""
         requested_at: datetime
         expires_at: datetime
         actor: Actor
@@ -191,7 +196,7 @@ class Member(Aggregate):
         self.failed_sign_ins: list[datetime] = []
         # Sessions started under an older generation no longer authenticate.
         self.session_generation = 0
-        self.used_reset_nonces: set[str] = set()
+        self.used_reset_links: set[str] = set()  # digests (`tokens.used_link_digest`)
         self.last_reset_requested_at: datetime | None = None
         self.last_sign_up_mail_at: datetime | None = None
 
@@ -224,12 +229,16 @@ class Member(Aggregate):
         return [at for at in self.failed_sign_ins if now - window < at <= now]
 
     @event(PasswordChanged)
-    def change_password(self, password_hash: str, actor: Actor, reset_nonce: str = "") -> None:
+    def change_password(
+        self, password_hash: str, actor: Actor, reset_nonce: str = "", used_reset_link: str = ""
+    ) -> None:
         self.password_hash = password_hash
         self.failed_sign_ins = []
         self.session_generation += 1
         if reset_nonce:
-            self.used_reset_nonces.add(reset_nonce)
+            self.used_reset_links.add(used_link_digest(reset_nonce))
+        if used_reset_link:
+            self.used_reset_links.add(used_reset_link)
 
     def request_verification_mail(self, expires_at: datetime, actor: Actor) -> None:
         if self.email_verified:

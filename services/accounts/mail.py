@@ -8,7 +8,8 @@ The last tells an address's owner that someone signed up with it: the sign-up it
 answered as for a new address, so that it tells nobody who is a member.
 
 The link's token is minted when the mail is sent, from what the event recorded (its expiry and,
-for resets, its nonce), so no token is ever stored. Mail that is no longer needed when its turn
+for resets, the moment of the request, from which the nonce is derived with the stream's
+secret), so no token or nonce is ever stored. Mail that is no longer needed when its turn
 comes (address already verified, link expired or used, member suspended or erased) is dropped.
 """
 
@@ -25,7 +26,7 @@ from infra.mail.outbox import DueMail, QueuedMail
 from infra.mail.sources import MailContext
 from services.accounts.application import VERIFICATION_LIFETIME, Accounts
 from services.accounts.domain import Member
-from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
+from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken, used_link_digest
 from services.personal_data import ERASED_TEXT
 
 __all__ = ["ACCOUNT_MAIL", "SIGN_UP_ATTEMPT", "AccountMail"]
@@ -212,7 +213,8 @@ class AccountMail:
             return [_queued(notification_id, VERIFY_EMAIL, event, event.expires_at)]
         if isinstance(event, Member.PasswordResetRequested):
             return [_queued(
-                notification_id, PASSWORD_RESET, event, event.expires_at, nonce=event.nonce
+                notification_id, PASSWORD_RESET, event, event.expires_at,
+                requested_at=event.requested_at, nonce=event.nonce,
             )]
         if isinstance(event, Member.SignUpAttempted) and event.mail:
             return [QueuedMail(notification_id=notification_id, kind=SIGN_UP_ATTEMPT,
@@ -227,12 +229,14 @@ class AccountMail:
         if mail.kind == SIGN_UP_ATTEMPT:
             return _attempt_told(member, context)
         expires_at = datetime.fromisoformat(mail.payload["expiresAt"])
-        nonce = mail.payload.get("nonce", "")
+        if member is None:
+            return None
+        nonce = _reset_nonce(mail, member, accounts) if mail.kind == PASSWORD_RESET else ""
         if (
-            member is None or member.suspended or member.email == ERASED_TEXT
+            member.suspended or member.email == ERASED_TEXT
             or context.now >= expires_at
             or (mail.kind == VERIFY_EMAIL and member.email_verified)
-            or (mail.kind == PASSWORD_RESET and nonce in member.used_reset_nonces)
+            or (mail.kind == PASSWORD_RESET and used_link_digest(nonce) in member.used_reset_links)
         ):
             return None
         token = accounts.tokens.sign(LinkToken(
@@ -254,6 +258,15 @@ class AccountMail:
             small_print=(words["expiry"].format(**values), words["ignore"].format(**values)),
         )
         return Recipient(name=member.name, address=member.email), content
+
+
+def _reset_nonce(mail: DueMail, member: Member, accounts: Accounts) -> str:
+    """The reset link's nonce: derived from the request (mail queued before nonces were kept
+    out of the log carries the event's own)."""
+    if "nonce" in mail.payload:
+        return mail.payload["nonce"]
+    requested_at = datetime.fromisoformat(mail.payload["requestedAt"])
+    return accounts.tokens.reset_nonce(member.id, requested_at)
 
 
 def _attempt_told(
@@ -279,10 +292,12 @@ def _attempt_told(
 
 def _queued(
     notification_id: int, kind: str, event: DomainEventProtocol[UUID], expires_at: datetime,
-    nonce: str = "",
+    requested_at: datetime | None = None, nonce: str = "",
 ) -> QueuedMail:
     payload = {"expiresAt": expires_at.isoformat()}
-    if nonce:
+    if requested_at is not None:
+        payload["requestedAt"] = requested_at.isoformat()
+    if nonce:  # a request recorded before nonces were derived
         payload["nonce"] = nonce
     return QueuedMail(
         notification_id=notification_id, kind=kind, member_id=event.originator_id,

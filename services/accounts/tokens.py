@@ -2,10 +2,11 @@
 
 A token is `<payload>.<signature>`, both URL-safe base64: the payload names its purpose, the
 member, when it expires and (for resets) a nonce; the signature is an HMAC-SHA256 of it with a
-key derived from the tenant stream's secret. Nothing stores a token: the mailer mints it from
-the event that asked for the mail when it sends, and whoever presents it proves it by its
-signature. A token of one purpose is never accepted for another, and one tenant's tokens mean
-nothing to another tenant (their stream secrets differ).
+key derived from the tenant stream's secret. Nothing stores a token or a nonce: the mailer mints
+the token from the event that asked for the mail when it sends (a reset's nonce is derived from
+the request and the secret), and whoever presents it proves it by its signature; a used reset
+link is remembered by a digest of its nonce. A token of one purpose is never accepted for
+another, and one tenant's tokens mean nothing to another tenant (their stream secrets differ).
 """
 
 from __future__ import annotations
@@ -14,20 +15,21 @@ import base64
 import binascii
 import hashlib
 import hmac
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import msgspec
 
 from services.errors import InvalidInputError
 
-__all__ = ["PASSWORD_RESET", "VERIFY_EMAIL", "LinkToken", "TokenSigner"]
+__all__ = ["PASSWORD_RESET", "VERIFY_EMAIL", "LinkToken", "TokenSigner", "used_link_digest"]
 
 VERIFY_EMAIL = "verify_email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
 _PURPOSES = (VERIFY_EMAIL, PASSWORD_RESET)
 _KEY_LABEL = b"ithaca.accounts.link-tokens.v1"
 _MAX_TOKEN = 400
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class LinkToken(msgspec.Struct, frozen=True, kw_only=True):
@@ -39,10 +41,24 @@ class LinkToken(msgspec.Struct, frozen=True, kw_only=True):
     nonce: str = ""
 
 
+def used_link_digest(nonce: str) -> str:
+    """What is recorded of a reset link once it is used: a digest of its nonce, never the
+    nonce itself (no part of a link is ever stored)."""
+    return hashlib.sha256(f"used-reset-link|{nonce}".encode()).hexdigest()
+
+
 class TokenSigner:
     def __init__(self, stream_secret: bytes) -> None:
         # A key of its own, so a token signature is never also a valid member-id digest.
         self._key = hmac.new(stream_secret, _KEY_LABEL, hashlib.sha256).digest()
+
+    def reset_nonce(self, member_id: UUID, requested_at: datetime) -> str:
+        """The nonce of the reset link asked for at `requested_at`: derived from the stream's
+        secret and the request, so the event records no part of the link, and the mailer
+        mints the same link from the event when it sends."""
+        microseconds = (requested_at - _EPOCH) // timedelta(microseconds=1)
+        message = f"reset-nonce|{member_id.hex}|{microseconds}".encode()
+        return _encode(hmac.new(self._key, message, hashlib.sha256).digest()[:12])
 
     def sign(self, token: LinkToken) -> str:
         payload = "|".join((
