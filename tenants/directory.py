@@ -4,9 +4,9 @@ Read model of the platform stream. Consumes Tenant.{Provisioned, Rebranded,
 DefaultLocaleChanged, DomainAttached, DomainDetached, DomainChallengeIssued, DomainVerified,
 DomainChallengeWithdrawn, Suspended, Reinstated} and Operator.{Added, TokenIssued, Revoked}.
 Answers: which tenant does this host or slug name (only active domains route: attached before
-proof was required, or proven), which claims are pending and with what challenge, is the host the
-platform's own, is the tenant suspended, how is it branded, where does its stream live, and which
-operator holds this token.
+proof was required, or proven; never a name now refused, such as an address attached before),
+which claims are pending and with what challenge, is the host the platform's own, is the tenant
+suspended, how is it branded, where does its stream live, and which operator holds this token.
 
 The platform stream is small (a few events per tenant), so the whole model is rebuilt from
 position 0 at start and then caught up incrementally: at once after a command in this process
@@ -27,7 +27,8 @@ import msgspec
 from eventsourcing.persistence import Mapper
 
 from infra.eventstore.streams import EventStream, tenant_stream_name
-from tenants.domain import Branding, Operator, Tenant, challenge_record
+from services.errors import InvalidInputError
+from tenants.domain import Branding, Operator, Tenant, challenge_record, normalise_domain
 
 __all__ = ["PendingDomain", "TenantDirectory", "TenantRecord", "host_name"]
 
@@ -174,21 +175,8 @@ class TenantDirectory:
             self._update(event, branding=event.branding)
         elif isinstance(event, Tenant.DefaultLocaleChanged):
             self._update(event, default_locale=event.locale)
-        elif isinstance(event, Tenant.DomainAttached | Tenant.DomainVerified):
-            record = self._by_id[event.originator_id]
-            self._update(event, domains=(*record.domains, event.domain),
-                         pending_domains=_without(record.pending_domains, event.domain))
-        elif isinstance(event, Tenant.DomainChallengeIssued):
-            record = self._by_id[event.originator_id]
-            pending = PendingDomain(domain=event.domain, challenge=event.challenge)
-            self._update(event, pending_domains=(*record.pending_domains, pending))
-        elif isinstance(event, Tenant.DomainChallengeWithdrawn):
-            record = self._by_id[event.originator_id]
-            self._update(event, pending_domains=_without(record.pending_domains, event.domain))
-        elif isinstance(event, Tenant.DomainDetached):
-            record = self._by_id[event.originator_id]
-            self._by_domain.pop(event.domain, None)
-            self._update(event, domains=tuple(d for d in record.domains if d != event.domain))
+        elif isinstance(event, _DOMAIN_EVENTS):
+            self._apply_domain_event(event)
         elif isinstance(event, Tenant.Suspended):
             self._update(event, suspended=True, suspension_reason=event.reason)
         elif isinstance(event, Tenant.Reinstated):
@@ -202,6 +190,37 @@ class TenantDirectory:
             self._operators_by_token_hash[event.token_hash] = name
         elif isinstance(event, Operator.Revoked):
             self._forget_operator(self._operator_names[event.originator_id])
+
+    def _apply_domain_event(
+        self, event: Tenant.DomainAttached | Tenant.DomainVerified | Tenant.DomainChallengeIssued
+        | Tenant.DomainChallengeWithdrawn | Tenant.DomainDetached,
+    ) -> None:
+        record = self._by_id[event.originator_id]
+        domain = event.domain
+        if isinstance(event, Tenant.DomainAttached | Tenant.DomainVerified):
+            domains = record.domains
+            if self._may_route(domain):
+                domains = (*domains, domain)
+            self._update(event, domains=domains,
+                         pending_domains=_without(record.pending_domains, domain))
+        elif isinstance(event, Tenant.DomainChallengeIssued):
+            pending = PendingDomain(domain=domain, challenge=event.challenge)
+            self._update(event, pending_domains=(*record.pending_domains, pending))
+        elif isinstance(event, Tenant.DomainChallengeWithdrawn):
+            self._update(event, pending_domains=_without(record.pending_domains, domain))
+        else:  # DomainDetached
+            self._by_domain.pop(domain, None)
+            self._update(event, domains=tuple(d for d in record.domains if d != domain))
+
+    def _may_route(self, domain: str) -> bool:
+        # A domain attached before addresses and the platform's own names were refused (say
+        # 127.0.0.1) must not capture the platform's address: it is recorded, never routed.
+        try:
+            normalise_domain(domain, base_domain=self.base_domain,
+                             platform_hosts=self.platform_hosts)
+        except InvalidInputError:
+            return False
+        return True
 
     def _forget_operator(self, name: str) -> None:
         old_hash = self._operator_token_hash.pop(name, None)
@@ -217,6 +236,10 @@ class TenantDirectory:
         self._by_slug[record.slug] = record
         for domain in record.domains:
             self._by_domain[domain] = record
+
+
+_DOMAIN_EVENTS = (Tenant.DomainAttached, Tenant.DomainVerified, Tenant.DomainChallengeIssued,
+                  Tenant.DomainChallengeWithdrawn, Tenant.DomainDetached)
 
 
 def _without(pending: tuple[PendingDomain, ...], domain: str) -> tuple[PendingDomain, ...]:

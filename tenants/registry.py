@@ -171,8 +171,10 @@ class TenantRegistry(StreamApplication):
 
     def detach_domain(self, slug: str, domain: str, actor: Actor, reason: str = "") -> Tenant:
         """Stops `domain` answering for the tenant, or withdraws the tenant's pending claim."""
-        name = self._domain_name(domain)
         tenant = self.get_tenant(slug)
+        name = domain.strip().lower().rstrip(".")
+        if name not in tenant.domains and name not in tenant.pending_domains:
+            name = self._domain_name(domain)  # a name the tenant never had: say what is wrong
         was_active = name in tenant.domains
         tenant.detach_domain(name, actor, reason.strip())
         if not was_active:

@@ -8,7 +8,7 @@ from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.streams import tenant_stream_name
 from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError, NotFoundError
-from tenants.domain import Branding, Tenant
+from tenants.domain import Branding, DomainClaim, Tenant
 from tenants.proof import DomainProofUnavailableError
 from tests.dns import DnsServer
 
@@ -257,3 +257,27 @@ def test_another_process_sees_changes_once_its_cache_is_stale(
         assert other.directory.by_slug("acme") is not None
     finally:
         other.close()
+
+
+def test_a_domain_attached_before_proof_was_required_stays_unless_it_is_now_refused(
+    ithaca: Ithaca, operator_actor: Actor
+) -> None:
+    # Before, Acme's admin could attach anything: its own domain, and the platform's address.
+    # Those events are kept as they were; the first still serves Acme, the second never routes
+    # and can be detached.
+    ithaca.registry.provision_tenant(slug="acme", display_name="Acme", actor=operator_actor)
+    tenant = ithaca.registry.get_tenant("acme")
+    claims = []
+    for domain in ("mentors.acme.example", "127.0.0.1", "ithaca.localhost"):
+        tenant._attach_domain(domain, operator_actor)
+        claims.append(DomainClaim(domain=domain, tenant_id=tenant.id))
+    ithaca.registry.save(tenant, *claims)
+    ithaca.directory.refresh()
+
+    assert ithaca.directory.by_host("mentors.acme.example").slug == "acme"  # type: ignore[union-attr]
+    assert ithaca.directory.by_host("127.0.0.1:8000") is None
+    assert ithaca.directory.is_platform_host("127.0.0.1:8000")
+    assert ithaca.tenant("acme").domains == ("mentors.acme.example",)
+    for domain in ("127.0.0.1", "ithaca.localhost"):
+        ithaca.registry.detach_domain("acme", domain, operator_actor, "not ours")
+    assert ithaca.registry.get_tenant("acme").domains == ["mentors.acme.example"]
