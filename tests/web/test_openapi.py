@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs
+
 from infra.settings import Settings
 from tests.tenant_api import TenantApi
 from tests.web import Served, serving
@@ -195,3 +197,49 @@ def test_options_lists_every_method_of_the_path(acme: TenantApi) -> None:
     assert acme.request("OPTIONS", "/api/v1/sessions").headers["allow"] == "OPTIONS, POST"
     relationship = "/api/v1/relationships/00000000-0000-4000-8000-000000000000/messages"
     assert acme.request("OPTIONS", relationship).headers["allow"] == "GET, OPTIONS, POST"
+
+
+def test_each_bodys_example_fits_its_schema_and_the_server_reads_it(acme: TenantApi) -> None:
+    document = _document(acme.served)
+    schemas = document["components"]["schemas"]
+    callers = {role: acme.member(role.title(), roles=[role])
+               for role in ("entrepreneur", "mentor", "tenant_admin")}
+    unread = []
+    for method, path, operation in _operations(document):
+        body = operation.get("requestBody")
+        if body is None or not path.startswith("/api/"):
+            continue
+        reference = body["content"]["application/json"]["schema"]["$ref"]
+        example = _example(schemas, schemas[reference.rsplit("/", 1)[-1]])
+        errors = [str(error) for error in jsonschema_rs.validator_for(
+            {"$ref": reference, "components": document["components"]}).iter_errors(example)]
+        assert errors == [], (method, path, example)
+        roles = operation["description"].rsplit("Roles: ", 1)[-1].split(", ")
+        caller = next((callers[role] for role in roles if role in callers),
+                      callers["entrepreneur"])
+        # An id that names nothing: the answer is a 404, never a 400.
+        url = re.sub(r"\{\w+\}", "00000000-0000-4000-8000-000000000000", path)
+        answer = acme.request(method, url, caller, json=example)
+        if answer.status_code == 400:
+            unread.append(f"{method} {path}: {answer.text}")
+    assert unread == []
+    questionnaire = _example(schemas, schemas["QuestionnaireBody"])
+    admin = callers["tenant_admin"]
+    assert acme.put("/api/v1/programme/questionnaire", admin, json=questionnaire).status_code \
+        == 200
+
+
+def _example(schemas: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """The body the document's own examples make: each field's first example."""
+    if "$ref" in schema:
+        return _example(schemas, schemas[schema["$ref"].rsplit("/", 1)[-1]])
+    if "examples" in schema:
+        return schema["examples"][0]
+    alternatives = [a for a in schema.get("oneOf", []) if a.get("type") != "null"]
+    if alternatives:
+        return _example(schemas, alternatives[0])
+    if "properties" in schema:
+        return {name: _example(schemas, inner) for name, inner in schema["properties"].items()}
+    if schema.get("type") == "array":
+        return [_example(schemas, schema["items"])] * schema.get("minItems", 1)
+    return schema.get("default")
