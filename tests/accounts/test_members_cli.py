@@ -13,7 +13,7 @@ from infra.settings import Settings
 from services.accounts.application import Accounts
 from services.accounts.domain import Role, SessionKind
 from services.actor import Actor
-from tests.cli.test_cli import environment_of
+from tests.environment import environment_of
 
 SECRET = "the first admin's passphrase"  # noqa: S105 - a test fixture
 

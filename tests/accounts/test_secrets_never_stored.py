@@ -18,7 +18,8 @@ from infra.cli import cli
 from infra.settings import Settings
 from services.accounts.tokens import PASSWORD_RESET, TokenSigner
 from services.application import IdempotentCommand
-from tests.audit.test_export import _restore_logging, environment_of
+from tests.audit.test_export import _restore_logging
+from tests.environment import environment_of
 from tests.mail.fixtures import Mailroom, link_token
 from tests.privacy.storage_search import found_in_storage
 from tests.tenant_api import PASSWORD, TenantApi

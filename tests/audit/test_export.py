@@ -37,19 +37,9 @@ from infra.eventstore.chain import StreamCheck, check_stream
 from infra.eventstore.streams import SQLiteStorage
 from infra.settings import Settings
 from services.actor import Actor
+from tests.environment import environment_of
 from tests.mentoring.conftest import Cohort
 from tests.tenant_api import SignedInMember, TenantApi
-
-
-def environment_of(settings: Settings) -> dict[str, str]:
-    """The environment variables that `Settings.from_env()` reads back as `settings`."""
-    env = {}
-    for field, variable in Settings.ENVIRONMENT.items():
-        value = getattr(settings, field)
-        if isinstance(value, dict):
-            value = ",".join(f"{name}={url}" for name, url in value.items())
-        env[variable] = str(value)
-    return env
 
 
 @pytest.fixture(autouse=True)

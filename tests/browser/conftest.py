@@ -22,6 +22,7 @@ from infra.bootstrap import Ithaca, bootstrap
 from infra.settings import Settings
 from services.actor import Actor
 from tenants.domain import Branding
+from tests.environment import environment_of
 from tests.servers import free_port, start_server
 
 CHROMIUM = os.environ.get("ITHACA_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -33,19 +34,6 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-
-
-def _environment(settings: Settings) -> dict[str, str]:
-    """The settings as the environment variables a server process reads."""
-    variables: dict[str, str] = {}
-    for field, variable in Settings.ENVIRONMENT.items():
-        value = getattr(settings, field)
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, dict):
-            value = ",".join(f"{name}={url}" for name, url in value.items())
-        variables[variable] = str(value)
-    return variables
 
 
 class RunningSite:
@@ -73,7 +61,7 @@ def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
                # Read models (recommendations, timelines) kept up to date by the server itself,
                # on PostgreSQL too, as `ithaca projections run` would beside it.
                "projections_in_process": "on", "match_index_refresh_seconds": 0.0})
-    environment = {**os.environ, **_environment(settings), "ITHACA_LOG_FORMAT": "console"}
+    environment = {**os.environ, **environment_of(settings), "ITHACA_LOG_FORMAT": "console"}
     server = start_server(environment, tmp_path / "server.log", port=port)
     ithaca = bootstrap(settings)
     try:

@@ -24,20 +24,10 @@ from infra.eventstore.streams import PLATFORM_STREAM
 from infra.settings import Settings
 from projections.audit_trail.platform import platform_actions
 from tests.dns import DnsServer
+from tests.environment import environment_of
 from tests.servers import start_server
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def environment_of(settings: Settings) -> dict[str, str]:
-    """The environment variables that `Settings.from_env()` reads back as `settings`."""
-    env = {}
-    for field, variable in Settings.ENVIRONMENT.items():
-        value = getattr(settings, field)
-        if isinstance(value, dict):
-            value = ",".join(f"{name}={url}" for name, url in value.items())
-        env[variable] = str(value)
-    return env
 
 
 class Operator:

@@ -15,7 +15,8 @@ from projections.catalogue import PROJECTIONS
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
-from tests.cli.test_cli import Operator, environment_of
+from tests.cli.test_cli import Operator
+from tests.environment import environment_of
 from tests.tenant_api import PASSWORD, TenantApi
 
 ROOT = Path(__file__).resolve().parents[2]

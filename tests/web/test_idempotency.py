@@ -14,8 +14,8 @@ from psycopg import sql
 from infra.settings import Settings
 from tests.tenant_api import PASSWORD, TenantApi
 
-SIGN_UP = {"email": "carla@example.org", "name": "Carla Mendes", "password": PASSWORD,
-           "roles": ["entrepreneur"]}
+EMAIL = "carla@example.org"
+SIGN_UP = {"email": EMAIL, "name": "Carla Mendes", "password": PASSWORD, "roles": ["entrepreneur"]}
 
 
 @contextmanager
@@ -41,9 +41,9 @@ def answers_refused(settings: Settings, slug: str) -> Iterator[None]:
                     sql.Identifier(schema)))
         return
     path = settings.data_path / "tenants" / f"{schema}.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
+    database = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute(
+        database.execute(
             "CREATE TRIGGER refuse_answers BEFORE INSERT ON events"
             " WHEN NEW.topic LIKE '%IdempotentCommand.Answer%'"
             " BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
@@ -51,9 +51,9 @@ def answers_refused(settings: Settings, slug: str) -> Iterator[None]:
         try:
             yield
         finally:
-            conn.execute("DROP TRIGGER refuse_answers")
+            database.execute("DROP TRIGGER refuse_answers")
     finally:
-        conn.close()
+        database.close()
 
 
 def test_a_command_whose_answer_cannot_be_kept_is_not_kept_either(
@@ -69,7 +69,7 @@ def test_a_command_whose_answer_cannot_be_kept_is_not_kept_either(
     assert refused.json()["error"]["field"]
     # Nothing of it was kept: no member, no marker that would refuse her retries for ever.
     assert acme.accounts().position == before
-    assert acme.accounts().find_member_by_email(SIGN_UP["email"]) is None
+    assert acme.accounts().find_member_by_email(EMAIL) is None
 
     # Her client retries with the same key: it is done now, once, and the answer is kept.
     retried = acme.post("/api/v1/accounts", json=SIGN_UP, headers=key)
@@ -78,7 +78,7 @@ def test_a_command_whose_answer_cannot_be_kept_is_not_kept_either(
     assert again.status_code == 201
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json() == retried.json()
-    member = acme.accounts().find_member_by_email(SIGN_UP["email"])
+    member = acme.accounts().find_member_by_email(EMAIL)
     assert member is not None
     assert str(member.id) == retried.json()["memberId"]
 
