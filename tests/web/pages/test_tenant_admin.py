@@ -123,6 +123,9 @@ def test_a_claimed_domain_waits_for_its_dns_proof_before_it_serves_the_programme
     assert "Waiting for proof" in page
     assert pending.record in page
     assert pending.challenge in page
+    overview = tia.get("/settings").text
+    assert "Waiting for proof" in overview
+    assert pending.domain in overview
     client = acme_pages.served.client
     assert client.get("/api/v1/tenant", headers={"Host": pending.domain}).status_code == 404
 
