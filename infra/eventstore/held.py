@@ -12,18 +12,32 @@ leaving the context without committing rolls everything back.
 
 Reads are never held: they use the pool and see only committed events, so no aggregate cache
 ever holds a version that could still be rolled back.
+
+While its appends are held, a request owns its stream's `WriterLock` in this process: the other
+writers of the stream wait for it *before* they take a pooled connection. Waiting inside the
+database instead (PostgreSQL's stream lock, SQLite's write lock) would hold connections that
+the request itself may need for a read before it commits: a deadlock until the pool's timeout.
 """
 
 from __future__ import annotations
 
 import contextvars
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol, TypeVar
 
+from eventsourcing.persistence import ConnectionUnavailableError
+
 from infra.logging import get_logger
 
-__all__ = ["HeldAppends", "HeldTransaction", "current_held_appends", "holding_appends"]
+__all__ = [
+    "HeldAppends",
+    "HeldTransaction",
+    "WriterLock",
+    "current_held_appends",
+    "holding_appends",
+]
 
 _log = get_logger(__name__)
 
@@ -60,6 +74,11 @@ class HeldAppends:
             held = self._transactions[owner] = begin()
         return held  # type: ignore[return-value] # one owner, one kind of transaction
 
+    def hold_lock(self, lock: WriterLock, timeout: float) -> None:
+        """Owns `lock` from now until these appends are committed or rolled back (it is given
+        back after the transactions begun later, so after their commit)."""
+        self.transaction(lock, lambda: _HeldLock(lock, self, timeout))
+
     def after_commit(self, key: object, callback: Callable[[], None]) -> None:
         """Runs `callback` once the appends are durable (once per key)."""
         self._after_commit.setdefault(key, callback)
@@ -71,7 +90,8 @@ class HeldAppends:
 
     def commit(self) -> None:
         self.finished = True
-        transactions, self._transactions = list(self._transactions.values()), {}
+        # The last begun first: a lock taken before a transaction is given back after its end.
+        transactions, self._transactions = list(reversed(self._transactions.values())), {}
         try:
             for held in transactions:
                 held.commit()
@@ -84,7 +104,7 @@ class HeldAppends:
 
     def rollback(self) -> None:
         self.finished = True
-        transactions, self._transactions = list(self._transactions.values()), {}
+        transactions, self._transactions = list(reversed(self._transactions.values())), {}
         for held in transactions:
             _quietly(held.rollback)
         if transactions:
@@ -95,6 +115,64 @@ class HeldAppends:
         for callback in callbacks.values():
             _quietly(callback)
         callbacks.clear()
+
+
+class WriterLock:
+    """One stream's writers in this process, one at a time. Its holder is a thread, or a
+    request's held appends (which end on another thread than the one that began them); a holder
+    may take it again."""
+
+    def __init__(self) -> None:
+        self._free = threading.Condition()
+        self._holder: object = None
+        self._depth = 0
+
+    def acquire(self, holder: object, timeout: float) -> bool:
+        with self._free:
+            if self._holder is not holder and not self._free.wait_for(
+                lambda: self._holder is None, timeout
+            ):
+                return False
+            self._holder = holder
+            self._depth += 1
+            return True
+
+    def release(self, holder: object) -> None:
+        with self._free:
+            assert self._holder is holder, "released by another than its holder"
+            self._depth -= 1
+            if self._depth == 0:
+                self._holder = None
+                self._free.notify()
+
+    @contextmanager
+    def writing(self, timeout: float) -> Iterator[None]:
+        """Holds the lock for the calling thread (or its request's held appends)."""
+        holder = current_held_appends() or threading.get_ident()
+        if not self.acquire(holder, timeout):
+            raise _timed_out()
+        try:
+            yield
+        finally:
+            self.release(holder)
+
+
+class _HeldLock:
+    def __init__(self, lock: WriterLock, holder: HeldAppends, timeout: float) -> None:
+        if not lock.acquire(holder, timeout):
+            raise _timed_out()
+        self._lock, self._holder = lock, holder
+
+    def commit(self) -> None:
+        self._lock.release(self._holder)
+
+    def rollback(self) -> None:
+        self._lock.release(self._holder)
+
+
+def _timed_out() -> ConnectionUnavailableError:
+    # The pool's own word for "no connection to write with in time": a 503 with Retry-After.
+    return ConnectionUnavailableError("another writer of the stream held it too long")
 
 
 _current: contextvars.ContextVar[HeldAppends | None] = contextvars.ContextVar(

@@ -22,6 +22,7 @@ The library's own recorder test cases run against these classes (tests/eventstor
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Iterator, Sequence
@@ -55,7 +56,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from infra.eventstore.chain import CHAIN_TABLES_POSTGRES
-from infra.eventstore.held import HeldAppends, current_held_appends
+from infra.eventstore.held import HeldAppends, WriterLock, current_held_appends
 from infra.eventstore.personal import PERSONAL_KEYS_TABLE_POSTGRES
 from infra.logging import get_logger
 from infra.mail.schema import MAIL_OUTBOX_TABLES_POSTGRES
@@ -109,6 +110,7 @@ class PostgresServer:
         )
         self._opened = threading.Lock()
         self.announcer = _Announcer(self)
+        self._writer_locks: dict[str, WriterLock] = {}
 
     def open(self) -> None:
         with self._opened:
@@ -127,6 +129,11 @@ class PostgresServer:
             self.open()
         with persistence_errors(), self.pool.connection() as conn:
             yield conn
+
+    def writer_lock(self, schema: str) -> WriterLock:
+        """The one `WriterLock` of a stream of this server in this process."""
+        with self._opened:
+            return self._writer_locks.setdefault(schema, WriterLock())
 
     def held_connection(self, held: HeldAppends) -> Connection:
         """The connection of the transaction `held` keeps open on this server (begun now if
@@ -389,6 +396,9 @@ class PostgresApplicationRecorder(_EventTableRecorder, ApplicationRecorder):
     def __init__(self, server: PostgresServer, schema: str) -> None:
         super().__init__(server, schema)
         self.lock_key = stream_lock_key(schema)
+        # This process's writers of the stream queue here, holding no connection while they
+        # wait (see `infra.eventstore.held`); the advisory lock orders all processes' writers.
+        self.writers = server.writer_lock(schema)
         # One statement, one round trip: lock the stream, insert, and return the notification
         # ids in insertion order. The lock's CTE is MATERIALIZED so it runs once, before any row
         # (and so any identity value) is produced; the lock is released at commit. Most commands
@@ -416,13 +426,14 @@ class PostgresApplicationRecorder(_EventTableRecorder, ApplicationRecorder):
             return []
         held = current_held_appends()
         if held is not None:
+            held.hold_lock(self.writers, self.server.pool.timeout)
             conn = self.server.held_connection(held)
             # A savepoint: a refused append (a lost race) leaves the held ones in place.
             with persistence_errors(), conn.transaction():
                 notification_ids = self._insert(conn, stored_events)
             held.after_commit(self, lambda: self.server.announcer.announce(self.schema))
             return notification_ids
-        with self.server.connection() as conn:
+        with self.writers.writing(self.server.pool.timeout), self.server.connection() as conn:
             notification_ids = self._insert(conn, stored_events)
         self.server.announcer.announce(self.schema)
         return notification_ids
@@ -592,7 +603,9 @@ class PostgresProcessRecorder(
         tracking: Tracking | None = kwargs.get("tracking")
         if tracking is None:
             return super().insert_events(stored_events)
-        with self.server.connection() as conn, conn.transaction():
+        with (self.writers.writing(self.server.pool.timeout) if stored_events
+              else contextlib.nullcontext()), \
+                self.server.connection() as conn, conn.transaction():
             self._insert_tracking(conn, tracking)
             notification_ids = self._insert(conn, stored_events) if stored_events else []
         if notification_ids:

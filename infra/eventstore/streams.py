@@ -45,6 +45,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.sqlite import (
     SQLiteAggregateRecorder,
+    SQLiteConnection,
     SQLiteCursor,
     SQLiteDatastore,
     SQLiteProcessRecorder,
@@ -53,7 +54,7 @@ from eventsourcing.utils import Environment
 
 from infra.eventstore.chain import CHAIN_TABLES_SQLITE
 from infra.eventstore.codec import MsgspecMapper
-from infra.eventstore.held import current_held_appends
+from infra.eventstore.held import WriterLock, current_held_appends
 from infra.eventstore.personal import (
     PERSONAL_KEYS_TABLE_SQLITE,
     PersonalKeys,
@@ -285,6 +286,20 @@ class _HoldingSQLiteDatastore(SQLiteDatastore):
             path, lock_timeout=lock_timeout, pool_size=pool_size, max_overflow=max_overflow
         )
         self.path, self.lock_timeout = path, lock_timeout
+        # This process's writers of the file queue here, holding nothing of the pool while they
+        # wait (a thread waiting for the pool's writer blocks every reader of the pool, the
+        # request holding its appends included: see `infra.eventstore.held`).
+        self.writers = WriterLock()
+
+    @contextmanager
+    def get_connection(self, *, commit: bool) -> Iterator[SQLiteConnection]:
+        if not commit:
+            with super().get_connection(commit=commit) as connection:
+                yield connection
+            return
+        with self.writers.writing(self.lock_timeout), \
+                super().get_connection(commit=commit) as connection:
+            yield connection
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
@@ -293,6 +308,7 @@ class _HoldingSQLiteDatastore(SQLiteDatastore):
             with super().transaction(commit=commit) as cursor:
                 yield cursor
             return
+        held.hold_lock(self.writers, self.lock_timeout)
         connection = held.transaction(
             self, lambda: _HeldSQLiteConnection(self.path, self.lock_timeout)
         )

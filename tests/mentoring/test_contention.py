@@ -139,3 +139,35 @@ def test_a_command_still_colliding_when_its_time_is_up_is_refused_naming_the_rec
     assert f"the caseload {Caseload.create_id(ben.id)} kept changing" in refusal.value.problem
     assert elapsed >= mentoring.retry_budget_seconds, "it was given up before its time was up"
     assert attempts >= 3
+
+
+def test_messages_sent_at_once_with_idempotency_keys_are_all_recorded_once(
+    cohort: Cohort,
+) -> None:
+    # Keyed commands hold their appends open until their answers are saved beside them, on a
+    # connection of their own: thirty-two of them at once in one conversation, over a pool of
+    # four connections, must neither wait each other out nor be refused.
+    ana, ben = cohort.entrepreneur("Ana"), cohort.mentor("Ben")
+    relationship_id = cohort.request(ana, ben)
+    cohort.move(relationship_id, "accept", ben)
+    path = f"/api/v1/relationships/{relationship_id}/messages"
+
+    def send(number: int) -> Callable[[], tuple[int, int]]:
+        sender = (ana, ben)[number % 2]
+        key = {"Idempotency-Key": f"message-{number}"}
+        body = {"body": f"Message number {number}"}
+
+        def post() -> tuple[int, int]:
+            first = cohort.acme.post(path, sender, json=body, headers=key)
+            retried = cohort.acme.post(path, sender, json=body, headers=key)
+            assert retried.json() == first.json()
+            return first.status_code, retried.status_code
+
+        return post
+
+    outcomes = _all_at_once([send(number) for number in range(32)])
+
+    assert outcomes == [(201, 201)] * 32
+    listed = cohort.acme.get(path, ana)
+    assert listed.status_code == 200, listed.text
+    assert len(listed.json()["messages"]) == 32
