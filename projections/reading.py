@@ -237,7 +237,8 @@ def read_model(projection: Projection) -> Provide:
     async def provide(
         request: Request[Any, Any, Any],
         after: Annotated[int | None, Parameter(
-            ge=0, required=False, description=(
+            # schema_extra: Litestar leaves an optional parameter's bounds out of the document.
+            ge=0, schema_extra={"minimum": 0}, required=False, description=(
                 "Wait until the read model has applied the stream up to this position (e.g. "
                 "the position a command answered) before reading. A position beyond the "
                 "stream's head answers 422 at once."))] = None,

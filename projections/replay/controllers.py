@@ -78,7 +78,8 @@ At = Annotated[str, Parameter(description=(
     "A stream position, or an ISO 8601 time resolved to the last position at or before it"),
     examples=[Example(value="1234"), Example(value="2026-06-30T00:00Z")])]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="How many to list")]
-Before = Annotated[int | None, QueryParameter(ge=0, description=(
+# schema_extra: Litestar leaves an optional parameter's bounds out of the document.
+Before = Annotated[int | None, QueryParameter(ge=0, schema_extra={"minimum": 0}, description=(
     "The relationships requested before this one: the `nextBefore` of the previous page"))]
 Offset = Annotated[int, QueryParameter(ge=0, description="Members to skip (by name)")]
 

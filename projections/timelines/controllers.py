@@ -48,7 +48,8 @@ Cursor = Annotated[int, Parameter(
     ge=0, required=False, description=(
         "Answer the entries after this one: the `nextCursor` of the previous page."))]
 Before = Annotated[int | None, Parameter(
-    ge=0, required=False, description=(
+    # schema_extra: Litestar leaves an optional parameter's bounds out of the document.
+    ge=0, schema_extra={"minimum": 0}, required=False, description=(
         "Answer the relationships requested before this one: the `nextBefore` of the "
         "previous page."))]
 TimelineLimit = Annotated[int, Parameter(

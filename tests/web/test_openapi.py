@@ -243,3 +243,21 @@ def _example(schemas: dict[str, Any], schema: dict[str, Any]) -> Any:
     if schema.get("type") == "array":
         return [_example(schemas, schema["items"])] * schema.get("minItems", 1)
     return schema.get("default")
+
+
+def test_the_bounds_of_optional_positions_are_documented_and_kept(acme: TenantApi) -> None:
+    # A client generating from the document must not send what the server refuses.
+    document = _document(acme.served)
+    positions = [
+        (path, method, parameter["name"], parameter["schema"])
+        for path, method, operation in _operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in ("after", "before")
+        and {"type": "integer"} in parameter["schema"].get("oneOf", [])
+    ]
+    assert len(positions) > 5
+    assert [entry for entry in positions if entry[3].get("minimum") != 0] == []
+    ana = acme.member("Ana", roles=["entrepreneur"])
+    refused = acme.get("/api/v1/me/relationships/summaries?before=-1", ana)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["field"] == "before"

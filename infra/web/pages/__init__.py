@@ -9,6 +9,7 @@ files (`static/`: the style sheet and htmx) are served at `/static` for every ho
 
 Security, for every page: CSRF tokens on every form and HTMX request, bound to the session
 (Litestar's CSRF middleware and `infra.web.csrf.SessionBoundCsrf`; the API checks the same token
-itself when it is called with the session cookie, see `infra.web.csrf`), session cookies that are Secure, HttpOnly and SameSite=Lax, and a Content-Security-Policy with no inline
-script or style (`CONTENT_SECURITY_POLICY`).
+itself when it is called with the session cookie, see `infra.web.csrf`), session cookies that
+are Secure, HttpOnly and SameSite=Lax, and a Content-Security-Policy with no inline script or
+style (`CONTENT_SECURITY_POLICY`).
 """
