@@ -19,7 +19,7 @@ import pytest
 
 from tests.web import PLATFORM_API, Served
 
-__all__ = ["DnsServer", "attach_with_proof", "dns_server"]
+__all__ = ["DnsServer", "attach_with_proof", "dns_server", "quiet_resolver"]
 
 
 class DnsServer:
@@ -107,6 +107,18 @@ def _free_port() -> int:
                 except OSError:
                     continue
         return port
+
+
+@pytest.fixture(scope="session")
+def quiet_resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DnsServer]:
+    """A DNS server on loopback that knows no name: every test's settings point the app at it,
+    so nothing a test does (the property-based API test verifying made-up domains included)
+    ever asks a resolver off this machine, and every lookup answers at once."""
+    server = DnsServer(tmp_path_factory.mktemp("quiet_resolver"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
