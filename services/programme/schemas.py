@@ -78,7 +78,10 @@ class QuestionnaireAreaBody(
 
 class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
     areas: Annotated[list[QuestionnaireAreaBody], Meta(
-        min_length=3, max_length=20, description="3 to 20 distinct areas, asked in this order",
+        # At least 3 is the domain's rule (422 naming `areas`, beside its other rules on the
+        # areas); the document says so too.
+        max_length=20, extra_json_schema={"minItems": 3},
+        description="3 to 20 distinct areas, asked in this order",
         examples=[[
             {"area": "finance", "question": {"en": "How well do you manage cash flow?"}},
             {"area": "marketing", "question": {"en": "How well do customers find you?"}},
