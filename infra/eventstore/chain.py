@@ -55,8 +55,6 @@ if TYPE_CHECKING:
     from infra.eventstore.streams import EventStream
 
 __all__ = [
-    "CHAIN_TABLES_POSTGRES",
-    "CHAIN_TABLES_SQLITE",
     "ChainBrokenError",
     "Checkpoint",
     "StreamCheck",
@@ -66,32 +64,6 @@ __all__ = [
     "next_hash",
     "seal_stream",
 ]
-
-CHAIN_TABLES_POSTGRES = (
-    "CREATE TABLE IF NOT EXISTS {schema}.event_hashes ("
-    " position bigint PRIMARY KEY,"
-    " hash bytea NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS {schema}.chain_checkpoints ("
-    " sequence bigint PRIMARY KEY,"
-    " position bigint NOT NULL,"
-    " head_hash bytea NOT NULL,"
-    " signed_at timestamptz NOT NULL,"
-    " key_id text NOT NULL,"
-    " signature bytea NOT NULL)",
-)
-# signed_at: microseconds since the epoch (UTC), so the signed value round-trips exactly.
-CHAIN_TABLES_SQLITE = (
-    "CREATE TABLE IF NOT EXISTS event_hashes ("
-    " position INTEGER PRIMARY KEY,"
-    " hash BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS chain_checkpoints ("
-    " sequence INTEGER PRIMARY KEY,"
-    " position INTEGER NOT NULL,"
-    " head_hash BLOB NOT NULL,"
-    " signed_at INTEGER NOT NULL,"
-    " key_id TEXT NOT NULL,"
-    " signature BLOB NOT NULL)",
-)
 
 _CHAIN_LABEL = b"ithaca chain v1\n"
 _CHECKPOINT_LABEL = b"ithaca chain checkpoint v1\n"

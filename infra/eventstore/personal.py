@@ -73,22 +73,6 @@ _NOT_REMOVABLE_YET = re.compile(r"(\d+) dead row versions cannot be removed yet"
 ERASURE_CHECK_SECONDS = 1.0
 """How stale a process's cache of keys may be about an erasure made by another process."""
 
-PERSONAL_KEYS_TABLE_POSTGRES = (
-    "CREATE TABLE IF NOT EXISTS {schema}.personal_keys ("
-    " subject_id uuid PRIMARY KEY,"
-    " key bytea,"
-    " created_at timestamptz NOT NULL DEFAULT now(),"
-    " erased_at timestamptz)"
-)
-PERSONAL_KEYS_TABLE_SQLITE = (
-    "CREATE TABLE IF NOT EXISTS personal_keys ("
-    " subject_id TEXT PRIMARY KEY,"
-    " key BLOB,"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
-    " erased_at TEXT)"
-)
-
-
 def seal(key: bytes, plaintext: bytes, context: bytes) -> bytes:
     """AES-256-GCM; `context` (the subject and field) is authenticated, so a ciphertext moved
     to another person or field fails to open."""

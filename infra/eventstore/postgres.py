@@ -55,11 +55,13 @@ from eventsourcing.persistence import (
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from infra.eventstore.chain import CHAIN_TABLES_POSTGRES
 from infra.eventstore.held import HeldAppends, WriterLock, current_held_appends
-from infra.eventstore.personal import PERSONAL_KEYS_TABLE_POSTGRES
+from infra.eventstore.tables import (
+    CHAIN_TABLES_POSTGRES,
+    MAIL_OUTBOX_TABLES_POSTGRES,
+    PERSONAL_KEYS_TABLE_POSTGRES,
+)
 from infra.logging import get_logger
-from infra.mail.schema import MAIL_OUTBOX_TABLES_POSTGRES
 
 __all__ = [
     "NOTIFY_CHANNEL",

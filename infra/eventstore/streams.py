@@ -52,11 +52,9 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment
 
-from infra.eventstore.chain import CHAIN_TABLES_SQLITE
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.held import WriterLock, current_held_appends
 from infra.eventstore.personal import (
-    PERSONAL_KEYS_TABLE_SQLITE,
     PersonalKeys,
     PostgresPersonalKeys,
     SQLitePersonalKeys,
@@ -68,7 +66,11 @@ from infra.eventstore.postgres import (
     PostgresServer,
     PostgresSnapshotRecorder,
 )
-from infra.mail.schema import MAIL_OUTBOX_TABLES_SQLITE
+from infra.eventstore.tables import (
+    CHAIN_TABLES_SQLITE,
+    MAIL_OUTBOX_TABLES_SQLITE,
+    PERSONAL_KEYS_TABLE_SQLITE,
+)
 from infra.settings import Settings
 
 __all__ = [
