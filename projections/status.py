@@ -9,19 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-import msgspec
-
 from infra.bootstrap import Ithaca
 from infra.eventstore.codec import MsgspecMapper
 from projections.catalogue import PROJECTIONS
 from projections.engine import Projection
 from projections.reading import open_read_model
+from services.schemas import FrozenCamelStruct
 from tenants.directory import TenantRecord
 
 __all__ = ["ProjectionStatus", "statuses"]
 
 
-class ProjectionStatus(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+class ProjectionStatus(FrozenCamelStruct):
     tenant: str
     projection: str
     position: int

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-import msgspec
 from msgspec import Meta
 
 from services.audit_log.schemas import OptionalReason
+from services.schemas import CamelBody, CamelStruct
 from tenants.directory import PendingDomain, TenantRecord
 from tenants.domain import (
     COLOUR_PATTERN,
@@ -49,7 +49,7 @@ Reason = Annotated[str, Meta(
 )]
 
 
-class ProvisionTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class ProvisionTenant(CamelBody):
     """A new tenant with its own event stream."""
 
     slug: Slug
@@ -67,7 +67,7 @@ class ProvisionTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel"
     reason: OptionalReason = ""
 
 
-class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class RebrandTenant(CamelBody):
     """The tenant's complete branding (fields left out take their defaults)."""
 
     product_name: Annotated[str, Meta(min_length=1, max_length=80, examples=["Acme Mentoring"])]
@@ -90,7 +90,7 @@ class RebrandTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", 
         )
 
 
-class AttachDomain(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class AttachDomain(CamelBody):
     """A custom domain the tenant will also answer on once it proves control of it: attaching
     records a pending claim with a challenge to publish as a DNS TXT record (see
     `pendingDomains`), then `POST .../domains/{domain}/verification` makes it active."""
@@ -101,19 +101,19 @@ class AttachDomain(msgspec.Struct, forbid_unknown_fields=True, rename="camel", k
     reason: OptionalReason = ""
 
 
-class SuspendTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class SuspendTenant(CamelBody):
     """Stops the tenant answering (403) until reinstated; its history is kept."""
 
     reason: Reason
 
 
-class ReinstateTenant(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class ReinstateTenant(CamelBody):
     """Lets a suspended tenant answer again."""
 
     reason: Reason
 
 
-class PendingDomainView(msgspec.Struct, rename="camel", kw_only=True):
+class PendingDomainView(CamelStruct):
     """A claimed domain awaiting proof: publish `challenge` as the TXT record `record`, then
     verify. It does not answer for the tenant until then."""
 
@@ -126,7 +126,7 @@ class PendingDomainView(msgspec.Struct, rename="camel", kw_only=True):
         return cls(domain=pending.domain, record=pending.record, challenge=pending.challenge)
 
 
-class TenantView(msgspec.Struct, rename="camel", kw_only=True):
+class TenantView(CamelStruct):
     """A tenant as the platform operator sees it."""
 
     slug: str
@@ -157,12 +157,12 @@ class TenantView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class TenantList(msgspec.Struct, rename="camel", kw_only=True):
+class TenantList(CamelStruct):
     tenants: list[TenantView]
     position: int
 
 
-class TenantInfo(msgspec.Struct, rename="camel", kw_only=True):
+class TenantInfo(CamelStruct):
     """What anyone may know about the tenant they are visiting."""
 
     slug: str

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
@@ -21,6 +20,7 @@ from infra.bootstrap import Ithaca
 from infra.eventstore.chain import StreamCheck, check_stream
 from infra.web.tenant_api import PUBLIC, provide_actor, refusals, roles
 from services.accounts.domain import Role
+from services.schemas import FrozenCamelStruct
 from tenants.directory import TenantRecord
 
 __all__ = ["ROUTES", "AuditController", "PublicKeyView"]
@@ -28,7 +28,7 @@ __all__ = ["ROUTES", "AuditController", "PublicKeyView"]
 AUDIT_READERS = roles(Role.AUDITOR, Role.TENANT_ADMIN)
 
 
-class PublicKeyView(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+class PublicKeyView(FrozenCamelStruct):
     tenant: str
     """The tenant's slug."""
     algorithm: str

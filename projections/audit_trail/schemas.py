@@ -6,14 +6,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import msgspec
-
 from projections.tables import Row
+from services.schemas import CamelStruct
 
 __all__ = ["Trail", "TrailEntry"]
 
 
-class TrailEntry(msgspec.Struct, rename="camel", kw_only=True):
+class TrailEntry(CamelStruct):
     """One staff action or auditor's read."""
 
     stream: str
@@ -52,7 +51,7 @@ class TrailEntry(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class Trail(msgspec.Struct, rename="camel", kw_only=True):
+class Trail(CamelStruct):
     entries: list[TrailEntry]
     """Newest first."""
     next_before: int | None

@@ -13,6 +13,8 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from services.schemas import CamelStruct
+
 __all__ = [
     "Comparison",
     "Dashboard",
@@ -34,25 +36,25 @@ Value = float | None
 """A count, a rate, a mean or a median: one JSON number (a count is written without a fraction)."""
 
 
-class Figure(msgspec.Struct, rename="camel", kw_only=True):
+class Figure(CamelStruct):
     value: Annotated[Value, Meta(description="null when n is 0 and the figure is not a count")]
     n: Annotated[int, Meta(description="How many records (responses, requests, sessions...) "
                                        "the value was computed from")]
 
 
-class MonthFigure(msgspec.Struct, rename="camel", kw_only=True):
+class MonthFigure(CamelStruct):
     month: Annotated[str, Meta(examples=["2031-03"], description="YYYY-MM, UTC")]
     value: Value
     n: int
 
 
-class Series(msgspec.Struct, rename="camel", kw_only=True):
+class Series(CamelStruct):
     total: Figure
     """Over the whole period (not the sum of monthly rates: computed from the records)."""
     months: list[MonthFigure]
 
 
-class Comparison(msgspec.Struct, rename="camel", kw_only=True):
+class Comparison(CamelStruct):
     """One survey outcome for entrepreneurs who had been mentored when they answered, and for
     those who had not, side by side."""
 
@@ -60,17 +62,17 @@ class Comparison(msgspec.Struct, rename="camel", kw_only=True):
     non_mentored: Series
 
 
-class RoleMembers(msgspec.Struct, rename="camel", kw_only=True):
+class RoleMembers(CamelStruct):
     role: Annotated[str, Meta(examples=["mentor"])]
     members: Series
     """Members holding the role now; per month, those of them who joined that month."""
 
 
-class MembersSection(msgspec.Struct, rename="camel", kw_only=True):
+class MembersSection(CamelStruct):
     by_role: list[RoleMembers]
 
 
-class RequestsSection(msgspec.Struct, rename="camel", kw_only=True):
+class RequestsSection(CamelStruct):
     sent: Series
     """Requests sent, by the month they were sent."""
     accepted: Series
@@ -81,7 +83,7 @@ class RequestsSection(msgspec.Struct, rename="camel", kw_only=True):
     """From sending to the mentor's accept or decline; n = answered requests."""
 
 
-class RelationshipsSection(msgspec.Struct, rename="camel", kw_only=True):
+class RelationshipsSection(CamelStruct):
     started: Series
     completed: Series
     active: Series
@@ -91,7 +93,7 @@ class RelationshipsSection(msgspec.Struct, rename="camel", kw_only=True):
     """Active or paused at the answer's position, whatever the date range."""
 
 
-class MeetingsSection(msgspec.Struct, rename="camel", kw_only=True):
+class MeetingsSection(CamelStruct):
     meetings: Series
     """Meetings agreed (accepted), by the month they start in."""
     sessions: Series
@@ -100,14 +102,14 @@ class MeetingsSection(msgspec.Struct, rename="camel", kw_only=True):
     """Confirmed session minutes ÷ 60; n = confirmed sessions."""
 
 
-class EmployerHours(msgspec.Struct, rename="camel", kw_only=True):
+class EmployerHours(CamelStruct):
     employer: Annotated[str, Meta(examples=["Acme Bank"], description="\"\" when not given")]
     mentors: int
     """Mentors of this employer with at least one confirmed session in the period."""
     hours: Series
 
 
-class OutcomesSection(msgspec.Struct, rename="camel", kw_only=True):
+class OutcomesSection(CamelStruct):
     """Follow-up surveys against the same entrepreneur's baseline, by the month answered."""
 
     baselines: Series
@@ -130,7 +132,7 @@ class OutcomesSection(msgspec.Struct, rename="camel", kw_only=True):
     """Share of follow-ups that obtained new finance since the last survey."""
 
 
-class FiltersView(msgspec.Struct, rename="camel", kw_only=True):
+class FiltersView(CamelStruct):
     country: str | None
     industry: str | None
     programme: str | None
@@ -140,7 +142,7 @@ class FiltersView(msgspec.Struct, rename="camel", kw_only=True):
     months_after: int | None
 
 
-class Dashboard(msgspec.Struct, rename="camel", kw_only=True):
+class Dashboard(CamelStruct):
     position: Annotated[int, Meta(description=(
         "The stream position every figure was computed at: replaying the tenant's stream up "
         "to it reproduces them"))]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
-
 from projections.matching.index import EntrepreneurFeatures, Match, MentorFeatures
+from services.schemas import CamelStruct
 
 __all__ = [
     "CriterionView",
@@ -18,7 +17,7 @@ __all__ = [
 ]
 
 
-class CriterionView(msgspec.Struct, rename="camel", kw_only=True):
+class CriterionView(CamelStruct):
     """Why a match scored as it did on one criterion: its score in [0, 1], the tenant's weight
     for it, and the points it gave (negative for the `openRequests` penalty)."""
 
@@ -33,7 +32,7 @@ def _explanation(match: Match) -> list[CriterionView]:
                           points=item.points) for item in match.explanation]
 
 
-class MentorMatchView(msgspec.Struct, rename="camel", kw_only=True):
+class MentorMatchView(CamelStruct):
     """A mentor in a match list or search: the score, its explanation (the points add up to
     the score) and the codes it was computed from. Names and texts are in the mentor's
     profile (`GET /api/v1/mentors/{memberId}`)."""
@@ -62,7 +61,7 @@ class MentorMatchView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class EntrepreneurMatchView(msgspec.Struct, rename="camel", kw_only=True):
+class EntrepreneurMatchView(CamelStruct):
     """An entrepreneur in a mentor's match list: the score, its explanation and the codes it
     was computed from. The business itself is in their profile."""
 
@@ -86,7 +85,7 @@ class EntrepreneurMatchView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class MentorMatches(msgspec.Struct, rename="camel", kw_only=True):
+class MentorMatches(CamelStruct):
     """An entrepreneur's best-matched mentors, best first, as of `position`."""
 
     member_id: UUID
@@ -96,7 +95,7 @@ class MentorMatches(msgspec.Struct, rename="camel", kw_only=True):
     position: int
 
 
-class EntrepreneurMatches(msgspec.Struct, rename="camel", kw_only=True):
+class EntrepreneurMatches(CamelStruct):
     """The entrepreneurs who need what a mentor offers, best matched first, as of `position`."""
 
     member_id: UUID
@@ -106,7 +105,7 @@ class EntrepreneurMatches(msgspec.Struct, rename="camel", kw_only=True):
     position: int
 
 
-class MentorSearchResults(msgspec.Struct, rename="camel", kw_only=True):
+class MentorSearchResults(CamelStruct):
     """Mentors taking requests that pass every filter (`total` of them), best first."""
 
     total: int

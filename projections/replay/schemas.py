@@ -12,6 +12,7 @@ from msgspec import Meta
 
 from projections.matching.schemas import EntrepreneurMatches, MentorMatches
 from projections.timelines.schemas import RelationshipSummaryView
+from services.schemas import CamelStruct
 
 __all__ = [
     "ComparedFigure",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class ReplayView(msgspec.Struct, rename="camel", kw_only=True):
+class ReplayView(CamelStruct):
     """One replay: the read models as they were at `position`."""
 
     position: Annotated[int, Meta(description="The stream position the replay stops at")]
@@ -44,12 +45,12 @@ class ReplayView(msgspec.Struct, rename="camel", kw_only=True):
     language_filter: bool | None = None
 
 
-class ReplayList(msgspec.Struct, rename="camel", kw_only=True):
+class ReplayList(CamelStruct):
     head: Annotated[int, Meta(description="The tenant stream's position now")]
     replays: list[ReplayView]
 
 
-class ReplayBuilding(msgspec.Struct, rename="camel", kw_only=True):
+class ReplayBuilding(CamelStruct):
     """The answer (202) while a replay is being built: ask again after Retry-After seconds."""
 
     position: int
@@ -59,7 +60,7 @@ class ReplayBuilding(msgspec.Struct, rename="camel", kw_only=True):
     eta_seconds: float | None = None
 
 
-class DirectoryMember(msgspec.Struct, rename="camel", kw_only=True):
+class DirectoryMember(CamelStruct):
     member_id: UUID
     name: Annotated[str, Meta(description="As signed up; \"[erased]\" once the person is erased")]
     roles: list[str]
@@ -69,21 +70,21 @@ class DirectoryMember(msgspec.Struct, rename="camel", kw_only=True):
     """The entrepreneur's business country, else the mentor's own country."""
 
 
-class ReplayMembers(msgspec.Struct, rename="camel", kw_only=True):
+class ReplayMembers(CamelStruct):
     position: int
     as_of: datetime | None
     total: int
     members: list[DirectoryMember]
 
 
-class ReplayRelationships(msgspec.Struct, rename="camel", kw_only=True):
+class ReplayRelationships(CamelStruct):
     position: int
     as_of: datetime | None
     relationships: list[RelationshipSummaryView]
     next_before: int | None
 
 
-class ReplayMatches(msgspec.Struct, rename="camel", kw_only=True):
+class ReplayMatches(CamelStruct):
     """A member's match lists as they were: as an entrepreneur (mentors for them) and as a
     mentor (entrepreneurs for them), whichever profiles they had then."""
 
@@ -94,7 +95,7 @@ class ReplayMatches(msgspec.Struct, rename="camel", kw_only=True):
     entrepreneurs: EntrepreneurMatches | None
 
 
-class ComparedFigure(msgspec.Struct, rename="camel", kw_only=True):
+class ComparedFigure(CamelStruct):
     section: str
     figure: str
     a: float | None
@@ -103,7 +104,7 @@ class ComparedFigure(msgspec.Struct, rename="camel", kw_only=True):
     """b - a (null when either is null)."""
 
 
-class Comparison(msgspec.Struct, rename="camel", kw_only=True):
+class Comparison(CamelStruct):
     a: ReplayView
     b: ReplayView
     figures: list[ComparedFigure]

@@ -13,8 +13,6 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import msgspec
-
 from projections.tables import Row
 from projections.timelines.projection import EntryKind
 from projections.timelines.queries import MessageTotals
@@ -24,6 +22,7 @@ from services.mentoring.domain import (
     Side,
     WithdrawalCause,
 )
+from services.schemas import CamelStruct
 
 __all__ = [
     "MeetingClock",
@@ -41,7 +40,7 @@ __all__ = [
 ]
 
 
-class RelationshipSummaryView(msgspec.Struct, rename="camel", kw_only=True):
+class RelationshipSummaryView(CamelStruct):
     relationship_id: UUID
     mentee_id: UUID
     mentor_id: UUID
@@ -62,13 +61,13 @@ class RelationshipSummaryView(msgspec.Struct, rename="camel", kw_only=True):
     last_activity_at: datetime
 
 
-class MemberRelationshipView(RelationshipSummaryView, kw_only=True):
+class MemberRelationshipView(RelationshipSummaryView):
     side: Side
     """Which side the member whose list this is is on."""
     counterpart_id: UUID
 
 
-class MeetingClock(msgspec.Struct, rename="camel", kw_only=True):
+class MeetingClock(CamelStruct):
     """A meeting on one member's wall clock."""
 
     member_id: UUID
@@ -79,7 +78,7 @@ class MeetingClock(msgspec.Struct, rename="camel", kw_only=True):
     utc_offset: str
 
 
-class MeetingSchedule(msgspec.Struct, rename="camel", kw_only=True):
+class MeetingSchedule(CamelStruct):
     """The time a meeting was proposed or moved to."""
 
     starts_at_utc: datetime
@@ -92,7 +91,7 @@ class MeetingSchedule(msgspec.Struct, rename="camel", kw_only=True):
     """Yours first when you are one of them, else the mentor's."""
 
 
-class MessageWeekView(msgspec.Struct, rename="camel", kw_only=True):
+class MessageWeekView(CamelStruct):
     week: str
     """The ISO week, in UTC: 2031-W10."""
     week_starts: date
@@ -104,7 +103,7 @@ class MessageWeekView(msgspec.Struct, rename="camel", kw_only=True):
     last_at: datetime
 
 
-class TimelineEntryView(msgspec.Struct, rename="camel", kw_only=True):
+class TimelineEntryView(CamelStruct):
     position: int
     """The stream position of the step (of the week's first message for `messages`)."""
     kind: EntryKind
@@ -122,7 +121,7 @@ class TimelineEntryView(msgspec.Struct, rename="camel", kw_only=True):
     messages: MessageWeekView | None = None
 
 
-class RelationshipTimeline(msgspec.Struct, rename="camel", kw_only=True):
+class RelationshipTimeline(CamelStruct):
     relationship: RelationshipSummaryView
     entries: list[TimelineEntryView]
     """Oldest first."""
@@ -131,7 +130,7 @@ class RelationshipTimeline(msgspec.Struct, rename="camel", kw_only=True):
     position: int
 
 
-class MemberRelationships(msgspec.Struct, rename="camel", kw_only=True):
+class MemberRelationships(CamelStruct):
     member_id: UUID
     relationships: list[MemberRelationshipView]
     """Newest request first."""

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-import msgspec
 from msgspec import Meta
 
 from services.accounts.domain import Member, MemberStatus, Role
+from services.schemas import CamelBody, CamelStruct
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = [
@@ -37,7 +37,7 @@ Locale = Annotated[str, Meta(
 )]
 
 
-class SignUp(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class SignUp(CamelBody):
     email: Email
     name: Annotated[str, Meta(min_length=1, max_length=120, examples=["Ana Pereira"])]
     password: Password
@@ -46,12 +46,12 @@ class SignUp(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only
     """Defaults to the tenant's default locale."""
 
 
-class SignedUp(msgspec.Struct, rename="camel", kw_only=True):
+class SignedUp(CamelStruct):
     member_id: UUID
     position: int
 
 
-class SignIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class SignIn(CamelBody):
     email: Email
     password: Annotated[str, Meta(max_length=200, examples=["correct horse battery"])]
     cookie: Annotated[bool, Meta(examples=[False])] = False
@@ -59,7 +59,7 @@ class SignIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only
     SameSite=Lax) and not returned in the body."""
 
 
-class SessionStarted(msgspec.Struct, rename="camel", kw_only=True):
+class SessionStarted(CamelStruct):
     member_id: UUID
     token: str | None
     """The bearer token; null for a cookie session (it is in the cookie only)."""
@@ -67,17 +67,15 @@ class SessionStarted(msgspec.Struct, rename="camel", kw_only=True):
     position: int
 
 
-class VerifyEmail(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class VerifyEmail(CamelBody):
     token: LinkToken
 
 
-class RequestPasswordReset(
-    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
-):
+class RequestPasswordReset(CamelBody):
     email: Email
 
 
-class PasswordResetRequested(msgspec.Struct, rename="camel", kw_only=True):
+class PasswordResetRequested(CamelStruct):
     """The same answer whether or not an account has the address."""
 
     message: str = (
@@ -86,19 +84,17 @@ class PasswordResetRequested(msgspec.Struct, rename="camel", kw_only=True):
     )
 
 
-class ConfirmPasswordReset(
-    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
-):
+class ConfirmPasswordReset(CamelBody):
     token: LinkToken
     password: Password
 
 
-class ChangeRoles(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class ChangeRoles(CamelBody):
     roles: Annotated[list[Role], Meta(max_length=5, examples=[["mentor", "programme_admin"]])]
     reason: Annotated[str, Meta(min_length=1, max_length=500, examples=["Runs the 2026 cohort"])]
 
 
-class MemberView(msgspec.Struct, rename="camel", kw_only=True):
+class MemberView(CamelStruct):
     member_id: UUID
     name: str
     email: str

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-import msgspec
 from msgspec import Meta
 
 from services.impact.domain import (
@@ -17,6 +16,7 @@ from services.impact.domain import (
     SurveyKind,
     SurveyResponse,
 )
+from services.schemas import CamelBody, CamelStruct
 
 __all__ = [
     "AnswerSurvey",
@@ -32,7 +32,7 @@ Employees = Annotated[int, Meta(ge=0, le=100_000, examples=[3])]
 Confidence = dict[Annotated[str, Meta(max_length=60)], int]
 
 
-class AnswerSurvey(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class AnswerSurvey(CamelBody):
     """A baseline or follow-up survey's answers. Revenue is an amount with its ISO 4217
     currency, or a yearly band in US-dollar equivalent: exactly one of the two."""
 
@@ -78,7 +78,7 @@ class AnswerSurvey(msgspec.Struct, forbid_unknown_fields=True, rename="camel", k
         )
 
 
-class SurveyResponseView(msgspec.Struct, rename="camel", kw_only=True):
+class SurveyResponseView(CamelStruct):
     kind: SurveyKind
     months_after: int | None
     relationship_id: UUID | None
@@ -108,18 +108,18 @@ class SurveyResponseView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class AnsweredSurvey(msgspec.Struct, rename="camel", kw_only=True):
+class AnsweredSurvey(CamelStruct):
     response: SurveyResponseView
     position: int
 
 
-class SurveyHistory(msgspec.Struct, rename="camel", kw_only=True):
+class SurveyHistory(CamelStruct):
     """The entrepreneur's answers, oldest first."""
 
     responses: list[SurveyResponseView]
 
 
-class DueSurveyView(msgspec.Struct, rename="camel", kw_only=True):
+class DueSurveyView(CamelStruct):
     kind: SurveyKind
     months_after: int | None
     relationship_id: UUID | None
@@ -134,5 +134,5 @@ class DueSurveyView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class DueSurveys(msgspec.Struct, rename="camel", kw_only=True):
+class DueSurveys(CamelStruct):
     surveys: list[DueSurveyView]

@@ -9,6 +9,7 @@ from msgspec import Meta
 
 from services.audit_log.schemas import OptionalReason
 from services.matching.domain import MatchingWeights
+from services.schemas import CamelBody
 
 __all__ = ["WeightsBody"]
 
@@ -19,8 +20,7 @@ def _weight(default: float, description: str) -> Meta:
     return Meta(examples=[default], description=f"{description}; 0 to 10, default {default:g}")
 
 
-class WeightsBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True,
-                  omit_defaults=True):
+class WeightsBody(CamelBody, omit_defaults=True):
     """The weight of every match criterion (all of them; also what GET answers), and when
     changing them, optionally why (`reason`, shown in the audit trail; GET leaves it out)."""
 

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-import msgspec
 from msgspec import Meta
 
 from services.meetings.domain import (
@@ -26,6 +25,7 @@ from services.meetings.domain import (
 )
 from services.meetings.places import Place, holiday_on
 from services.meetings.timezones import local, offset_text
+from services.schemas import CamelBody, CamelStruct
 
 __all__ = [
     "ClockChangeView",
@@ -69,7 +69,7 @@ VideoLink = Annotated[str, Meta(
 LogText = Annotated[str, Meta(max_length=LOG_TEXT_MAX)]
 
 
-class ProposeMeeting(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class ProposeMeeting(CamelBody):
     starts_at: WallTime
     duration_minutes: Duration
     agenda: Agenda
@@ -78,9 +78,7 @@ class ProposeMeeting(msgspec.Struct, forbid_unknown_fields=True, rename="camel",
     video_link: VideoLink = ""
 
 
-class RescheduleMeeting(
-    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
-):
+class RescheduleMeeting(CamelBody):
     starts_at: WallTime
     time_zone: TimeZone | None = None
     fold: Fold | None = None
@@ -88,7 +86,7 @@ class RescheduleMeeting(
     """Defaults to the meeting's current duration."""
 
 
-class LogSession(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class LogSession(CamelBody):
     duration_minutes: Annotated[int, Meta(ge=1, le=LOG_DURATION_MAX, examples=[55])]
     summary: Annotated[str, Meta(
         min_length=1, max_length=LOG_TEXT_MAX, examples=["Went through the price list"]
@@ -97,7 +95,7 @@ class LogSession(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_
     next_steps: Annotated[LogText, Meta(examples=["Ana drafts the new list"])] = ""
 
 
-class LocalTimes(msgspec.Struct, rename="camel", kw_only=True):
+class LocalTimes(CamelStruct):
     """The meeting on one participant's clock."""
 
     member_id: UUID
@@ -111,7 +109,7 @@ class LocalTimes(msgspec.Struct, rename="camel", kw_only=True):
     """The name of a public holiday in this participant's country on their meeting day."""
 
 
-class SessionLogView(msgspec.Struct, rename="camel", kw_only=True):
+class SessionLogView(CamelStruct):
     author_id: UUID
     duration_minutes: int
     summary: str | None
@@ -122,7 +120,7 @@ class SessionLogView(msgspec.Struct, rename="camel", kw_only=True):
     confirmed_at: datetime | None
 
 
-class MeetingView(msgspec.Struct, rename="camel", kw_only=True):
+class MeetingView(CamelStruct):
     meeting_id: UUID
     relationship_id: UUID
     status: MeetingStatus
@@ -177,19 +175,19 @@ class MeetingView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class MeetingWritten(msgspec.Struct, rename="camel", kw_only=True):
+class MeetingWritten(CamelStruct):
     """A command's answer: the meeting as it now stands, and the stream position reached."""
 
     meeting: MeetingView
     position: int
 
 
-class MeetingList(msgspec.Struct, rename="camel", kw_only=True):
+class MeetingList(CamelStruct):
     meetings: list[MeetingView]
     """Oldest proposal first."""
 
 
-class VolunteerHoursView(msgspec.Struct, rename="camel", kw_only=True):
+class VolunteerHoursView(CamelStruct):
     mentor_id: UUID
     total_minutes: int
     confirmed_minutes: int
@@ -208,7 +206,7 @@ class VolunteerHoursView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class PersonNow(msgspec.Struct, rename="camel", kw_only=True):
+class PersonNow(CamelStruct):
     member_id: UUID
     time_zone: str
     local_time: datetime
@@ -218,7 +216,7 @@ class PersonNow(msgspec.Struct, rename="camel", kw_only=True):
     """False when the member has no profile yet and the tenant's time zone stands in."""
 
 
-class SharedWindow(msgspec.Struct, rename="camel", kw_only=True):
+class SharedWindow(CamelStruct):
     """A span when both of you are within working hours, on both clocks."""
 
     your_start: datetime
@@ -229,13 +227,13 @@ class SharedWindow(msgspec.Struct, rename="camel", kw_only=True):
     minutes: int
 
 
-class SharedHours(msgspec.Struct, rename="camel", kw_only=True):
+class SharedHours(CamelStruct):
     date: date
     """Your local date."""
     windows: list[SharedWindow]
 
 
-class ClockChangeView(msgspec.Struct, rename="camel", kw_only=True):
+class ClockChangeView(CamelStruct):
     """A clock change on one side that moves a standing weekly meeting for the other side."""
 
     changes_for: Literal["you", "them"]
@@ -256,13 +254,13 @@ class ClockChangeView(msgspec.Struct, rename="camel", kw_only=True):
     note: str
 
 
-class HolidayView(msgspec.Struct, rename="camel", kw_only=True):
+class HolidayView(CamelStruct):
     date: date
     name: str
     country: str
 
 
-class DistanceView(msgspec.Struct, rename="camel", kw_only=True):
+class DistanceView(CamelStruct):
     you: PersonNow
     them: PersonNow
     gap_minutes: int

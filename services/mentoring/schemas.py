@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-import msgspec
 from msgspec import Meta
 
 from services.accounts.application import Caller
@@ -23,6 +22,7 @@ from services.mentoring.domain import (
     Side,
     WithdrawalCause,
 )
+from services.schemas import CamelBody, CamelStruct
 
 __all__ = [
     "BlockMember",
@@ -48,7 +48,7 @@ _INTRODUCTION_EXAMPLE = (
 )
 
 
-class RequestMentor(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class RequestMentor(CamelBody):
     mentor_id: Annotated[UUID, Meta(examples=[_EXAMPLE_ID])]
     introduction: Annotated[str, Meta(
         min_length=INTRODUCTION_MIN, max_length=INTRODUCTION_MAX,
@@ -57,7 +57,7 @@ class RequestMentor(msgspec.Struct, forbid_unknown_fields=True, rename="camel", 
     )]
 
 
-class Decline(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class Decline(CamelBody):
     reason: Annotated[DeclineReason, Meta(examples=["too_busy"])]
     note: Annotated[str, Meta(
         max_length=NOTE_MAX, examples=["Fully booked until March."],
@@ -65,35 +65,35 @@ class Decline(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_onl
     )] = ""
 
 
-class End(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class End(CamelBody):
     reason: Annotated[str, Meta(
         min_length=1, max_length=NOTE_MAX, examples=["We agreed the goals no longer fit."]
     )]
 
 
-class SendMessage(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class SendMessage(CamelBody):
     body: Annotated[str, Meta(
         min_length=1, max_length=MESSAGE_MAX, examples=["Shall we meet on Tuesday at 10?"]
     )]
 
 
-class MarkRead(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class MarkRead(CamelBody):
     up_to: Annotated[int, Meta(
         ge=1, examples=[3], description="Marks the other member's messages up to this number."
     )]
 
 
-class BlockMember(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class BlockMember(CamelBody):
     member_id: Annotated[UUID, Meta(examples=[_EXAMPLE_ID])]
 
 
-class RelationshipChanged(msgspec.Struct, rename="camel", kw_only=True):
+class RelationshipChanged(CamelStruct):
     id: UUID
     status: RelationshipStatus
     position: int
 
 
-class Blocked(msgspec.Struct, rename="camel", kw_only=True):
+class Blocked(CamelStruct):
     """What the block did: open requests between you were withdrawn; current relationships
     carry on until one of you ends them."""
 
@@ -102,12 +102,12 @@ class Blocked(msgspec.Struct, rename="camel", kw_only=True):
     current_relationships: list[UUID]
 
 
-class MessageSent(msgspec.Struct, rename="camel", kw_only=True):
+class MessageSent(CamelStruct):
     number: int
     position: int
 
 
-class RelationshipView(msgspec.Struct, rename="camel", kw_only=True):
+class RelationshipView(CamelStruct):
     id: UUID
     mentee_id: UUID
     mentor_id: UUID
@@ -146,7 +146,7 @@ class RelationshipView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class CaseEntryView(msgspec.Struct, rename="camel", kw_only=True):
+class CaseEntryView(CamelStruct):
     relationship_id: UUID
     side: Side
     """Which side you are on: mentee (you asked) or mentor (you were asked)."""
@@ -163,11 +163,11 @@ class CaseEntryView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class MyRelationships(msgspec.Struct, rename="camel", kw_only=True):
+class MyRelationships(CamelStruct):
     relationships: list[CaseEntryView]
 
 
-class MessageView(msgspec.Struct, rename="camel", kw_only=True):
+class MessageView(CamelStruct):
     number: int
     sender_id: UUID
     body: str
@@ -183,5 +183,5 @@ class MessageView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class Messages(msgspec.Struct, rename="camel", kw_only=True):
+class Messages(CamelStruct):
     messages: list[MessageView]

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-import msgspec
 from msgspec import Meta
 
 from services.moderation.domain import IssuedWarning, Report, ReportReason, ReportStatus
+from services.schemas import CamelBody, CamelStruct
 
 __all__ = [
     "Decide",
@@ -31,7 +31,7 @@ Note = Annotated[str, Meta(
 )]
 
 
-class FileReport(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class FileReport(CamelBody):
     member_id: Annotated[UUID, Meta(
         description="The member reported (for a message: its author)",
         examples=["0b7e2a64-55c1-5b6e-9d0f-2a7c3f1e8b41"],
@@ -51,29 +51,29 @@ class FileReport(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_
     )] | None = None
 
 
-class ReportFiled(msgspec.Struct, rename="camel", kw_only=True):
+class ReportFiled(CamelStruct):
     report_id: UUID
     position: int
 
 
-class Decide(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class Decide(CamelBody):
     note: Note
 
 
-class Reinstate(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class Reinstate(CamelBody):
     reason: Annotated[str, Meta(
         min_length=1, max_length=500, examples=["Appeal accepted after a call with the member"],
     )]
 
 
-class Suspend(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class Suspend(CamelBody):
     reason: Annotated[str, Meta(
         min_length=1, max_length=500,
         examples=["Shared a mentee's contact details publicly; confirmed by two members"],
     )]
 
 
-class ReportView(msgspec.Struct, rename="camel", kw_only=True):
+class ReportView(CamelStruct):
     report_id: UUID
     status: ReportStatus
     reporter_id: UUID
@@ -98,13 +98,13 @@ class ReportView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class Decided(msgspec.Struct, rename="camel", kw_only=True):
+class Decided(CamelStruct):
     report_id: UUID
     status: ReportStatus
     position: int
 
 
-class QueueEntry(msgspec.Struct, rename="camel", kw_only=True):
+class QueueEntry(CamelStruct):
     report_id: UUID
     member_id: UUID
     reporter_id: UUID
@@ -121,13 +121,13 @@ class QueueEntry(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class Queue(msgspec.Struct, rename="camel", kw_only=True):
+class Queue(CamelStruct):
     """Open reports, oldest first."""
 
     reports: list[QueueEntry]
 
 
-class WarningView(msgspec.Struct, rename="camel", kw_only=True):
+class WarningView(CamelStruct):
     report_id: UUID
     reason: ReportReason
     note: str
@@ -141,5 +141,5 @@ class WarningView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class Warnings(msgspec.Struct, rename="camel", kw_only=True):
+class Warnings(CamelStruct):
     warnings: list[WarningView]

@@ -22,6 +22,7 @@ import msgspec
 
 from infra.audit.keys import SIGNATURE_ALGORITHM, PublicKey, SigningKey
 from services.errors import InvalidInputError
+from services.schemas import CamelBody
 
 __all__ = [
     "CERTIFICATE_TYPE",
@@ -35,7 +36,7 @@ __all__ = [
 CERTIFICATE_TYPE = "ithaca.erasure-certificate"
 
 
-class ErasureCertificate(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
+class ErasureCertificate(CamelBody):
     """What the member keeps; every field but `signature` is signed."""
 
     type: str = CERTIFICATE_TYPE

@@ -22,6 +22,7 @@ from services.profiles.domain import (
     WorkingHours,
 )
 from services.profiles.taxonomy import Term
+from services.schemas import CamelBody, CamelStruct
 
 __all__ = [
     "EntrepreneurProfileBody",
@@ -54,7 +55,7 @@ def _clock(value: time) -> str:
     return value.strftime("%H:%M")
 
 
-class WorkingHoursBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class WorkingHoursBody(CamelBody):
     start: Clock
     end: Annotated[str, Meta(pattern=_CLOCK, examples=["17:30"])]
     weekdays: Annotated[list[int], Meta(min_length=1, max_length=7, examples=[[0, 1, 2, 3, 4]],
@@ -71,9 +72,7 @@ class WorkingHoursBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel
         return cls(start=_clock(hours.start), end=_clock(hours.end), weekdays=hours.weekdays)
 
 
-class EntrepreneurProfileBody(
-    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
-):
+class EntrepreneurProfileBody(CamelBody):
     business_name: Annotated[str, Meta(min_length=1, max_length=120,
                                        examples=["Pereira Ceramics"])]
     description: Annotated[Text2000, Meta(examples=["Hand-made tableware sold at markets"])]
@@ -103,7 +102,7 @@ class EntrepreneurProfileBody(
         )
 
 
-class EntrepreneurProfileView(msgspec.Struct, rename="camel", kw_only=True):
+class EntrepreneurProfileView(CamelStruct):
     member_id: UUID
     business_name: str
     description: str
@@ -134,7 +133,7 @@ class EntrepreneurProfileView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class MentorProfileBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class MentorProfileBody(CamelBody):
     headline: Annotated[str, Meta(min_length=1, max_length=160,
                                   examples=["Export finance for small food producers"])]
     bio: Annotated[str, Meta(min_length=1, max_length=4000,
@@ -174,7 +173,7 @@ class MentorProfileBody(msgspec.Struct, forbid_unknown_fields=True, rename="came
         )
 
 
-class MentorProfileView(msgspec.Struct, rename="camel", kw_only=True):
+class MentorProfileView(CamelStruct):
     member_id: UUID
     headline: str
     bio: str
@@ -207,7 +206,7 @@ class MentorProfileView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class SelfAssessmentBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class SelfAssessmentBody(CamelBody):
     version: Annotated[int, Meta(ge=1, examples=[1],
                                  description="The questionnaire version answered")]
     ratings: Annotated[dict[str, Annotated[int, Meta(ge=1, le=5)]], Meta(
@@ -219,13 +218,13 @@ class SelfAssessmentBody(msgspec.Struct, forbid_unknown_fields=True, rename="cam
     )] = msgspec.field(default_factory=dict)
 
 
-class SelfAssessmentSubmitted(msgspec.Struct, rename="camel", kw_only=True):
+class SelfAssessmentSubmitted(CamelStruct):
     number: int
     need_areas: list[str]
     position: int
 
 
-class SelfAssessmentView(msgspec.Struct, rename="camel", kw_only=True):
+class SelfAssessmentView(CamelStruct):
     number: int
     questionnaire_version: int
     ratings: dict[str, int]
@@ -242,12 +241,12 @@ class SelfAssessmentView(msgspec.Struct, rename="camel", kw_only=True):
         )
 
 
-class SelfAssessmentsView(msgspec.Struct, rename="camel", kw_only=True):
+class SelfAssessmentsView(CamelStruct):
     submissions: list[SelfAssessmentView]
     """Oldest first; the last one set the profile's need areas."""
 
 
-class TaxonomiesView(msgspec.Struct, rename="camel", kw_only=True):
+class TaxonomiesView(CamelStruct):
     locale: str
     stages: list[Term]
     industries: list[Term]

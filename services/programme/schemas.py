@@ -9,6 +9,7 @@ from msgspec import Meta
 
 from services.audit_log.schemas import OptionalReason
 from services.programme.domain import ProgrammeSettings, QuestionnaireArea
+from services.schemas import CamelBody, CamelStruct
 
 __all__ = [
     "ChangeProgrammeSettings",
@@ -21,9 +22,7 @@ __all__ = [
 ]
 
 
-class ProgrammeSettingsBody(
-    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
-):
+class ProgrammeSettingsBody(CamelBody):
     """The whole of the programme's settings (also what GET answers)."""
 
     request_expiry_days: Annotated[int, Meta(
@@ -63,9 +62,7 @@ class ChangeProgrammeSettings(ProgrammeSettingsBody):
     reason: OptionalReason = ""
 
 
-class QuestionnaireAreaBody(
-    msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True
-):
+class QuestionnaireAreaBody(CamelBody):
     area: Annotated[str, Meta(max_length=40, examples=["finance"],
                               description="An expertise area code")]
     question: Annotated[dict[str, str], Meta(
@@ -76,7 +73,7 @@ class QuestionnaireAreaBody(
     )]
 
 
-class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="camel", kw_only=True):
+class QuestionnaireBody(CamelBody):
     areas: Annotated[list[QuestionnaireAreaBody], Meta(
         # At least 3 is the domain's rule (422 naming `areas`, beside its other rules on the
         # areas); the document says so too.
@@ -95,18 +92,18 @@ class QuestionnaireBody(msgspec.Struct, forbid_unknown_fields=True, rename="came
         return [QuestionnaireArea(area=a.area, question=a.question) for a in self.areas]
 
 
-class QuestionnairePublished(msgspec.Struct, rename="camel", kw_only=True):
+class QuestionnairePublished(CamelStruct):
     version: int
     position: int
 
 
-class QuestionnaireAreaView(msgspec.Struct, rename="camel", kw_only=True):
+class QuestionnaireAreaView(CamelStruct):
     area: str
     name: str
     question: str
 
 
-class QuestionnaireView(msgspec.Struct, rename="camel", kw_only=True):
+class QuestionnaireView(CamelStruct):
     version: int
     locale: str
     areas: list[QuestionnaireAreaView]
