@@ -8,7 +8,7 @@ shape; a database that cannot be reached or used now (a connection refused or cu
 connection free in time, a SQLite file locked or unopenable) is a 503 with Retry-After, as
 `/readyz` is; anything else unexpected is a 500 that says nothing about the internals and is
 logged with its traceback. A client that prefers HTML (a browser) gets the same as a branded page
-(`infra.web.pages.errors`).
+(`infra.web.pages.errors`, which the plugin puts in the app's state as `ERROR_PAGE`).
 Handlers raise before they store, so an error path never leaves anything recorded.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 import psycopg
@@ -28,10 +28,16 @@ from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 
 from infra.logging import get_logger
-from infra.web.pages.errors import error_page
 from services.errors import IthacaError
 
-__all__ = ["EXCEPTION_HANDLERS", "ErrorBody", "ErrorDetail", "error_response"]
+__all__ = [
+    "ERROR_PAGE",
+    "EXCEPTION_HANDLERS",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorPage",
+    "error_response",
+]
 
 _log = get_logger("ithaca.web")
 
@@ -48,6 +54,18 @@ class ErrorBody(msgspec.Struct, frozen=True):
     error: ErrorDetail
 
 
+ERROR_PAGE = "error_page"
+"""The app state's key of the branded error page, which the plugin puts there: the pages build
+on this module, so it must not import them."""
+
+
+class ErrorPage(Protocol):
+    def __call__(
+        self, request: Request[Any, Any, Any], status: int, problem: str,
+        headers: dict[str, str] | None, refusal: IthacaError | None, /,
+    ) -> Response[Any]: ...
+
+
 def error_response(
     request: Request[Any, Any, Any],
     status: int,
@@ -58,8 +76,9 @@ def error_response(
 ) -> Response[Any]:
     """The JSON error body, or for a browser the branded error page (which shows a domain
     `refusal` in the reader's language)."""
-    if _prefers_html(request):
-        return error_page(request, status, problem, headers, refusal)
+    page: ErrorPage | None = request.app.state.get(ERROR_PAGE) if _prefers_html(request) else None
+    if page is not None:
+        return page(request, status, problem, headers, refusal)
     return Response(
         content=ErrorBody(ErrorDetail(status=status, problem=problem, field=field)),
         status_code=status,

@@ -26,17 +26,19 @@ from litestar.plugins import InitPlugin
 
 from infra.audit.controllers import ROUTES as AUDIT_ROUTES
 from infra.bootstrap import Ithaca, bootstrap
+from infra.clock import Clock, system_clock
 from infra.logging import configure_logging, get_logger
 from infra.mail.mailer import Mailer
 from infra.settings import Settings
 from infra.web.csrf import JsonBodiesOnly
-from infra.web.errors import EXCEPTION_HANDLERS
+from infra.web.errors import ERROR_PAGE, EXCEPTION_HANDLERS
 from infra.web.health import healthz, readyz
 from infra.web.idempotency import IdempotencyMiddleware
 from infra.web.malformed import IthacaRequest
 from infra.web.metrics import IthacaMetrics, ProjectionLag, metrics_endpoint
 from infra.web.openapi import IthacaOpenAPIConfig, close_struct_schemas
 from infra.web.options import allow_every_method
+from infra.web.pages.errors import error_page
 from infra.web.pages.site import (
     CSRF_EXEMPT,
     csrf_config,
@@ -70,6 +72,7 @@ from services.mentoring.controllers import ROUTES as MENTORING_ROUTES
 from services.moderation.controllers import ROUTES as MODERATION_ROUTES
 from services.privacy.controllers import ROUTES as PRIVACY_ROUTES
 from services.profiles.controllers import ROUTES as PROFILE_ROUTES
+from services.programme.controllers import ROUTES as PROGRAMME_ROUTES
 from tenants.controllers import OPERATOR_TOKEN_SCHEME, TENANT_ROUTES, PlatformController
 from tenants.middleware import TENANT_SLUG_PARAMETER, TenantMiddleware, provide_tenant
 
@@ -78,9 +81,10 @@ __all__ = ["IthacaCore"]
 PRODUCT = "Ithaca"
 
 TENANT_API = [
-    *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *MENTORING_ROUTES, *MEETING_ROUTES,
-    *MODERATION_ROUTES, *IMPACT_ROUTES, *TIMELINE_ROUTES, *DASHBOARD_ROUTES, *MATCHING_ROUTES,
-    *MATCHING_WEIGHT_ROUTES, *AUDIT_ROUTES, *REPLAY_ROUTES, *AUDIT_TRAIL_ROUTES, *PRIVACY_ROUTES,
+    *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *PROGRAMME_ROUTES, *MENTORING_ROUTES,
+    *MEETING_ROUTES, *MODERATION_ROUTES, *IMPACT_ROUTES, *TIMELINE_ROUTES, *DASHBOARD_ROUTES,
+    *MATCHING_ROUTES, *MATCHING_WEIGHT_ROUTES, *AUDIT_ROUTES, *REPLAY_ROUTES,
+    *AUDIT_TRAIL_ROUTES, *PRIVACY_ROUTES,
 ]
 """Every tenant-scoped route; each declares the roles that may call it (`opt=roles(...)`)."""
 
@@ -98,12 +102,14 @@ def provide_ithaca(state: State) -> Ithaca:
 
 
 class IthacaCore(InitPlugin):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.clock = clock
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         metrics = IthacaMetrics()
         app_config.state.metrics = metrics
+        app_config.state[ERROR_PAGE] = error_page
         app_config.state.parked_reads = ParkedReads(
             self.settings.read_waits_per_member, self.settings.read_waits_per_tenant)
         tenant_scoped = [
@@ -166,7 +172,7 @@ class IthacaCore(InitPlugin):
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
         configure_logging(self.settings)
-        ithaca = await anyio.to_thread.run_sync(bootstrap, self.settings)
+        ithaca = await anyio.to_thread.run_sync(bootstrap, self.settings, self.clock)
         app.state.ithaca = ithaca
         metrics: IthacaMetrics = app.state.metrics
         metrics.ithaca = ithaca

@@ -30,7 +30,6 @@ from services.profiles.schemas import (
     SelfAssessmentView,
     TaxonomiesView,
 )
-from services.programme.controllers import ROUTES as PROGRAMME_ROUTES
 from services.programme.controllers import interface_locale
 from services.schemas import Written
 from tenants.directory import TenantRecord
@@ -142,4 +141,4 @@ class ProfilesController(Controller):
         ])
 
 
-ROUTES: list[Any] = [TaxonomiesController, ProfilesController, *PROGRAMME_ROUTES]
+ROUTES: list[Any] = [TaxonomiesController, ProfilesController]

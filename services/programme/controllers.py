@@ -1,7 +1,4 @@
-"""HTTP entry points of the programme: its settings and its self-assessment questionnaire.
-
-The plugin imports only `services.profiles.controllers.ROUTES`, which includes these.
-"""
+"""HTTP entry points of the programme: its settings and its self-assessment questionnaire."""
 
 from __future__ import annotations
 
