@@ -12,7 +12,7 @@ module uses for every hash it writes.
 
 The export streams: rows are read and written a batch at a time, so a tenant of a million events
 is exported in flat memory. The manifest also records what the live store's own check
-(`infra.eventstore.chain.check_stream`) said at the time.
+(`infra.eventstore.chain_check.check_stream`) said at the time.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from infra.audit.verify import (
     genesis_hash,
 )
 from infra.bootstrap import Ithaca
-from infra.eventstore.chain import StreamCheck, check_stream
+from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.postgres import NotificationRow
 from infra.eventstore.streams import EventStream, StreamApplication

@@ -26,7 +26,7 @@ from infra.audit.export import (
 from infra.audit.verify import verify_export
 from infra.bootstrap import Ithaca
 from infra.console import CommandRuntime, progress_bar
-from infra.eventstore.chain import StreamCheck, check_stream
+from infra.eventstore.chain_check import StreamCheck, check_stream
 
 __all__ = ["export", "verify"]
 

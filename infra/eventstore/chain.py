@@ -18,47 +18,35 @@ and events were sealed since, the sealer writes a **checkpoint**: the head's pos
 signed with the tenant's Ed25519 key (derived from a secret the database never holds), chained to
 the previous checkpoint by a digest of its signature. See `checkpoint_message`.
 
-`check_stream` walks the stream, the hashes and the checkpoints in position order, a batch at a
-time, and names the first position that can no longer be vouched for:
-
-* *changed or reordered*: the recomputed chain differs from the recorded hash there;
-* *deleted*: a hash is recorded for a position whose event is gone (positions may have gaps on
-  PostgreSQL, where a rolled-back append consumes a sequence value, so a gap alone is no sign);
-* *inserted*: an event at or below the sealed head (the last hash, or the last checkpoint if
-  hashes were deleted) has no recorded hash;
-* *rewritten*: the hash table agrees with the events but a checkpoint does not (the hash table was
-  recomputed after a change), or a checkpoint is missing, or its signature does not verify.
-
-Events after the sealed head are recomputed but vouched for by nothing yet (`sealed_through`).
+`infra.eventstore.chain_check` checks a stream against its chain; `chain_tables` is where the
+chain is kept, `chain_postgres` and `chain_sqlite` keep it on each backend.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import msgspec
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
-from psycopg import sql
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from infra.eventstore.chain_postgres import PostgresChainTables
+from infra.eventstore.chain_sqlite import SQLiteChainTables
+from infra.eventstore.chain_tables import ChainTables, Checkpoint, from_micros, micros
+from infra.eventstore.postgres import PostgresApplicationRecorder
 from infra.logging import get_logger
 
 if TYPE_CHECKING:
-    from infra.audit.keys import PublicKey, SigningKey
-    from infra.eventstore.postgres import NotificationRow, PostgresServer
+    from infra.audit.keys import SigningKey
+    from infra.eventstore.postgres import NotificationRow
     from infra.eventstore.streams import EventStream
 
 __all__ = [
     "ChainBrokenError",
-    "Checkpoint",
-    "StreamCheck",
-    "check_stream",
+    "chain_tables_of",
     "checkpoint_message",
     "genesis_hash",
     "next_hash",
@@ -70,44 +58,13 @@ _CHECKPOINT_LABEL = b"ithaca chain checkpoint v1\n"
 _NO_PREVIOUS_CHECKPOINT = bytes(32)
 _RECORD_HEADER = struct.Struct(">q16sqI")  # position, originator id, version, topic length
 _STATE_LENGTH = struct.Struct(">Q")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BATCH = 5_000
 _log = get_logger("ithaca.chain")
-_CHECKPOINT_BATCH = 1_000
 
 
 class ChainBrokenError(RuntimeError):
     """The recorded chain is inconsistent; the sealer refuses to extend it (an operator's
     matter, logged by the worker: `ithaca audit verify` names the position)."""
-
-
-class StreamCheck(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    """What `check_stream` found (also the body of `GET /api/v1/audit/verification`)."""
-
-    ok: bool
-    events_checked: int
-    """Events recomputed (every event up to `head`)."""
-    head: int
-    """The last position in the stream."""
-    sealed_through: int
-    """The last position that has a recorded hash (0 if none); later events are not sealed yet."""
-    checkpoints_checked: int
-    last_checkpoint_position: int | None
-    last_checkpoint_at: datetime | None
-    first_bad_position: int | None
-    problem: str
-    """"" when ok; else one English sentence naming the position and what is wrong."""
-
-
-class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
-    """A signed statement: the stream's chain had `head_hash` at `position`."""
-
-    sequence: int
-    position: int
-    head_hash: bytes
-    signed_at: datetime
-    key_id: str
-    signature: bytes
 
 
 # The chain ---------------------------------------------------------------------------------------
@@ -132,14 +89,6 @@ def next_hash(previous: bytes, row: NotificationRow) -> bytes:
     return digest.digest()
 
 
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-def _from_micros(micros: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=micros)
-
-
 def checkpoint_message(
     stream_name: str, *, sequence: int, position: int, head_hash: bytes,
     previous_signature: bytes | None, signed_at: datetime, key_id: str,
@@ -156,7 +105,7 @@ def checkpoint_message(
         struct.pack(">I", len(name)), name,
         struct.pack(">qq", sequence, position),
         head_hash, previous,
-        struct.pack(">q", _micros(signed_at)),
+        struct.pack(">q", micros(signed_at)),
         struct.pack(">I", len(key)), key,
     ))
 
@@ -197,8 +146,8 @@ def seal_stream(
     if checkpoint_every < 1:
         msg = "checkpoint_every must be at least 1"
         raise ValueError(msg)
-    signed_at = _from_micros(_micros(now or datetime.now(UTC)))  # what storage keeps exactly
-    tables = _tables_of(stream)
+    signed_at = from_micros(micros(now or datetime.now(UTC)))  # what storage keeps exactly
+    tables = chain_tables_of(stream)
     if head is None:
         head = stream.events.max_notification_id() or 0
     sealed = 0
@@ -227,7 +176,7 @@ class _OvertakenError(Exception):
 
 
 def _seal_up_to(
-    head: int, stream: EventStream, tables: _ChainTables, key: SigningKey,
+    head: int, stream: EventStream, tables: ChainTables, key: SigningKey,
     checkpoint_every: int, checkpoint_seconds: float, signed_at: datetime,
 ) -> int:
     sealed_through, previous_hash, checkpoint = tables.sealed_head()
@@ -285,358 +234,12 @@ def _seal_up_to(
     return sealed
 
 
-# Checking ----------------------------------------------------------------------------------------
-
-
-class _Problem(Exception):  # noqa: N818 - an internal signal, never raised out of this module
-    def __init__(self, position: int, sentence: str) -> None:
-        super().__init__(sentence)
-        self.position = position
-        self.sentence = sentence
-
-
-class _Walk:
-    """One pass over a stream's events, hashes and checkpoints in position order."""
-
-    def __init__(self, stream: EventStream, key: PublicKey, sealed_through: int) -> None:
-        self.stream = stream
-        self.key = key
-        self.sealed_through = sealed_through
-        """Every event up to here must have a recorded hash (the last hash, or the last
-        checkpoint's position if hashes after it were deleted)."""
-        self.running = genesis_hash(stream.name)
-        self.last_event = 0
-        self.events_checked = 0
-        self.checkpoints_checked = 0
-        self.previous: Checkpoint | None = None
-        self.first_since_checkpoint: int | None = None
-        self.first_event: int | None = None
-
-    def event(self, row: NotificationRow, recorded: bytes | None) -> None:
-        position = row[0]
-        self.running = next_hash(self.running, row)
-        self.last_event = position
-        self.events_checked += 1
-        if self.first_since_checkpoint is None:
-            self.first_since_checkpoint = position
-        if self.first_event is None:
-            self.first_event = position
-        if recorded is None:
-            if position <= self.sealed_through:
-                raise _Problem(position, f"position {position}: an event is stored here that "
-                                         "has no recorded hash (inserted, or its hash deleted)")
-        elif recorded != self.running:
-            raise _Problem(position, f"position {position}: the stored event differs from the "
-                                     "one sealed (changed or reordered)")
-
-    def missing_event(self, position: int) -> None:
-        raise _Problem(position, f"position {position}: the sealed event is missing (deleted)")
-
-    def checkpoint(self, checkpoint: Checkpoint) -> None:
-        """Called once every event at or before the checkpoint's position has been walked."""
-        expected = self.previous.sequence + 1 if self.previous else 1
-        since = self.first_since_checkpoint or checkpoint.position
-        name = f"checkpoint {checkpoint.sequence} (position {checkpoint.position})"
-        if checkpoint.sequence != expected:
-            raise _Problem(since, f"position {since}: checkpoint {expected} is missing "
-                                  "(deleted)")
-        if checkpoint.key_id != self.key.key_id:
-            raise _Problem(since, f"position {since}: {name} names key {checkpoint.key_id}, "
-                                  f"not the tenant's key {self.key.key_id}")
-        message = checkpoint_message(
-            self.stream.name, sequence=checkpoint.sequence, position=checkpoint.position,
-            head_hash=checkpoint.head_hash,
-            previous_signature=self.previous.signature if self.previous else None,
-            signed_at=checkpoint.signed_at, key_id=checkpoint.key_id,
-        )
-        if not self.key.verifies(checkpoint.signature, message):
-            raise _Problem(since, f"position {since}: the signature of {name} does not verify "
-                                  "(forged or edited)")
-        if self.last_event != checkpoint.position:
-            raise _Problem(checkpoint.position, f"position {checkpoint.position}: the event "
-                                                f"signed by {name} is missing (deleted)")
-        if self.running != checkpoint.head_hash:
-            raise _Problem(since, f"position {since}: the events from here to position "
-                                  f"{checkpoint.position} differ from those signed by {name} "
-                                  "(changed, and the chain table rewritten to match)")
-        self.checkpoints_checked += 1
-        self.previous = checkpoint
-        self.first_since_checkpoint = None
-
-    def finish(self) -> None:
-        """The sealer signs a checkpoint in the same transaction as a stream's first hashes, so
-        sealed events that no checkpoint signs mean checkpoints were deleted."""
-        if self.sealed_through and not self.checkpoints_checked:
-            raise _Problem(self.first_event or 1, f"position {self.first_event or 1}: events "
-                                                  f"are sealed up to position "
-                                                  f"{self.sealed_through} but no checkpoint "
-                                                  "signs them (checkpoints deleted)")
-
-
-def check_stream(stream: EventStream, key: PublicKey) -> StreamCheck:
-    """Recomputes the stream's chain and compares it with the recorded hashes and the signed
-    checkpoints; names the first position that can no longer be vouched for. Reads a batch at a
-    time (a million events are never in memory at once) and writes nothing."""
-    tables = _tables_of(stream)
-    # The limits are read newest-written first (a checkpoint is written with or after its
-    # hashes, a hash after its event), so a sealer running meanwhile can only add hashes and
-    # events beyond them, never make a sealed position look deleted or a checkpoint unreached.
-    last_checkpoint = tables.last_checkpoint()
-    sealed_through = tables.sealed_head()[0]
-    head = stream.events.max_notification_id() or 0
-    walk = _Walk(stream, key, max(sealed_through,
-                                  last_checkpoint.position if last_checkpoint else 0))
-    events = _paged(lambda after: tables.stored_events(stream, after, head, _BATCH),
-                    lambda row: row[0])
-    hashes = _paged(lambda after: tables.hashes(after, sealed_through, _BATCH),
-                    lambda row: row[0])
-    last_sequence = last_checkpoint.sequence if last_checkpoint else 0
-    checkpoints = _paged(lambda after: tables.checkpoints(after, last_sequence,
-                                                          _CHECKPOINT_BATCH),
-                         lambda checkpoint: checkpoint.sequence)
-    problem: _Problem | None = None
-    try:
-        event, recorded, checkpoint = next(events, None), next(hashes, None), next(checkpoints,
-                                                                                   None)
-        while event is not None or recorded is not None:
-            position = min(item[0] for item in (event, recorded) if item is not None)
-            while checkpoint is not None and checkpoint.position < position:
-                walk.checkpoint(checkpoint)
-                checkpoint = next(checkpoints, None)
-            if event is not None and event[0] == position:
-                walk.event(event, recorded[1] if recorded and recorded[0] == position else None)
-                event = next(events, None)
-            else:
-                walk.missing_event(position)
-            if recorded is not None and recorded[0] == position:
-                recorded = next(hashes, None)
-        while checkpoint is not None:
-            walk.checkpoint(checkpoint)
-            checkpoint = next(checkpoints, None)
-        walk.finish()
-    except _Problem as found:
-        problem = found
-    return StreamCheck(
-        ok=problem is None,
-        events_checked=walk.events_checked,
-        head=head,
-        sealed_through=sealed_through,
-        checkpoints_checked=walk.checkpoints_checked,
-        last_checkpoint_position=last_checkpoint.position if last_checkpoint else None,
-        last_checkpoint_at=last_checkpoint.signed_at if last_checkpoint else None,
-        first_bad_position=problem.position if problem else None,
-        problem=problem.sentence if problem else "",
-    )
-
-
-T = TypeVar("T")
-
-
-def _paged(fetch: Callable[[int], Sequence[T]], key: Callable[[T], int]) -> Iterator[T]:
-    after = 0
-    while True:
-        page = fetch(after)
-        if not page:
-            return
-        yield from page
-        after = key(page[-1])
-
-
-# Storage -----------------------------------------------------------------------------------------
-
-
-class _ChainTables(ABC):
-    """The chain's two tables beside one stream."""
-
-    @abstractmethod
-    def sealed_head(self) -> tuple[int, bytes | None, Checkpoint | None]:
-        """(last sealed position or 0, its hash, the last checkpoint) in one round trip."""
-
-    @abstractmethod
-    def last_checkpoint(self) -> Checkpoint | None: ...
-
-    @abstractmethod
-    def count_sealed_after(self, position: int) -> int: ...
-
-    @abstractmethod
-    def hashes(self, after: int, stop: int, limit: int) -> Sequence[tuple[int, bytes]]: ...
-
-    @abstractmethod
-    def checkpoints(self, after: int, stop: int, limit: int) -> Sequence[Checkpoint]:
-        """Checkpoints with `after < sequence <= stop`, in sequence order."""
-
-    @abstractmethod
-    def record(self, hashes: Sequence[tuple[int, bytes]],
-               checkpoints: Sequence[Checkpoint]) -> None:
-        """Stores hashes and checkpoints in one transaction."""
-
-    def stored_events(self, stream: EventStream, after: int, stop: int,
-                      limit: int) -> Sequence[NotificationRow]:
-        """The stored records as they are, for checking: PostgreSQL's column types hold, so the
-        recorder's own reading does."""
-        return stream.notification_rows(after, stop, limit)
-
-
-_CHECKPOINT_COLUMNS = "sequence, position, head_hash, signed_at, key_id, signature"
-
-
-class _PostgresChainTables(_ChainTables):
-    def __init__(self, server: PostgresServer, schema: str) -> None:
-        self.server = server
-        self.schema = schema
-
-    def _sql(self, statement: str) -> sql.Composed:
-        return sql.SQL(statement).format(schema=sql.Identifier(self.schema))
-
-    @staticmethod
-    def _checkpoint(row: Sequence[Any]) -> Checkpoint:
-        return Checkpoint(sequence=row[0], position=row[1], head_hash=bytes(row[2]),
-                          signed_at=row[3].astimezone(UTC), key_id=row[4],
-                          signature=bytes(row[5]))
-
-    def sealed_head(self) -> tuple[int, bytes | None, Checkpoint | None]:
-        with self.server.connection() as conn:
-            row = conn.execute(self._sql(
-                "SELECT h.position, h.hash, c.* FROM (SELECT 1) AS one"
-                " LEFT JOIN (SELECT position, hash FROM {schema}.event_hashes"
-                "  ORDER BY position DESC LIMIT 1) AS h ON true"
-                " LEFT JOIN (SELECT " + _CHECKPOINT_COLUMNS + " FROM {schema}.chain_checkpoints"
-                "  ORDER BY sequence DESC LIMIT 1) AS c ON true"
-            )).fetchone()
-        assert row is not None
-        checkpoint = self._checkpoint(row[2:]) if row[2] is not None else None
-        return (row[0] or 0, bytes(row[1]) if row[1] is not None else None, checkpoint)
-
-    def last_checkpoint(self) -> Checkpoint | None:
-        with self.server.connection() as conn:
-            row = conn.execute(self._sql(
-                "SELECT " + _CHECKPOINT_COLUMNS + " FROM {schema}.chain_checkpoints"
-                " ORDER BY sequence DESC LIMIT 1"
-            )).fetchone()
-        return self._checkpoint(row) if row else None
-
-    def count_sealed_after(self, position: int) -> int:
-        with self.server.connection() as conn:
-            row = conn.execute(self._sql(
-                "SELECT count(*) FROM {schema}.event_hashes WHERE position > %s"
-            ), (position,)).fetchone()
-        return int(row[0]) if row else 0
-
-    def hashes(self, after: int, stop: int, limit: int) -> Sequence[tuple[int, bytes]]:
-        with self.server.connection() as conn:
-            return conn.cursor(binary=True).execute(self._sql(
-                "SELECT position, hash FROM {schema}.event_hashes"
-                " WHERE position > %s AND position <= %s ORDER BY position LIMIT %s"
-            ), (after, stop, limit)).fetchall()
-
-    def checkpoints(self, after: int, stop: int, limit: int) -> Sequence[Checkpoint]:
-        with self.server.connection() as conn:
-            rows = conn.execute(self._sql(
-                "SELECT " + _CHECKPOINT_COLUMNS + " FROM {schema}.chain_checkpoints"
-                " WHERE sequence > %s AND sequence <= %s ORDER BY sequence LIMIT %s"
-            ), (after, stop, limit)).fetchall()
-        return [self._checkpoint(row) for row in rows]
-
-    def record(self, hashes: Sequence[tuple[int, bytes]],
-               checkpoints: Sequence[Checkpoint]) -> None:
-        with self.server.connection() as conn, conn.transaction():
-            if hashes:
-                conn.execute(self._sql(
-                    "INSERT INTO {schema}.event_hashes (position, hash)"
-                    " SELECT * FROM unnest(%s::bigint[], %b::bytea[])"
-                ), ([position for position, _ in hashes], [digest for _, digest in hashes]))
-            for checkpoint in checkpoints:
-                conn.execute(self._sql(
-                    "INSERT INTO {schema}.chain_checkpoints (" + _CHECKPOINT_COLUMNS + ")"
-                    " VALUES (%s, %s, %b, %s, %s, %b)"
-                ), (checkpoint.sequence, checkpoint.position, checkpoint.head_hash,
-                    checkpoint.signed_at, checkpoint.key_id, checkpoint.signature))
-
-
-class _SQLiteChainTables(_ChainTables):
-    def __init__(self, datastore: SQLiteDatastore) -> None:
-        self.datastore = datastore
-
-    @staticmethod
-    def _checkpoint(row: Sequence[Any]) -> Checkpoint:
-        return Checkpoint(sequence=row[0], position=row[1], head_hash=bytes(row[2]),
-                          signed_at=_from_micros(row[3]), key_id=row[4],
-                          signature=bytes(row[5]))
-
-    def _query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, params)
-            return list(cursor.fetchall())
-
-    def sealed_head(self) -> tuple[int, bytes | None, Checkpoint | None]:
-        rows = self._query("SELECT position, hash FROM event_hashes"
-                           " ORDER BY position DESC LIMIT 1")
-        last = rows[0] if rows else None
-        return (last[0] if last else 0, bytes(last[1]) if last else None,
-                self.last_checkpoint())
-
-    def last_checkpoint(self) -> Checkpoint | None:
-        rows = self._query("SELECT " + _CHECKPOINT_COLUMNS + " FROM chain_checkpoints"
-                           " ORDER BY sequence DESC LIMIT 1")
-        return self._checkpoint(rows[0]) if rows else None
-
-    def count_sealed_after(self, position: int) -> int:
-        rows = self._query("SELECT count(*) FROM event_hashes WHERE position > ?", (position,))
-        return int(rows[0][0])
-
-    def hashes(self, after: int, stop: int, limit: int) -> Sequence[tuple[int, bytes]]:
-        rows = self._query("SELECT position, hash FROM event_hashes"
-                           " WHERE position > ? AND position <= ? ORDER BY position LIMIT ?",
-                           (after, stop, limit))
-        return [(row[0], bytes(row[1])) for row in rows]
-
-    def checkpoints(self, after: int, stop: int, limit: int) -> Sequence[Checkpoint]:
-        rows = self._query("SELECT " + _CHECKPOINT_COLUMNS + " FROM chain_checkpoints"
-                           " WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?",
-                           (after, stop, limit))
-        return [self._checkpoint(row) for row in rows]
-
-    def record(self, hashes: Sequence[tuple[int, bytes]],
-               checkpoints: Sequence[Checkpoint]) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.executemany("INSERT INTO event_hashes (position, hash) VALUES (?, ?)", hashes)
-            cursor.executemany(
-                "INSERT INTO chain_checkpoints (" + _CHECKPOINT_COLUMNS + ")"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(c.sequence, c.position, c.head_hash, _micros(c.signed_at), c.key_id,
-                  c.signature) for c in checkpoints],
-            )
-
-
-    def stored_events(self, stream: EventStream, after: int, stop: int,
-                      limit: int) -> Sequence[NotificationRow]:
-        # SQLite keeps whatever type a tamperer writes (text in the state column, a malformed
-        # id), which the recorder's reading would fail on: read every column as bytes, so such a
-        # record is reported as changed at its position instead of stopping the check.
-        rows = self._query(
-            "SELECT rowid, CAST(originator_id AS BLOB), CAST(originator_version AS INTEGER),"
-            " CAST(topic AS BLOB), CAST(state AS BLOB) FROM events"
-            " WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?", (after, stop, limit))
-        return [(position, _uuid_or_nil(bytes(originator_id or b"")), version or 0,
-                 bytes(topic or b"").decode(errors="surrogateescape"), bytes(state or b""))
-                for position, originator_id, version, topic, state in rows]
-
-
-def _uuid_or_nil(text: bytes) -> UUID:
-    try:
-        return UUID(text.decode())
-    except ValueError:
-        return UUID(int=0)
-
-
-def _tables_of(stream: EventStream) -> _ChainTables:
+def chain_tables_of(stream: EventStream) -> ChainTables:
+    """The chain's tables beside `stream`, on its backend."""
     events = stream.events
     if isinstance(events, SQLiteApplicationRecorder):
-        return _SQLiteChainTables(events.datastore)
-    # Imported here: postgres.py takes this module's table definitions.
-    from infra.eventstore.postgres import PostgresApplicationRecorder  # noqa: PLC0415
-
+        return SQLiteChainTables(events.datastore)
     if isinstance(events, PostgresApplicationRecorder):
-        return _PostgresChainTables(events.server, events.schema)
+        return PostgresChainTables(events.server, events.schema)
     msg = f"stream {stream.name!r} is on a storage without a chain"
     raise TypeError(msg)

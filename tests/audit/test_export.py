@@ -33,7 +33,7 @@ from infra.audit.keys import PublicKey
 from infra.audit.verify import canonical_json
 from infra.bootstrap import Ithaca
 from infra.cli import cli
-from infra.eventstore.chain import StreamCheck, check_stream
+from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.streams import SQLiteStorage
 from infra.settings import Settings
 from services.actor import Actor

@@ -25,13 +25,12 @@ from infra.audit.keys import PublicKey, SigningKey
 from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.chain import (
     ChainBrokenError,
-    StreamCheck,
-    check_stream,
     checkpoint_message,
     genesis_hash,
     next_hash,
     seal_stream,
 )
+from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.streams import SQLiteStorage, StreamApplication
 from infra.settings import Settings
 from projections.leases import LocalLeases

@@ -16,7 +16,7 @@ from litestar.types import ControllerRouterHandler
 from infra.audit.controllers import export_stream
 from infra.audit.export import tenant_stream
 from infra.audit.keys import SIGNATURE_ALGORITHM
-from infra.eventstore.chain import check_stream
+from infra.eventstore.chain_check import check_stream
 from infra.web.pages.forms import refusals
 from infra.web.pages.handlers import ithaca_of
 from infra.web.pages.rendering import FormErrors, render
