@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from infra.audit.keys import TenantSigningKeys
+from infra.clock import Clock, system_clock
 from infra.eventstore.postgres import PostgresServer
 from infra.eventstore.streams import (
     PLATFORM_STREAM,
@@ -30,10 +31,12 @@ AppT = TypeVar("AppT", bound=StreamApplication)
 
 class Ithaca:
     """Everything a process needs, wired once: the platform registry and its directory, the
-    storages tenants live in (one pool per PostgreSQL server), and the open tenant streams."""
+    storages tenants live in (one pool per PostgreSQL server), the open tenant streams, and the
+    clock every application tells time by."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.clock = clock
         self.servers: dict[str, PostgresServer] = {}
         self.locations: dict[str, Storage] = {}
         for name, url in settings.database_locations().items():
@@ -60,7 +63,9 @@ class Ithaca:
             platform_hosts=settings.platform_host_names(),
         )
         self.directory.refresh()
-        self.open_streams = OpenStreams(capacity=settings.open_tenants, settings=settings)
+        self.open_streams = OpenStreams(
+            capacity=settings.open_tenants, settings=settings, clock=clock
+        )
 
     @cached_property
     def signing_keys(self) -> TenantSigningKeys:
@@ -94,7 +99,7 @@ class Ithaca:
             self.directory.refresh()
             record = self.directory.by_slug(slug)
         if record is None:
-            raise NotFoundError(f"no tenant '{slug}'", field="slug")
+            raise NotFoundError("no tenant '%(slug)s'", field="slug", values={"slug": slug})
         return record
 
     def tenant_application(self, tenant: TenantRecord, app_class: type[AppT]) -> AppT:
@@ -114,5 +119,8 @@ class Ithaca:
             server.close()
 
 
-def bootstrap(settings: Settings | None = None) -> Ithaca:
-    return Ithaca(settings or Settings.from_env())
+def bootstrap(settings: Settings | None = None, clock: Clock = system_clock) -> Ithaca:
+    """Wires a process. `clock` is the one time source of every application, of their events'
+    timestamps and of the projection worker: the real time unless a test or the demo's story
+    passes its own (`infra.clock.SettableClock`)."""
+    return Ithaca(settings or Settings.from_env(), clock)

@@ -15,7 +15,8 @@ __all__ = ["catch_up_tenant", "projector_for"]
 
 
 def projector_for(ithaca: Ithaca, tenant: TenantRecord, projection: Projection) -> Projector:
-    return Projector(open_read_model(ithaca, tenant, projection).stream, projection)
+    return Projector(open_read_model(ithaca, tenant, projection).stream, projection,
+                     clock=ithaca.clock)
 
 
 def catch_up_tenant(

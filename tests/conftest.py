@@ -18,6 +18,7 @@ import pytest
 from psycopg import sql
 
 from infra.bootstrap import Ithaca, bootstrap
+from infra.clock import SettableClock
 from infra.settings import Settings
 from services.actor import Actor
 from tests.dns import DnsServer, quiet_resolver
@@ -111,8 +112,15 @@ def settings(
 
 
 @pytest.fixture
-def ithaca(settings: Settings) -> Iterator[Ithaca]:
-    app = bootstrap(settings)
+def ithaca_clock() -> SettableClock:
+    """The test's one clock, given to every Ithaca the test bootstraps: the real time until the
+    test sets it."""
+    return SettableClock()
+
+
+@pytest.fixture
+def ithaca(settings: Settings, ithaca_clock: SettableClock) -> Iterator[Ithaca]:
+    app = bootstrap(settings, ithaca_clock)
     try:
         yield app
     finally:
@@ -125,9 +133,9 @@ def operator_actor() -> Actor:
 
 
 @pytest.fixture
-def served_app(settings: Settings) -> Iterator[Served]:
+def served_app(settings: Settings, ithaca_clock: SettableClock) -> Iterator[Served]:
     """The web app running in-process over the test's backend."""
-    with serving(settings) as running:
+    with serving(settings, clock=ithaca_clock) as running:
         yield running
 
 

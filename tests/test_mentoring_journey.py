@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from icalendar import Calendar  # type: ignore[import-untyped]
 
+from infra.clock import SettableClock
 from services.impact.application import Impact
 from services.meetings.application import Meetings
 from services.mentoring.application import Mentoring
@@ -35,23 +36,10 @@ QUESTIONNAIRE_AREAS = [
 ]
 
 
-class StoryClock:
-    """What time it is for mentoring, meetings and impact: the story's time, in UTC."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
-
-
 class Journey:
     """The API calls of the story, and the stream positions their answers gave."""
 
-    def __init__(self, acme: TenantApi, clock: StoryClock) -> None:
+    def __init__(self, acme: TenantApi, clock: SettableClock) -> None:
         self.acme, self.clock = acme, clock
         self.positions: list[int] = []
 
@@ -103,7 +91,7 @@ def survey_answers(**change: Any) -> dict[str, Any]:
 
 
 def test_sofia_in_mexico_city_is_mentored_by_ben_in_madrid(acme: TenantApi) -> None:
-    clock = StoryClock(datetime(2031, 3, 3, 16, 0, tzinfo=UTC))
+    clock = SettableClock(datetime(2031, 3, 3, 16, 0, tzinfo=UTC))
     ithaca = acme.served.ithaca
     tenant = ithaca.tenant(acme.slug)
     ithaca.tenant_application(tenant, Mentoring).clock = clock

@@ -9,6 +9,8 @@ log and one notification sequence.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import sqlite3
 import threading
@@ -52,6 +54,7 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment
 
+from infra.clock import Clock, stamping, system_clock
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.held import WriterLock, current_held_appends
 from infra.eventstore.personal import (
@@ -410,10 +413,22 @@ class StreamApplication(Application[UUID]):
 
     name = "StreamApplication"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
         self.stream = stream
         self.settings = settings or Settings()
+        self.clock: Clock = clock
+        """The composition root's clock: "now" for the commands, and their events' timestamp."""
         super().__init__()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every command runs with the application's clock stamping the events it creates, so
+        # no command can mix the real time into a story told on another clock.
+        super().__init_subclass__(**kwargs)
+        for attribute, value in list(vars(cls).items()):
+            if not attribute.startswith("_") and inspect.isfunction(value):
+                setattr(cls, attribute, _stamped(value))
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         return Environment(name, dict(type(self).env))
@@ -510,13 +525,29 @@ class _ErasureAwareRepository(Repository[UUID]):
 AppT = TypeVar("AppT", bound=StreamApplication)
 
 
+def _stamped(method: Callable[..., Any]) -> Callable[..., Any]:
+    if getattr(method, "_stamped", False):
+        return method
+
+    @functools.wraps(method)
+    def stamped(self: StreamApplication, *args: Any, **kwargs: Any) -> Any:
+        with stamping(self.clock):
+            return method(self, *args, **kwargs)
+
+    stamped._stamped = True  # type: ignore[attr-defined]
+    return stamped
+
+
 class OpenStreams:
     """A process's open streams and the applications bound to them, least recently used first
     out, so a thousand provisioned tenants cost nothing until they are used."""
 
-    def __init__(self, capacity: int, settings: Settings | None = None) -> None:
+    def __init__(
+        self, capacity: int, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
         self.capacity = capacity
         self.settings = settings or Settings()
+        self.clock = clock
         self._lock = threading.RLock()
         self._entries: OrderedDict[tuple[Storage, str], _OpenStream] = OrderedDict()
 
@@ -531,7 +562,9 @@ class OpenStreams:
             self._entries.move_to_end(key)
             app = entry.applications.get(app_class)
             if app is None:
-                app = entry.applications[app_class] = app_class(entry.stream, self.settings)
+                app = entry.applications[app_class] = app_class(
+                    entry.stream, self.settings, self.clock
+                )
             assert isinstance(app, app_class)
             return app
 

@@ -24,7 +24,7 @@ import smtplib
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
@@ -57,10 +57,6 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (1 << min(max(attempts - 1, 0), 20)), LONGEST_RETRY)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class _MailerReader(StreamApplication):
     """Reads and decodes a tenant's events for the mailer."""
 
@@ -77,7 +73,7 @@ class Mailer:
         self.sources = list(sources)
         self._topics = sorted({topic for source in self.sources for topic in source.topics})
         self._by_kind = {kind: source for source in self.sources for kind in source.kinds}
-        self.clock = _utc_now
+        self.clock = ithaca.clock
         self._running = threading.Lock()
         self._wake = threading.Condition()
         self._kicked: set[str] = set()

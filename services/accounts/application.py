@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
@@ -22,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventsourcing.utils import get_topic
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.domain import (
@@ -99,10 +99,6 @@ class TooManyAttemptsError(IthacaError):
         super().__init__(problem, field=field, values={"minutes": minutes})
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Caller(msgspec.Struct, frozen=True, kw_only=True):
     """Who is asking, as every handler sees them."""
 
@@ -132,15 +128,16 @@ class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
 class Accounts(TenantApplication):
     name = "accounts"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
-        super().__init__(stream, settings)
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(stream, settings, clock)
         self.hasher = PasswordHasher(
             time_cost=self.settings.password_hash_time_cost,
             memory_cost=self.settings.password_hash_memory_kib,
         )
         # Unknown addresses are checked against this, so they take as long as known ones.
         self._decoy_hash = self.hasher.hash("not a password of anyone's")
-        self.clock: Callable[[], datetime] = _utc_now
         self.reset_answer_seconds = RESET_ANSWER_SECONDS
         self._tokens: TokenSigner | None = None
 
@@ -228,8 +225,8 @@ class Accounts(TenantApplication):
         member_id = self.member_id_for(email)
         if member_id in self.repository:
             raise _duplicate_email()
-        member = Member._create(
-            Member.SignedUp, id=member_id, email=email, name=name.strip(),
+        member = Member(
+            id=member_id, email=email, name=name.strip(),
             password_hash=password_hash, roles=sorted(set(roles)), locale=locale, actor=actor,
         )
         try:
@@ -283,8 +280,8 @@ class Accounts(TenantApplication):
             raise ForbiddenError("this account is suspended", field="status")
         token = Session.new_token()
         expires_at = now + SESSION_LIFETIME[kind]
-        session = Session._create(
-            Session.Started, id=Session.create_id(token), member_id=member.id, kind=kind,
+        session = Session(
+            id=Session.create_id(token), member_id=member.id, kind=kind,
             expires_at=expires_at, actor=actor, generation=member.session_generation,
         )
         position = self.record(session)

@@ -7,11 +7,12 @@ relationships became active (mentoring's records) and the tenant's follow-up sch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.application import Caller
@@ -63,9 +64,10 @@ class MentoringRecords(Protocol):
 class Impact(TenantApplication):
     name = "impact"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
-        super().__init__(stream, settings)
-        self.clock: Callable[[], datetime] = _now
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(stream, settings, clock)
         """What time it is for due dates and answers; tests set their own."""
 
     # Queries --------------------------------------------------------------------------------
@@ -113,9 +115,8 @@ class Impact(TenantApplication):
 
         def command() -> tuple[SurveyResponse, int]:
             now = self.clock()
-            surveys = self.surveys_of(entrepreneur.member_id) or ImpactSurveys._create(
-                ImpactSurveys.Started, id=ImpactSurveys.create_id(entrepreneur.member_id),
-                entrepreneur_id=entrepreneur.member_id, actor=actor,
+            surveys = self.surveys_of(entrepreneur.member_id) or ImpactSurveys(
+                entrepreneur_id=entrepreneur.member_id, actor=actor
             )
             if kind is SurveyKind.BASELINE:
                 surveys.answer_baseline(answers, comment, now, actor)
@@ -166,7 +167,3 @@ class Impact(TenantApplication):
 
 def _listed(months: list[int]) -> str:
     return ", ".join(str(m) for m in months) if months else "none"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

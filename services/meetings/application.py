@@ -11,10 +11,10 @@ Time comes from `clock`, so tests set it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.application import Caller
@@ -40,16 +40,13 @@ from services.mentoring.domain import Relationship
 __all__ = ["Meetings"]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Meetings(TenantApplication):
     name = "meetings"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
-        super().__init__(stream, settings)
-        self.clock: Callable[[], datetime] = _utc_now
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(stream, settings, clock)
 
     # Queries --------------------------------------------------------------------------------
 
@@ -105,8 +102,8 @@ class Meetings(TenantApplication):
 
         def command() -> tuple[Meeting, int]:
             index_id = MeetingIndex.create_id(relationship.id)
-            index = self.find(index_id, MeetingIndex) or MeetingIndex._create(
-                MeetingIndex.Started, id=index_id, relationship_id=relationship.id, actor=actor
+            index = self.find(index_id, MeetingIndex) or MeetingIndex(
+                relationship_id=relationship.id, actor=actor
             )
             meeting = Meeting(
                 relationship_id=relationship.id, mentor_id=relationship.mentor_id,
@@ -216,8 +213,8 @@ class Meetings(TenantApplication):
 
     def _hours(self, mentor_id: UUID, actor: Actor) -> VolunteerHours:
         hours_id = VolunteerHours.create_id(mentor_id)
-        return self.find(hours_id, VolunteerHours) or VolunteerHours._create(
-            VolunteerHours.Started, id=hours_id, mentor_id=mentor_id, actor=actor
+        return self.find(hours_id, VolunteerHours) or VolunteerHours(
+            mentor_id=mentor_id, actor=actor
         )
 
 
@@ -232,4 +229,3 @@ def _require_open(relationship: Relationship) -> None:
             "the relationship is %(status)s; meetings are arranged while it is accepted, "
             "active or paused", field="status", values={"status": relationship.status},
         )
-

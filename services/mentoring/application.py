@@ -11,12 +11,13 @@ Time comes from `clock` (commands) or a `now` argument (expiry), so tests set it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.utils import get_topic
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.application import Caller
@@ -45,10 +46,6 @@ EXPIRY_ACTOR = Actor(kind="system", id="mentoring-expiry")
 _SCAN_PAGE = 500
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Recorded:
     """A relationship as a command left it, and the stream position the command reached."""
 
@@ -71,9 +68,10 @@ class BlockOutcome:
 class Mentoring(TenantApplication):
     name = "mentoring"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
-        super().__init__(stream, settings)
-        self.clock: Callable[[], datetime] = _utc_now
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(stream, settings, clock)
         self._profiles: Profiles | None = None
 
     # Queries --------------------------------------------------------------------------------
@@ -273,8 +271,8 @@ class Mentoring(TenantApplication):
         def command() -> BlockOutcome:
             now = self.clock()
             block_id = Block.create_id(member_id, other_id)
-            block = self.find(block_id, Block) or Block._create(
-                Block.Opened, id=block_id, member_ids=sorted((member_id, other_id)), actor=actor
+            block = self.find(block_id, Block) or Block(
+                id=block_id, member_ids=sorted((member_id, other_id)), actor=actor
             )
             block.impose(member_id, now, actor)
             caseloads = {
@@ -388,16 +386,15 @@ class Mentoring(TenantApplication):
             caseloads[caseload_id].note(relationship, now, actor)
 
     def _caseload(self, member_id: UUID, actor: Actor) -> Caseload:
-        return self.find(Caseload.create_id(member_id), Caseload) or Caseload._create(
-            Caseload.Started, id=Caseload.create_id(member_id), member_id=member_id,
-            actor=actor,
+        return self.find(Caseload.create_id(member_id), Caseload) or Caseload(
+            member_id=member_id, actor=actor
         )
 
     def _conversation(self, relationship: Relationship, actor: Actor) -> Conversation:
         conversation_id = Conversation.create_id(relationship.id)
-        return self.find(conversation_id, Conversation) or Conversation._create(
-            Conversation.Opened, id=conversation_id, relationship_id=relationship.id,
-            member_ids=list(relationship.member_ids()), actor=actor,
+        return self.find(conversation_id, Conversation) or Conversation(
+            relationship_id=relationship.id, member_ids=list(relationship.member_ids()),
+            actor=actor,
         )
 
     @staticmethod
@@ -434,5 +431,5 @@ class Mentoring(TenantApplication):
 
     def _profiles_app(self) -> Profiles:
         if self._profiles is None:
-            self._profiles = Profiles(self.stream, self.settings)
+            self._profiles = Profiles(self.stream, self.settings, self.clock)
         return self._profiles

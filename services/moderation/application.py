@@ -8,13 +8,13 @@ are then withdrawn by mentoring (a second append; the guard already refuses them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.domain import BaseAggregate
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.application import Caller, require_rank_over
@@ -57,9 +57,10 @@ class OpenRequests(Protocol):
 class Moderation(TenantApplication):
     name = "moderation"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
-        super().__init__(stream, settings)
-        self.clock: Callable[[], datetime] = _now
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(stream, settings, clock)
         """When things happen; tests set their own."""
 
     # Queries --------------------------------------------------------------------------------
@@ -108,17 +109,15 @@ class Moderation(TenantApplication):
                     values={"number": message_number},
                 )
 
-        report_id = uuid4()
-
         def command() -> tuple[Report, int]:
-            report = Report._create(
-                Report.Filed, id=report_id, reporter_id=reporter.member_id,
+            report = Report(
+                reporter_id=reporter.member_id,
                 reported_member_id=member_id, reason=reason, details=details,
                 relationship_id=relationship_id,
                 message_number=message_number, filed_at=self.clock(), actor=actor,
             )
             queue = self._queue(actor)
-            queue.enqueue(report_id=report_id, actor=actor)
+            queue.enqueue(report_id=report.id, actor=actor)
             return report, self.record(report, queue)
 
         return self.retrying(command)
@@ -185,25 +184,16 @@ class Moderation(TenantApplication):
         queue = self.find(ModerationQueue.create_id(), ModerationQueue)
         if queue is None:
             # Two first reports racing both try to open it; the loser reruns and finds it.
-            queue = ModerationQueue._create(
-                ModerationQueue.Opened, id=ModerationQueue.create_id(), actor=actor
-            )
+            queue = ModerationQueue(actor=actor)
         return queue
 
     def _warn(self, report: Report, note: str, actor: Actor) -> MemberStanding:
         member_id = report.reported_member_id
         standing = self.find(MemberStanding.create_id(member_id), MemberStanding)
         if standing is None:
-            standing = MemberStanding._create(
-                MemberStanding.Opened, id=MemberStanding.create_id(member_id),
-                member_id=member_id, actor=actor,
-            )
+            standing = MemberStanding(member_id=member_id, actor=actor)
         standing.warn(
             member_id=member_id, report_id=report.id, reason=report.reason, note=note,
             warned_at=self.clock(), actor=actor,
         )
         return standing
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -12,14 +12,15 @@ that could quote them (their own, and those of everyone they had a relationship 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.utils import get_topic
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.application import require_rank_over
@@ -45,10 +46,6 @@ REPORT_CLOSED_BY_ERASURE = "Closed: the reported member's account was erased."
 _SCAN_PAGE = 500
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Certified:
     """An erasure's event and the stream position it was recorded at; `counterparts` are the
     members the erased member had relationships with."""
@@ -62,9 +59,10 @@ class Certified:
 class Privacy(TenantApplication):
     name = "privacy"
 
-    def __init__(self, stream: EventStream, settings: Settings | None = None) -> None:
-        super().__init__(stream, settings)
-        self.clock: Callable[[], datetime] = _utc_now
+    def __init__(
+        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(stream, settings, clock)
 
     # Queries --------------------------------------------------------------------------------
 

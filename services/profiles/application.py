@@ -8,7 +8,7 @@ have the profile of a role they hold, which is checked against their account on 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -100,9 +100,7 @@ class Profiles(TenantApplication):
             self._require_role(member_id, role)
             profile = self.find(kind.create_id(member_id), kind)
             if profile is None:
-                profile = kind._create(
-                    kind.Opened, id=kind.create_id(member_id), member_id=member_id, actor=actor
-                )
+                profile = kind(member_id=member_id, actor=actor)
             elif profile.details == details:
                 return self.position  # nothing new to record
             profile.change(details, actor)
@@ -116,7 +114,7 @@ class Profiles(TenantApplication):
     ) -> tuple[Submission, int]:
         """Records one self-assessment and the needs it shows on the entrepreneur's profile;
         answers the submission and the position."""
-        at = now or datetime.now(UTC)
+        at = now or self.clock()
 
         def command() -> tuple[Submission, int]:
             self._require_role(member_id, Role.ENTREPRENEUR)
@@ -135,10 +133,7 @@ class Profiles(TenantApplication):
                 )
             history = self.find(
                 SelfAssessmentHistory.create_id(member_id), SelfAssessmentHistory
-            ) or SelfAssessmentHistory._create(
-                SelfAssessmentHistory.Started, id=SelfAssessmentHistory.create_id(member_id),
-                member_id=member_id, actor=actor,
-            )
+            ) or SelfAssessmentHistory(member_id=member_id, actor=actor)
             need_areas = derive_need_areas(rated)
             history.submit(
                 questionnaire_version=version, ratings=rated,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from infra.clock import SettableClock
 from services.actor import Actor
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
@@ -16,19 +17,9 @@ from tests.moderation.scenes import activate, impact, mentor, request
 from tests.tenant_api import SignedInMember, TenantApi
 
 
-class Clock:
-    """The impact application's clock, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def clock(acme: TenantApi) -> Clock:
-    clock = Clock(datetime(2026, 1, 10, 12, tzinfo=UTC))
+def clock(acme: TenantApi) -> SettableClock:
+    clock = SettableClock(datetime(2026, 1, 10, 12, tzinfo=UTC))
     impact(acme).clock = clock
     return clock
 
@@ -63,7 +54,7 @@ def due(acme: TenantApi, member: SignedInMember) -> list[tuple[str, int | None, 
 
 
 def test_an_entrepreneur_never_mentored_is_surveyed_months_after_their_baseline(
-    acme: TenantApi, clock: Clock,
+    acme: TenantApi, clock: SettableClock,
 ) -> None:
     ana = acme.member("Ana", roles=["entrepreneur"])
     # At onboarding only the baseline is due.
@@ -127,7 +118,7 @@ def test_an_entrepreneur_never_mentored_is_surveyed_months_after_their_baseline(
 
 
 def test_a_mentored_entrepreneur_is_surveyed_months_after_the_relationship_became_active(
-    acme: TenantApi, clock: Clock,
+    acme: TenantApi, clock: SettableClock,
 ) -> None:
     max_ = acme.member("Max", roles=["entrepreneur"])
     ana, ben = mentor(acme, "Ana"), mentor(acme, "Ben")
@@ -172,7 +163,7 @@ def test_a_mentored_entrepreneur_is_surveyed_months_after_the_relationship_becam
 
 
 def test_another_entrepreneurs_relationship_answers_like_an_unknown_one(
-    acme: TenantApi, clock: Clock,
+    acme: TenantApi, clock: SettableClock,
 ) -> None:
     max_, eve = acme.member("Max", roles=["entrepreneur"]), acme.member(
         "Eve", roles=["entrepreneur"]
@@ -190,7 +181,7 @@ def test_another_entrepreneurs_relationship_answers_like_an_unknown_one(
     assert due(acme, eve) == [("follow_up", 3, None)]
 
 
-def test_a_second_baseline_is_refused(acme: TenantApi, clock: Clock) -> None:
+def test_a_second_baseline_is_refused(acme: TenantApi, clock: SettableClock) -> None:
     ana = acme.member("Ana", roles=["entrepreneur"])
     assert acme.post("/api/v1/surveys", ana, json=baseline()).status_code == 201
     before = acme.accounts().position
@@ -234,7 +225,7 @@ BAD_ANSWERS: list[tuple[dict[str, Any], int, str]] = [
 
 
 def test_each_bad_answer_names_its_field_and_stores_nothing(
-    acme: TenantApi, clock: Clock,
+    acme: TenantApi, clock: SettableClock,
 ) -> None:
     ana = acme.member("Ana", roles=["entrepreneur"])
     before = acme.accounts().position
@@ -248,7 +239,7 @@ def test_each_bad_answer_names_its_field_and_stores_nothing(
     assert due(acme, ana) == [("baseline", None, None)]
 
 
-def test_only_entrepreneurs_answer_surveys(acme: TenantApi, clock: Clock) -> None:
+def test_only_entrepreneurs_answer_surveys(acme: TenantApi, clock: SettableClock) -> None:
     kai = acme.member("Kai", roles=["mentor"])
     pia = acme.member("Pia", roles=["programme_admin"])
     before = acme.accounts().position
@@ -262,7 +253,9 @@ def test_only_entrepreneurs_answer_surveys(acme: TenantApi, clock: Clock) -> Non
     assert acme.accounts().position == before
 
 
-def test_figures_survive_erasure_and_the_comment_does_not(acme: TenantApi, clock: Clock) -> None:
+def test_figures_survive_erasure_and_the_comment_does_not(
+    acme: TenantApi, clock: SettableClock
+) -> None:
     ana = acme.member("Ana", roles=["entrepreneur"])
     acme.post("/api/v1/surveys", ana, json=baseline(comment="My sister lends me money."))
     surveys = impact(acme)

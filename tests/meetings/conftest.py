@@ -5,13 +5,13 @@ Profiles and the relationship are made through the API, as the members would mak
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
 
+from infra.clock import SettableClock
 from services.meetings.application import Meetings
 from tests.tenant_api import SignedInMember, TenantApi
 
@@ -22,27 +22,11 @@ NINE_TO_SIX = {"start": "09:00", "end": "18:00", "weekdays": [0, 1, 2, 3, 4]}
 NINE_TO_FIVE = {"start": "09:00", "end": "17:00", "weekdays": [0, 1, 2, 3, 4]}
 
 
-class Clock:
-    """The meetings service's time: set by the test, never today's date."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 2, 2, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 class Pair:
     """Ben mentors Ana: each with a profile in their own place, the request accepted."""
 
     def __init__(
-        self, acme: TenantApi, clock: Clock, *, mentor_zone: str, mentor_country: str,
+        self, acme: TenantApi, clock: SettableClock, *, mentor_zone: str, mentor_country: str,
         mentee_zone: str, mentee_country: str, accepted: bool = True,
         mentor_hours: dict[str, Any] = NINE_TO_SIX, mentee_hours: dict[str, Any] = NINE_TO_FIVE,
     ) -> None:
@@ -128,22 +112,22 @@ def clocks_of(meeting: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture
-def clock(acme: TenantApi) -> Clock:
-    clock = Clock()
+def clock(acme: TenantApi) -> SettableClock:
+    clock = SettableClock("2026-02-02T12:00:00+00:00")
     ithaca = acme.served.ithaca
     ithaca.tenant_application(ithaca.tenant(acme.slug), Meetings).clock = clock
     return clock
 
 
 @pytest.fixture
-def madrid_new_york(acme: TenantApi, clock: Clock) -> Pair:
+def madrid_new_york(acme: TenantApi, clock: SettableClock) -> Pair:
     """Ben mentors from Madrid (Spain), Ana runs her business in New York (US)."""
     return Pair(acme, clock, mentor_zone="Europe/Madrid", mentor_country="ES",
                 mentee_zone="America/New_York", mentee_country="US")
 
 
 @pytest.fixture
-def madrid_jakarta(acme: TenantApi, clock: Clock) -> Pair:
+def madrid_jakarta(acme: TenantApi, clock: SettableClock) -> Pair:
     """Ben mentors from Madrid (Spain), Ana runs her business in Jakarta (Indonesia)."""
     return Pair(acme, clock, mentor_zone="Europe/Madrid", mentor_country="ES",
                 mentee_zone="Asia/Jakarta", mentee_country="ID")

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar  # type: ignore[import-untyped]
 
-from tests.meetings.conftest import Clock, Pair
+from infra.clock import SettableClock
+from tests.meetings.conftest import Pair
 
 LONG_AGENDA = (
     "Go through the wholesale price list line by line, decide the discount for orders above "
@@ -22,7 +23,7 @@ def _calendar(pair: Pair, meeting_id: str) -> tuple[Calendar, bytes]:
 
 
 def test_the_calendar_file_carries_the_instant_and_follows_the_meeting(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-03-01T12:00:00+00:00")
@@ -84,7 +85,7 @@ def test_the_calendar_file_carries_the_instant_and_follows_the_meeting(
 
 
 def test_a_meeting_without_a_video_link_has_no_location(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-03-01T12:00:00+00:00")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.meetings.conftest import Clock, Pair, clocks_of
+from infra.clock import SettableClock
+from tests.meetings.conftest import Pair, clocks_of
 
 
 def _distance(pair: Pair, member: Any, **query: str) -> dict[str, Any]:
@@ -16,7 +17,7 @@ def _distance(pair: Pair, member: Any, **query: str) -> dict[str, Any]:
 
 
 def test_ana_in_new_york_plans_around_bens_clock_changes_and_spanish_holidays(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-10-01T14:00:00+00:00")
@@ -83,7 +84,7 @@ def test_ana_in_new_york_plans_around_bens_clock_changes_and_spanish_holidays(
 
 
 def test_a_meeting_on_the_other_sides_public_holiday_is_flagged(
-    madrid_jakarta: Pair, clock: Clock
+    madrid_jakarta: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_jakarta
     clock.set("2026-08-01T08:00:00+00:00")
@@ -111,7 +112,7 @@ def test_a_meeting_on_the_other_sides_public_holiday_is_flagged(
 
 
 def test_distance_ranges_are_checked_and_only_members_ask(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-10-01T14:00:00+00:00")

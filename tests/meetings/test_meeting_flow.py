@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.meetings.conftest import Clock, Pair, clocks_of
+from infra.clock import SettableClock
+from tests.meetings.conftest import Pair, clocks_of
 from tests.tenant_api import TenantApi
 
 
-def test_ana_accepts_ben_moves_it_and_ana_cancels(madrid_new_york: Pair, clock: Clock) -> None:
+def test_ana_accepts_ben_moves_it_and_ana_cancels(
+    madrid_new_york: Pair, clock: SettableClock
+) -> None:
     pair = madrid_new_york
     clock.set("2026-05-01T08:00:00+00:00")
     meeting = pair.proposed(pair.ben, startsAt="2026-05-14T17:00", durationMinutes=45,
@@ -59,7 +62,7 @@ def test_ana_accepts_ben_moves_it_and_ana_cancels(madrid_new_york: Pair, clock: 
 
 
 def test_a_declined_meeting_stays_declined_and_the_list_keeps_every_meeting(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-05-01T08:00:00+00:00")
@@ -80,7 +83,7 @@ def test_a_declined_meeting_stays_declined_and_the_list_keeps_every_meeting(
 
 
 def test_an_accepted_meeting_cannot_be_accepted_once_its_time_has_passed(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-05-01T08:00:00+00:00")
@@ -91,7 +94,7 @@ def test_an_accepted_meeting_cannot_be_accepted_once_its_time_has_passed(
 
 
 def test_bad_proposals_name_the_field_and_store_nothing(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-05-01T08:00:00+00:00")
@@ -134,7 +137,7 @@ def test_bad_proposals_name_the_field_and_store_nothing(
         pair.refused(response, status, field, before)
 
 
-def test_meetings_need_a_relationship_open_for_them(acme: TenantApi, clock: Clock) -> None:
+def test_meetings_need_a_relationship_open_for_them(acme: TenantApi, clock: SettableClock) -> None:
     pair = Pair(acme, clock, mentor_zone="Europe/Madrid", mentor_country="ES",
                 mentee_zone="America/New_York", mentee_country="US", accepted=False)
     clock.set("2026-05-01T08:00:00+00:00")
@@ -145,7 +148,7 @@ def test_meetings_need_a_relationship_open_for_them(acme: TenantApi, clock: Cloc
 
 
 def test_only_the_two_members_see_or_touch_their_meetings(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     acme = pair.acme
@@ -186,7 +189,7 @@ def test_only_the_two_members_see_or_touch_their_meetings(
 
 
 def test_a_retried_proposal_with_the_same_key_makes_one_meeting(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-05-01T08:00:00+00:00")

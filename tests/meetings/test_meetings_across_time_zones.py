@@ -8,11 +8,12 @@ Jakarta never: for three weeks in March and one week around Halloween, Madrid an
 
 from __future__ import annotations
 
-from tests.meetings.conftest import Clock, Pair, clocks_of
+from infra.clock import SettableClock
+from tests.meetings.conftest import Pair, clocks_of
 
 
 def test_ben_proposes_from_madrid_and_ana_sees_it_on_her_new_york_clock(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-03-01T12:00:00+00:00")
@@ -48,7 +49,7 @@ def test_ben_proposes_from_madrid_and_ana_sees_it_on_her_new_york_clock(
 
 
 def test_in_the_autumn_the_gap_narrows_for_the_one_week_between_the_changes(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-10-01T12:00:00+00:00")
@@ -65,7 +66,7 @@ def test_in_the_autumn_the_gap_narrows_for_the_one_week_between_the_changes(
 
 
 def test_a_local_time_that_clocks_skip_is_refused_naming_starts_at(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-03-01T12:00:00+00:00")
@@ -87,7 +88,7 @@ def test_a_local_time_that_clocks_skip_is_refused_naming_starts_at(
 
 
 def test_a_local_time_that_happens_twice_needs_a_fold(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-10-01T12:00:00+00:00")
@@ -115,7 +116,9 @@ def test_a_local_time_that_happens_twice_needs_a_fold(
     }
 
 
-def test_jakarta_keeps_its_clock_while_madrid_moves(madrid_jakarta: Pair, clock: Clock) -> None:
+def test_jakarta_keeps_its_clock_while_madrid_moves(
+    madrid_jakarta: Pair, clock: SettableClock
+) -> None:
     pair = madrid_jakarta
     clock.set("2026-03-01T12:00:00+00:00")
     # Ben picks 16:00 Jakarta time for Ana, the week before and the week after Madrid's change.

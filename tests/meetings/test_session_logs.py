@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.meetings.conftest import Clock, Pair
+from infra.clock import SettableClock
+from tests.meetings.conftest import Pair
 from tests.tenant_api import SignedInMember
 
 LOG = {
@@ -29,7 +30,7 @@ def _accepted(pair: Pair, starts_at: str) -> str:
 
 
 def test_ana_logs_the_session_ben_confirms_and_his_hours_count_it(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-06-01T08:00:00+00:00")
@@ -86,7 +87,7 @@ def test_ana_logs_the_session_ben_confirms_and_his_hours_count_it(
 
 
 def test_only_a_held_meeting_is_logged_and_bad_logs_store_nothing(
-    madrid_new_york: Pair, clock: Clock
+    madrid_new_york: Pair, clock: SettableClock
 ) -> None:
     pair = madrid_new_york
     clock.set("2026-06-01T08:00:00+00:00")

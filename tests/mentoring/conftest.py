@@ -3,13 +3,14 @@ mentoring API."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import time
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
 
+from infra.clock import SettableClock
 from services.actor import Actor
 from services.mentoring.application import Mentoring
 from services.profiles.application import Profiles
@@ -24,25 +25,12 @@ INTRODUCTION = (
 ADMIN = Actor(kind="cli", id="test")
 
 
-class Clock:
-    """The mentoring service's time, moved by the test: never today's date."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 class Cohort:
     """Acme's mentoring programme, driven through the API."""
 
     def __init__(self, acme: TenantApi) -> None:
         self.acme = acme
-        self.clock = Clock()
+        self.clock = SettableClock("2031-03-03T09:00:00+00:00")
         self.mentoring.clock = self.clock
 
     def app(self, kind: type[Any]) -> Any:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.clock import SettableClock
 from infra.settings import Settings
 from services.actor import Actor
 from services.meetings.application import Meetings
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
 from tests.mail.fixtures import Mailroom
-from tests.meetings.conftest import Clock
 from tests.privacy.scenes import accept, mentor_profile
 from tests.privacy.storage_search import found_in_storage
 from tests.tenant_api import PASSWORD, SignedInMember, TenantApi
@@ -53,7 +53,7 @@ def test_nothing_of_an_erased_member_is_left_in_any_table_or_file(
     tenant = ithaca.tenant("acme")
     ithaca.tenant_application(tenant, Programme).change_settings(
         ProgrammeSettings(corporate=True), ADMIN)
-    clock = Clock()
+    clock = SettableClock("2026-02-02T12:00:00+00:00")
     ithaca.tenant_application(tenant, Meetings).clock = clock
     clock.set("2026-06-01T08:00:00+00:00")
     admin = acme.member("Tess", roles=["tenant_admin"])
@@ -87,7 +87,9 @@ def test_nothing_of_an_erased_member_is_left_in_any_table_or_file(
         "[erased]", "[erased]", "erased")
 
 
-def _zebulon_everywhere(acme: TenantApi, ula: SignedInMember, clock: Clock) -> SignedInMember:
+def _zebulon_everywhere(
+    acme: TenantApi, ula: SignedInMember, clock: SettableClock
+) -> SignedInMember:
     zed = acme.member(ZEBULON["name"], roles=["entrepreneur", "mentor"], email=ZEBULON["email"])
     mentor_profile(acme, zed, headline=ZEBULON["headline"], bio=ZEBULON["bio"],
                    employer=ZEBULON["employer"])

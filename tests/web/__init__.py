@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from infra.bootstrap import Ithaca
+from infra.clock import Clock, system_clock
 from infra.settings import Settings
 from infra.web.app import create_app
 from services.actor import Actor
@@ -41,13 +42,15 @@ class Served:
 
 
 @contextmanager
-def serving(settings: Settings, app: Litestar | None = None) -> Iterator[Served]:
+def serving(
+    settings: Settings, app: Litestar | None = None, clock: Clock = system_clock
+) -> Iterator[Served]:
     """Serves the app (start-up and shut-down included) and puts logging back afterwards, since
     the app configures the process's logging when it starts."""
     structlog_config = structlog.get_config()
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
-    app = app or create_app(settings)
+    app = app or create_app(settings, clock)
     try:
         with TestClient(app) as client:
             yield Served(app, client)

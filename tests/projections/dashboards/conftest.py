@@ -13,12 +13,12 @@ The services' clocks are the story's clock, so every figure below is known to th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
+from infra.clock import SettableClock
 from services.impact.application import Impact
 from services.meetings.application import Meetings
 from services.mentoring.application import Mentoring
@@ -32,21 +32,10 @@ INTRODUCTION = (
 )
 
 
-class StoryClock:
-    def __init__(self) -> None:
-        self.now = datetime(2031, 1, 1, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> None:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
-
-
 @dataclass
 class Story:
     acme: TenantApi
-    clock: StoryClock
+    clock: SettableClock
     ana: SignedInMember
     bea: SignedInMember
     cai: SignedInMember
@@ -85,7 +74,7 @@ def _join(acme: TenantApi) -> dict[str, SignedInMember]:
 
 @pytest.fixture
 def story(acme: TenantApi) -> Story:
-    clock = StoryClock()
+    clock = SettableClock("2031-01-01T00:00:00+00:00")
     ithaca = acme.served.ithaca
     tenant = ithaca.tenant(acme.slug)
     ithaca.tenant_application(tenant, Mentoring).clock = clock

@@ -7,13 +7,13 @@ their browsers would make it; the services' clocks are set by the story, never t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
 
+from infra.clock import SettableClock
 from services.impact.application import Impact
 from services.meetings.application import Meetings
 from services.mentoring.application import Mentoring
@@ -24,20 +24,6 @@ INTRODUCTION = (
     "me falta saber fijar precios de exportación."
 )
 WORKING_HOURS = {"start": "08:00", "end": "20:00", "weekdays": [0, 1, 2, 3, 4]}
-
-
-class StoryClock:
-    """What time it is for mentoring, meetings and impact: the story's time, in UTC."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2031, 3, 3, 16, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, text: str) -> datetime:
-        self.now = datetime.fromisoformat(text).astimezone(UTC)
-        return self.now
 
 
 def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -51,7 +37,7 @@ class Story:
 
     def __init__(self, acme: TenantApi) -> None:
         self.acme = acme
-        self.clock = StoryClock()
+        self.clock = SettableClock("2031-03-03T16:00:00+00:00")
         ithaca = acme.served.ithaca
         tenant = ithaca.tenant(acme.slug)
         ithaca.tenant_application(tenant, Mentoring).clock = self.clock
