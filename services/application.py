@@ -90,7 +90,8 @@ class IdempotentCommand(Aggregate):
         return uuid5(_NAMESPACE, digest)
 
     @event(Started)
-    def __init__(self, fingerprint: str) -> None:
+    def __init__(self, id: UUID, fingerprint: str) -> None:
+        # `id` is the claim's marker id, chosen by the caller (the library keeps it).
         self.fingerprint = fingerprint
         self.status: int | None = None
         self.body = b""
@@ -177,10 +178,9 @@ class TenantApplication(StreamApplication):
                 raise DuplicateCommandError(claim.marker_id)
             if claim.sealed:  # the key is made now, not inside the transaction held open
                 self.stream.personal_keys.key_for(claim.marker_id, create=True)
-            started = IdempotentCommand.Started  # the marker's id comes from the key
-            marker = (IdempotentCommand._create(
-                started, id=claim.marker_id, fingerprint=claim.fingerprint
-            ),)
+            marker = (  # the marker's id comes from the key
+                IdempotentCommand(id=claim.marker_id, fingerprint=claim.fingerprint),
+            )
         recordings = self.save(*aggregates, *marker)
         if marker:
             assert claim is not None

@@ -185,9 +185,11 @@ class Member(Aggregate):
 
     @event(SignedUp)
     def __init__(
-        self, email: str, name: str, password_hash: str, roles: list[Role], locale: str,
-        actor: Actor,
+        self, id: UUID, email: str, name: str, password_hash: str, roles: list[Role],
+        locale: str, actor: Actor,
     ) -> None:
+        # `id` is `create_id(email, stream_secret)`, given by the caller: the secret is the
+        # stream's, not the member's (the library keeps the id).
         self.email, self.name, self.password_hash = email, name, password_hash
         self.roles = set(roles)
         self.locale = locale
@@ -328,9 +330,11 @@ class Session(Aggregate):
 
     @event(Started)
     def __init__(
-        self, member_id: UUID, kind: SessionKind, expires_at: datetime, actor: Actor,
+        self, id: UUID, member_id: UUID, kind: SessionKind, expires_at: datetime, actor: Actor,
         generation: int = 0,
     ) -> None:
+        # `id` is `create_id(token)`, given by the caller: the token itself is never recorded
+        # (the library keeps the id).
         self.member_id, self.kind, self.expires_at = member_id, kind, expires_at
         self.generation = generation
         self.ended = False

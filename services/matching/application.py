@@ -30,9 +30,7 @@ class Matching(TenantApplication):
         def command() -> int:
             configuration = self.find(MatchingConfiguration.ID, MatchingConfiguration)
             if configuration is None:
-                configuration = MatchingConfiguration._create(
-                    MatchingConfiguration.Started, id=MatchingConfiguration.ID, actor=actor
-                )
+                configuration = MatchingConfiguration(actor=actor)
             elif configuration.weights == weights:
                 return self.position
             configuration.change(weights=weights, actor=actor, reason=reason.strip())

@@ -92,6 +92,10 @@ class MatchingConfiguration(Aggregate):
         reason: str = ""
         """Why, as the admin gave it (optional; events before reasons were asked have none)."""
 
+    @staticmethod
+    def create_id() -> UUID:
+        return MatchingConfiguration.ID
+
     @event(Started)
     def __init__(self, actor: Actor) -> None:
         self.weights = MatchingWeights()

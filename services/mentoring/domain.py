@@ -478,7 +478,8 @@ class Block(Aggregate):
         return uuid5(_NAMESPACE, f"block/{first}/{second}")
 
     @event(Opened)
-    def __init__(self, member_ids: list[UUID], actor: Actor) -> None:
+    def __init__(self, id: UUID, member_ids: list[UUID], actor: Actor) -> None:
+        # `id` is the pair's `create_id`, given by the caller (the library keeps it).
         self.member_ids = list(member_ids)
         self.blockers: set[UUID] = set()
 

@@ -74,9 +74,7 @@ class Programme(TenantApplication):
         def command() -> int:
             configuration = self.find(ProgrammeConfiguration.ID, ProgrammeConfiguration)
             if configuration is None:
-                configuration = ProgrammeConfiguration._create(
-                    ProgrammeConfiguration.Started, id=ProgrammeConfiguration.ID, actor=actor
-                )
+                configuration = ProgrammeConfiguration(actor=actor)
             elif configuration.settings == settings:
                 return self.position
             configuration.change(settings=settings, actor=actor, reason=reason.strip())
@@ -93,9 +91,7 @@ class Programme(TenantApplication):
         def command() -> tuple[int, int]:
             questionnaire = self.find(Questionnaire.ID, Questionnaire)
             if questionnaire is None:
-                questionnaire = Questionnaire._create(
-                    Questionnaire.Started, id=Questionnaire.ID, actor=actor
-                )
+                questionnaire = Questionnaire(actor=actor)
             questionnaire.publish(areas=areas, actor=actor, reason=reason.strip())
             return questionnaire.version, self.record(questionnaire)
 

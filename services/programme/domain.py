@@ -120,6 +120,10 @@ class ProgrammeConfiguration(Aggregate):
         reason: str = ""
         """Why, as the tenant admin gave it (optional)."""
 
+    @staticmethod
+    def create_id() -> UUID:
+        return ProgrammeConfiguration.ID
+
     @event(Started)
     def __init__(self, actor: Actor) -> None:
         self.settings = ProgrammeSettings()
@@ -157,6 +161,10 @@ class Questionnaire(Aggregate):
         actor: Actor
         reason: str = ""
         """Why, as the tenant admin gave it (optional)."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return Questionnaire.ID
 
     @event(Started)
     def __init__(self, actor: Actor) -> None:

@@ -103,7 +103,7 @@ def test_migrate_revokes_tokens_an_older_release_kept_in_the_log(
     exposed = acme.post("/api/v1/sessions", json={"email": ana.email, "password": PASSWORD})
     token = exposed.json()["token"]
     markers = acme.accounts()
-    marker = IdempotentCommand._create(IdempotentCommand.Started, id=uuid4(), fingerprint="in")
+    marker = IdempotentCommand(id=uuid4(), fingerprint="in")
     marker.answer(status=201, body=msgspec.json.encode(exposed.json()),
                   content_type="application/json")
     markers.record(marker)
