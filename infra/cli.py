@@ -547,9 +547,9 @@ def migrate(runtime: _Runtime) -> None:
     click.echo(f"platform stream ready; {len(records) - len(unplaced)} tenant streams ready")
     if unplaced:
         raise IthacaError(
-            f"no database location configured for {', '.join(unplaced)}; add it to "
+            "no database location configured for %(tenants)s; add it to "
             "ITHACA_EXTRA_DATABASES",
-            field="location",
+            field="location", values={"tenants": ", ".join(unplaced)},
         )
 
 

@@ -930,9 +930,9 @@ def add_demo_sample_data(
         return False
     if accounts.find_member_by_email(DEMO_SIGN_INS[1][1]) is not None:
         raise ConflictError(
-            f"the {tenant.slug} tenant holds part of the sample data from an interrupted "
+            "the %(slug)s tenant holds part of the sample data from an interrupted "
             "`ithaca demo`; give it a fresh stream (or another data directory) and run again",
-            field="demo",
+            field="demo", values={"slug": tenant.slug},
         )
     story = _Story(ithaca, tenant, actor, now or datetime.now(UTC))
     with story.clocks_set():

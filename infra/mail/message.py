@@ -1,6 +1,7 @@
 """A member's mail as it leaves: plain text and HTML, in their language, in the tenant's brand.
 
-A mail kind supplies `MailContent` (its words, already in the member's language, and one link);
+A mail kind supplies `MailContent` (its words, already in the member's language, and one link;
+mail's words are in the catalogues, context "mail", see `infra.translations`);
 this module wraps it in the tenant's brand: the product name as the sender's name and in the
 header band, the brand colours, the support address as Reply-To and in the footer. Dates are
 written the member's way by babel, in the tenant's time zone.
@@ -19,26 +20,15 @@ import msgspec
 from babel.dates import format_date, format_time, get_datetime_format
 
 from infra.settings import Settings
+from infra.translations import NC_, translated
 from tenants.directory import TenantRecord
 
 __all__ = ["MailContent", "Recipient", "compose_message", "format_moment", "tenant_link"]
 
 RIGHT_TO_LEFT = frozenset({"ar"})
 
-_SUPPORT_LINE = {
-    "en": "Questions? Write to {support}.",
-    "es": "¿Preguntas? Escribe a {support}.",
-    "fr": "Des questions ? Écrivez à {support}.",
-    "ar": "هل لديك أسئلة؟ اكتب إلى {support}.",
-    "id": "Ada pertanyaan? Tulis ke {support}.",
-}
-_SENT_BY = {
-    "en": "Sent by {product}.",
-    "es": "Enviado por {product}.",
-    "fr": "Envoyé par {product}.",
-    "ar": "أُرسلت من {product}.",
-    "id": "Dikirim oleh {product}.",
-}
+_SUPPORT_LINE = NC_("mail", "Questions? Write to %(support)s.")
+_SENT_BY = NC_("mail", "Sent by %(product)s.")
 
 
 class Recipient(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,9 +86,9 @@ def compose_message(
 
 
 def _footer(locale: str, product: str, support: str) -> list[str]:
-    lines = [_SENT_BY.get(locale, _SENT_BY["en"]).format(product=product)]
+    lines = [translated(locale, "mail", _SENT_BY) % {"product": product}]
     if support:
-        lines.append(_SUPPORT_LINE.get(locale, _SUPPORT_LINE["en"]).format(support=support))
+        lines.append(translated(locale, "mail", _SUPPORT_LINE) % {"support": support})
     return lines
 
 

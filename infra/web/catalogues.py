@@ -1,10 +1,12 @@
-"""Keeping the pages' gettext catalogues in step with the code (`./dev translations`).
+"""Keeping the gettext catalogues in step with the code (`./dev translations`).
 
-`extract` gathers every message the pages can show into `messages.pot`: the templates, the page
-modules, and the domain's refusals. A refusal is raised with its problem in words
+`extract` gathers every message Ithaca can show a person into `messages.pot` (one domain, see
+`infra.translations`): the templates and page modules, the mail (`NC_("mail", ...)`), the
+taxonomies' names (`N_`), and the refusals. A refusal is raised with its problem in words
 (`InvalidInputError("must be 1 to %(most)s characters", field=..., values=...)`) and a page
 shows those words beside the field, translated and then filled in, so the error classes are
-extraction keywords like gettext's `N_`.
+extraction keywords like gettext's `N_`: every class the code derives from `IthacaError`, found
+by reading the source (`refusal_classes`), so a new one is extracted without being listed.
 
 `update` then brings each language's `messages.po` up to date: new messages arrive empty (and a
 test fails until they are translated), messages no longer used are dropped, and nothing is
@@ -13,24 +15,34 @@ guessed (no fuzzy matching).
 
 from __future__ import annotations
 
+import ast
 import sys
+from collections.abc import Iterator
 from contextlib import chdir
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 
-from infra.web.i18n import LOCALES_DIRECTORY
+from infra.translations import LOCALES_DIRECTORY, SOURCE_LOCALE
 from tenants.domain import INTERFACE_LOCALES
 
-__all__ = ["SOURCE_LOCALE", "TEMPLATE", "catalogue_path", "extract", "update"]
+__all__ = [
+    "PROJECT_ROOT",
+    "SOURCE_LOCALE",
+    "SOURCE_PACKAGES",
+    "TEMPLATE",
+    "catalogue_path",
+    "extract",
+    "refusal_classes",
+    "source_modules",
+    "update",
+]
 
-SOURCE_LOCALE = "en"
 TEMPLATE = LOCALES_DIRECTORY / "messages.pot"
-PROJECT_ROOT = LOCALES_DIRECTORY.parents[2]
-KEYWORDS = ("N_", "IthacaError", "InvalidInputError", "NotFoundError", "ConflictError",
-            "ForbiddenError", "NotSignedInError", "TooManyAttemptsError", "NotCaughtUpError",
-            "PersonalDataErasedError", "PositionBeyondHeadError", "WaitLimitError",
-            "TenantWaitLimitError", "DomainProofUnavailableError")
+PROJECT_ROOT = LOCALES_DIRECTORY.parents[1]
+SOURCE_PACKAGES = ("services", "tenants", "projections", "infra")
+MARKERS = ("N_", "NC_:1c,2")
+"""`N_(message)` and `NC_(context, message)` (`infra.translations`) mark messages shown later."""
 
 
 def catalogue_path(locale: str) -> Path:
@@ -39,7 +51,8 @@ def catalogue_path(locale: str) -> Path:
 
 def extract(output: Path = TEMPLATE) -> None:
     _pybabel("extract", "-F", str(LOCALES_DIRECTORY / "babel.cfg"), "-o", str(output),
-             *(argument for keyword in KEYWORDS for argument in ("-k", keyword)),
+             *(argument for keyword in (*MARKERS, *sorted(refusal_classes()))
+               for argument in ("-k", keyword)),
              "--add-location=file", "--sort-by-file", "--no-wrap", "--project=Ithaca",
              "--copyright-holder=Ithaca's authors", "--add-comments=Translators:",
              ".")
@@ -56,6 +69,26 @@ def update() -> None:
         else:
             _pybabel("init", "-i", str(TEMPLATE), "-o", str(catalogue), "-l", locale,
                      "--no-wrap")
+
+
+def source_modules() -> Iterator[Path]:
+    for package in SOURCE_PACKAGES:
+        yield from sorted((PROJECT_ROOT / package).rglob("*.py"))
+
+
+def refusal_classes() -> frozenset[str]:
+    """The names of `IthacaError` and of every class the code derives from it, however far."""
+    bases: dict[str, set[str]] = {}
+    for module in source_modules():
+        for node in ast.walk(ast.parse(module.read_bytes(), str(module))):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    base.id if isinstance(base, ast.Name) else ast.unparse(base).rpartition(".")[2]
+                    for base in node.bases)
+    found = {"IthacaError"}
+    while grown := {name for name, parents in bases.items() if parents & found} - found:
+        found |= grown
+    return frozenset(found)
 
 
 def _pybabel(*arguments: str) -> None:

@@ -1,10 +1,8 @@
-"""The pages' languages: gettext catalogues (Babel), locale negotiation, and formatting of dates,
-times, numbers and money for a member's locale and time zone.
+"""The pages' languages: their catalogue, locale negotiation, and formatting of dates, times,
+numbers and money for a member's locale and time zone.
 
-Catalogues live as `.po` files in `infra/web/locales/<locale>/LC_MESSAGES/messages.po` and are
-compiled in memory when the process starts, so there is no build step and no binary file in the
-repository. `messages.pot` is extracted from the templates and page modules with
-`./dev translations` (pybabel extract + update); a test fails when a catalogue lacks a message.
+The catalogues are the ones everything Ithaca says is in (`infra.translations`: pages,
+refusals, mail, taxonomy names); a page reads its language's with `translations_for`.
 
 The locale of a request: the signed-in member's own, else the visitor's choice (the
 `ithaca_locale` cookie set by the language switcher), else the best match of the browser's
@@ -14,18 +12,13 @@ Accept-Language among the interface languages, else the tenant's default.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 
+from infra.translations import LOCALES_DIRECTORY, translations_for
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = [
@@ -37,23 +30,8 @@ __all__ = [
     "translations_for",
 ]
 
-LOCALES_DIRECTORY = Path(__file__).parent / "locales"
 LOCALE_COOKIE = "ithaca_locale"
 RIGHT_TO_LEFT = frozenset({"ar"})
-
-
-@cache
-def translations_for(locale: str) -> NullTranslations:
-    """The compiled catalogue of an interface language (English is the source language)."""
-    path = LOCALES_DIRECTORY / locale / "LC_MESSAGES" / "messages.po"
-    if locale not in INTERFACE_LOCALES or not path.exists():
-        return NullTranslations()
-    with path.open("rb") as po_file:
-        catalogue = read_po(po_file, locale=locale)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return Translations(compiled)
 
 
 def negotiate_locale(

@@ -102,7 +102,7 @@ async def authorize(
     if not (ANY_MEMBER in allowed or caller.has(*(Role(role) for role in allowed))
             or (Role.AUDITOR in caller.roles and reading)):
         raise ForbiddenError(
-            "this needs the role " + " or ".join(allowed), field="role"
+            "this needs the role %(roles)s", field="role", values={"roles": " or ".join(allowed)}
         )
     if reading and Role.AUDITOR in caller.roles:
         await record_auditor_read(connection, ithaca, tenant, caller)

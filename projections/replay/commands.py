@@ -81,7 +81,8 @@ def replays(runtime: CommandRuntime, slug: str, drop: int | None, drop_all: bool
         return
     if drop is not None:
         if not drop_replay(ithaca, tenant, drop):
-            raise InvalidInputError(f"no replay of {slug} at position {drop}", field="drop")
+            raise InvalidInputError("no replay of %(slug)s at position %(drop)s", field="drop",
+                                    values={"slug": slug, "drop": drop})
         click.echo(f"dropped the replay of {slug} at position {drop}")
         return
     table = Table("position", "as of", "built at", "events", "seconds", "size", box=None,

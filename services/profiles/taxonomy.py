@@ -5,7 +5,8 @@ Industries are the sections of ISIC Rev.4 (A-U). Countries are ISO 3166-1 alpha-
 ISO 639-1 where a language has such a code, else ISO 639-3 (from pycountry); the languages
 offered are those CLDR can name, so every offered code has a name in every interface locale.
 Time zones are the IANA zones of the installed tz database. Country and language names come from
-CLDR (babel); the other names are ours, in the five interface locales, English as the fallback.
+CLDR (babel); the other names are ours: English here, translated in the catalogues
+(`infra.translations`, context "taxonomy"), English as the fallback.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
 
+from infra.translations import NC_, interface_locale, translated
 from services.errors import InvalidInputError
-from tenants.domain import INTERFACE_LOCALES
 
 __all__ = [
     "EXPERTISE",
@@ -46,10 +47,6 @@ __all__ = [
     "time_zones",
 ]
 
-Names = Mapping[str, str]
-"""A term's name by interface locale; "en" is always there."""
-
-
 class BusinessStage(StrEnum):
     IDEA = "idea"
     EARLY = "early"
@@ -64,278 +61,72 @@ class Term(msgspec.Struct, frozen=True, kw_only=True):
     name: str
 
 
-def _names(en: str, es: str, fr: str, ar: str, id_: str) -> Names:
-    return {"en": en, "es": es, "fr": fr, "ar": ar, "id": id_}
-
-
-STAGES: dict[str, Names] = {
-    BusinessStage.IDEA: _names("Idea", "Idea", "Idée", "فكرة", "Ide"),
-    BusinessStage.EARLY: _names(
-        "Early stage", "Etapa inicial", "Démarrage", "مرحلة مبكرة", "Tahap awal"
-    ),
-    BusinessStage.GROWING: _names(
-        "Growing", "En crecimiento", "En croissance", "في طور النمو", "Berkembang"
-    ),
-    BusinessStage.ESTABLISHED: _names(
-        "Established", "Consolidada", "Établie", "راسخة", "Mapan"
-    ),
+STAGES: dict[str, str] = {
+    BusinessStage.IDEA: NC_("taxonomy", "Idea"),
+    BusinessStage.EARLY: NC_("taxonomy", "Early stage"),
+    BusinessStage.GROWING: NC_("taxonomy", "Growing"),
+    BusinessStage.ESTABLISHED: NC_("taxonomy", "Established"),
 }
 
-INDUSTRIES: dict[str, Names] = {
-    "A": _names(
-        "Agriculture, forestry and fishing",
-        "Agricultura, ganadería, silvicultura y pesca",
-        "Agriculture, sylviculture et pêche",
-        "الزراعة والحراجة وصيد الأسماك",
-        "Pertanian, kehutanan dan perikanan",
-    ),
-    "B": _names(
-        "Mining and quarrying",
-        "Explotación de minas y canteras",
-        "Activités extractives",
-        "التعدين واستغلال المحاجر",
-        "Pertambangan dan penggalian",
-    ),
-    "C": _names(
-        "Manufacturing",
-        "Industrias manufactureras",
-        "Activités de fabrication",
-        "الصناعة التحويلية",
-        "Industri pengolahan",
-    ),
-    "D": _names(
-        "Electricity, gas, steam and air conditioning supply",
-        "Suministro de electricidad, gas, vapor y aire acondicionado",
-        "Production et distribution d'électricité, de gaz, de vapeur et climatisation",
-        "إمدادات الكهرباء والغاز والبخار وتكييف الهواء",
-        "Pengadaan listrik, gas, uap/air panas dan udara dingin",
-    ),
-    "E": _names(
-        "Water supply; sewerage, waste management and remediation activities",
-        "Suministro de agua; evacuación de aguas residuales, gestión de desechos y "
-        "descontaminación",
-        "Distribution d'eau; réseau d'assainissement; gestion des déchets et remise en état",
-        "إمدادات المياه؛ أنشطة الصرف الصحي وإدارة النفايات ومعالجتها",
-        "Pengadaan air, pengelolaan sampah dan limbah, dan aktivitas remediasi",
-    ),
-    "F": _names("Construction", "Construcción", "Construction", "التشييد", "Konstruksi"),
-    "G": _names(
-        "Wholesale and retail trade; repair of motor vehicles and motorcycles",
-        "Comercio al por mayor y al por menor; reparación de vehículos automotores y "
-        "motocicletas",
-        "Commerce de gros et de détail; réparation de véhicules automobiles et de motocycles",
-        "تجارة الجملة والتجزئة؛ إصلاح المركبات ذات المحركات والدراجات النارية",
-        "Perdagangan besar dan eceran; reparasi dan perawatan mobil dan sepeda motor",
-    ),
-    "H": _names(
-        "Transportation and storage",
-        "Transporte y almacenamiento",
-        "Transport et entreposage",
-        "النقل والتخزين",
-        "Pengangkutan dan pergudangan",
-    ),
-    "I": _names(
-        "Accommodation and food service activities",
-        "Actividades de alojamiento y de servicio de comidas",
-        "Activités d'hébergement et de restauration",
-        "أنشطة خدمات الإقامة والطعام",
-        "Penyediaan akomodasi dan penyediaan makan minum",
-    ),
-    "J": _names(
-        "Information and communication",
-        "Información y comunicaciones",
-        "Information et communication",
-        "المعلومات والاتصالات",
-        "Informasi dan komunikasi",
-    ),
-    "K": _names(
-        "Financial and insurance activities",
-        "Actividades financieras y de seguros",
-        "Activités financières et d'assurances",
-        "الأنشطة المالية وأنشطة التأمين",
-        "Aktivitas keuangan dan asuransi",
-    ),
-    "L": _names(
-        "Real estate activities",
-        "Actividades inmobiliarias",
-        "Activités immobilières",
-        "الأنشطة العقارية",
-        "Real estat",
-    ),
-    "M": _names(
-        "Professional, scientific and technical activities",
-        "Actividades profesionales, científicas y técnicas",
-        "Activités professionnelles, scientifiques et techniques",
-        "الأنشطة المهنية والعلمية والتقنية",
-        "Aktivitas profesional, ilmiah dan teknis",
-    ),
-    "N": _names(
-        "Administrative and support service activities",
-        "Actividades de servicios administrativos y de apoyo",
-        "Activités de services administratifs et d'appui",
-        "أنشطة الخدمات الإدارية وخدمات الدعم",
-        "Aktivitas jasa administrasi dan penunjang usaha",
-    ),
-    "O": _names(
-        "Public administration and defence; compulsory social security",
-        "Administración pública y defensa; planes de seguridad social de afiliación "
-        "obligatoria",
-        "Administration publique et défense; sécurité sociale obligatoire",
-        "الإدارة العامة والدفاع؛ الضمان الاجتماعي الإلزامي",
-        "Administrasi pemerintahan, pertahanan dan jaminan sosial wajib",
-    ),
-    "P": _names("Education", "Enseñanza", "Enseignement", "التعليم", "Pendidikan"),
-    "Q": _names(
-        "Human health and social work activities",
-        "Actividades de atención de la salud humana y de asistencia social",
-        "Activités pour la santé humaine et l'action sociale",
-        "أنشطة الصحة البشرية والعمل الاجتماعي",
-        "Aktivitas kesehatan manusia dan aktivitas sosial",
-    ),
-    "R": _names(
-        "Arts, entertainment and recreation",
-        "Actividades artísticas, de entretenimiento y recreativas",
-        "Arts, spectacles et loisirs",
-        "الفنون والترفيه والتسلية",
-        "Kesenian, hiburan dan rekreasi",
-    ),
-    "S": _names(
-        "Other service activities",
-        "Otras actividades de servicios",
-        "Autres activités de services",
-        "أنشطة الخدمات الأخرى",
-        "Aktivitas jasa lainnya",
-    ),
-    "T": _names(
-        "Activities of households as employers; undifferentiated goods- and "
-        "services-producing activities of households for own use",
-        "Actividades de los hogares como empleadores; actividades no diferenciadas de los "
-        "hogares como productores de bienes y servicios para uso propio",
-        "Activités des ménages privés employant du personnel domestique; activités non "
-        "différenciées des ménages privés produisant des biens et des services pour usage "
-        "propre",
-        "أنشطة الأسر المعيشية بصفتها أرباب عمل؛ أنشطة الأسر المعيشية في إنتاج سلع وخدمات غير "
-        "مميزة لاستعمالها الخاص",
-        "Aktivitas rumah tangga sebagai pemberi kerja; aktivitas rumah tangga yang "
-        "menghasilkan barang dan jasa untuk digunakan sendiri",
-    ),
-    "U": _names(
-        "Activities of extraterritorial organizations and bodies",
-        "Actividades de organizaciones y órganos extraterritoriales",
-        "Activités des organisations et organismes extraterritoriaux",
-        "أنشطة المنظمات والهيئات غير الخاضعة للولاية القطرية",
-        "Aktivitas badan internasional dan badan ekstra internasional lainnya",
-    ),
+INDUSTRIES: dict[str, str] = {
+    "A": NC_("taxonomy", "Agriculture, forestry and fishing"),
+    "B": NC_("taxonomy", "Mining and quarrying"),
+    "C": NC_("taxonomy", "Manufacturing"),
+    "D": NC_("taxonomy", "Electricity, gas, steam and air conditioning supply"),
+    "E": NC_("taxonomy", "Water supply; sewerage, waste management and remediation activities"),
+    "F": NC_("taxonomy", "Construction"),
+    "G": NC_("taxonomy", "Wholesale and retail trade; repair of motor vehicles and motorcycles"),
+    "H": NC_("taxonomy", "Transportation and storage"),
+    "I": NC_("taxonomy", "Accommodation and food service activities"),
+    "J": NC_("taxonomy", "Information and communication"),
+    "K": NC_("taxonomy", "Financial and insurance activities"),
+    "L": NC_("taxonomy", "Real estate activities"),
+    "M": NC_("taxonomy", "Professional, scientific and technical activities"),
+    "N": NC_("taxonomy", "Administrative and support service activities"),
+    "O": NC_("taxonomy", "Public administration and defence; compulsory social security"),
+    "P": NC_("taxonomy", "Education"),
+    "Q": NC_("taxonomy", "Human health and social work activities"),
+    "R": NC_("taxonomy", "Arts, entertainment and recreation"),
+    "S": NC_("taxonomy", "Other service activities"),
+    "T": NC_("taxonomy", "Activities of households as employers; undifferentiated goods- and "
+                         "services-producing activities of households for own use"),
+    "U": NC_("taxonomy", "Activities of extraterritorial organizations and bodies"),
 }
 """ISIC Rev.4 sections, with the names of the UN's own translations where there is one."""
 
-EXPERTISE: dict[str, Names] = {
-    "accounting": _names(
-        "Accounting", "Contabilidad", "Comptabilité", "المحاسبة", "Akuntansi"
-    ),
-    "agriculture": _names(
-        "Agriculture and agribusiness", "Agricultura y agronegocios",
-        "Agriculture et agro-industrie", "الزراعة والأعمال الزراعية", "Pertanian dan agribisnis",
-    ),
-    "branding": _names(
-        "Branding", "Imagen de marca", "Image de marque", "بناء العلامة التجارية",
-        "Pengembangan merek",
-    ),
-    "business-planning": _names(
-        "Business planning", "Planificación empresarial", "Planification d'entreprise",
-        "تخطيط الأعمال", "Perencanaan bisnis",
-    ),
-    "customer-service": _names(
-        "Customer service", "Atención al cliente", "Service client", "خدمة العملاء",
-        "Layanan pelanggan",
-    ),
-    "data": _names(
-        "Data and analytics", "Datos y análisis", "Données et analyse", "البيانات والتحليلات",
-        "Data dan analitik",
-    ),
-    "digital": _names(
-        "Digital transformation", "Transformación digital", "Transformation numérique",
-        "التحول الرقمي", "Transformasi digital",
-    ),
-    "e-commerce": _names(
-        "E-commerce", "Comercio electrónico", "Commerce électronique", "التجارة الإلكترونية",
-        "Perdagangan elektronik",
-    ),
-    "export": _names(
-        "Export and international trade", "Exportación y comercio internacional",
-        "Export et commerce international", "التصدير والتجارة الدولية",
-        "Ekspor dan perdagangan internasional",
-    ),
-    "finance": _names("Finance", "Finanzas", "Finance", "التمويل", "Keuangan"),
-    "fundraising": _names(
-        "Fundraising and investment", "Captación de fondos e inversión",
-        "Levée de fonds et investissement", "جمع التمويل والاستثمار",
-        "Penggalangan dana dan investasi",
-    ),
-    "human-resources": _names(
-        "Human resources", "Recursos humanos", "Ressources humaines", "الموارد البشرية",
-        "Sumber daya manusia",
-    ),
-    "insurance": _names(
-        "Insurance and risk", "Seguros y riesgos", "Assurance et risques", "التأمين والمخاطر",
-        "Asuransi dan risiko",
-    ),
-    "intellectual-property": _names(
-        "Intellectual property", "Propiedad intelectual", "Propriété intellectuelle",
-        "الملكية الفكرية", "Kekayaan intelektual",
-    ),
-    "leadership": _names(
-        "Leadership and management", "Liderazgo y gestión", "Leadership et management",
-        "القيادة والإدارة", "Kepemimpinan dan manajemen",
-    ),
-    "legal": _names("Legal", "Asuntos legales", "Juridique", "الشؤون القانونية", "Hukum"),
-    "manufacturing": _names(
-        "Manufacturing and production", "Fabricación y producción", "Fabrication et production",
-        "التصنيع والإنتاج", "Manufaktur dan produksi",
-    ),
-    "marketing": _names("Marketing", "Marketing", "Marketing", "التسويق", "Pemasaran"),
-    "negotiation": _names("Negotiation", "Negociación", "Négociation", "التفاوض", "Negosiasi"),
-    "operations": _names(
-        "Operations", "Operaciones", "Opérations", "العمليات", "Operasional"
-    ),
-    "partnerships": _names(
-        "Partnerships", "Alianzas", "Partenariats", "الشراكات", "Kemitraan"
-    ),
-    "pricing": _names(
-        "Pricing", "Fijación de precios", "Tarification", "التسعير", "Penetapan harga"
-    ),
-    "procurement": _names("Procurement", "Compras", "Achats", "المشتريات", "Pengadaan"),
-    "product": _names(
-        "Product development", "Desarrollo de producto", "Développement de produit",
-        "تطوير المنتجات", "Pengembangan produk",
-    ),
-    "public-sector-contracts": _names(
-        "Public sector contracts", "Contratación pública", "Marchés publics",
-        "العقود الحكومية", "Kontrak sektor publik",
-    ),
-    "sales": _names("Sales", "Ventas", "Ventes", "المبيعات", "Penjualan"),
-    "social-media": _names(
-        "Social media", "Redes sociales", "Réseaux sociaux", "وسائل التواصل الاجتماعي",
-        "Media sosial",
-    ),
-    "strategy": _names(
-        "Business strategy", "Estrategia empresarial", "Stratégie d'entreprise",
-        "استراتيجية الأعمال", "Strategi bisnis",
-    ),
-    "supply-chain": _names(
-        "Supply chain and logistics", "Cadena de suministro y logística",
-        "Chaîne d'approvisionnement et logistique", "سلسلة الإمداد والخدمات اللوجستية",
-        "Rantai pasok dan logistik",
-    ),
-    "sustainability": _names(
-        "Sustainability", "Sostenibilidad", "Développement durable", "الاستدامة",
-        "Keberlanjutan",
-    ),
-    "tax": _names("Tax", "Impuestos", "Fiscalité", "الضرائب", "Perpajakan"),
-    "technology": _names(
-        "Technology and IT", "Tecnología e informática", "Technologie et informatique",
-        "التكنولوجيا وتقنية المعلومات", "Teknologi dan TI",
-    ),
+EXPERTISE: dict[str, str] = {
+    "accounting": NC_("taxonomy", "Accounting"),
+    "agriculture": NC_("taxonomy", "Agriculture and agribusiness"),
+    "branding": NC_("taxonomy", "Branding"),
+    "business-planning": NC_("taxonomy", "Business planning"),
+    "customer-service": NC_("taxonomy", "Customer service"),
+    "data": NC_("taxonomy", "Data and analytics"),
+    "digital": NC_("taxonomy", "Digital transformation"),
+    "e-commerce": NC_("taxonomy", "E-commerce"),
+    "export": NC_("taxonomy", "Export and international trade"),
+    "finance": NC_("taxonomy", "Finance"),
+    "fundraising": NC_("taxonomy", "Fundraising and investment"),
+    "human-resources": NC_("taxonomy", "Human resources"),
+    "insurance": NC_("taxonomy", "Insurance and risk"),
+    "intellectual-property": NC_("taxonomy", "Intellectual property"),
+    "leadership": NC_("taxonomy", "Leadership and management"),
+    "legal": NC_("taxonomy", "Legal"),
+    "manufacturing": NC_("taxonomy", "Manufacturing and production"),
+    "marketing": NC_("taxonomy", "Marketing"),
+    "negotiation": NC_("taxonomy", "Negotiation"),
+    "operations": NC_("taxonomy", "Operations"),
+    "partnerships": NC_("taxonomy", "Partnerships"),
+    "pricing": NC_("taxonomy", "Pricing"),
+    "procurement": NC_("taxonomy", "Procurement"),
+    "product": NC_("taxonomy", "Product development"),
+    "public-sector-contracts": NC_("taxonomy", "Public sector contracts"),
+    "sales": NC_("taxonomy", "Sales"),
+    "social-media": NC_("taxonomy", "Social media"),
+    "strategy": NC_("taxonomy", "Business strategy"),
+    "supply-chain": NC_("taxonomy", "Supply chain and logistics"),
+    "sustainability": NC_("taxonomy", "Sustainability"),
+    "tax": NC_("taxonomy", "Tax"),
+    "technology": NC_("taxonomy", "Technology and IT"),
 }
 """Business expertise areas: what mentors offer and what self-assessments find lacking."""
 
@@ -343,35 +134,31 @@ EXPERTISE: dict[str, Names] = {
 # Names --------------------------------------------------------------------------------------
 
 
-def _locale(locale: str) -> str:
-    return locale if locale in INTERFACE_LOCALES else "en"
-
-
-def _terms(vocabulary: Mapping[str, Names], locale: str) -> list[Term]:
-    return [Term(code=code, name=names.get(locale) or names["en"])
-            for code, names in vocabulary.items()]
+def _terms(vocabulary: Mapping[str, str], locale: str) -> list[Term]:
+    return [Term(code=code, name=translated(locale, "taxonomy", name))
+            for code, name in vocabulary.items()]
 
 
 def stages(locale: str) -> list[Term]:
-    return _terms(STAGES, _locale(locale))
+    return _terms(STAGES, locale)
 
 
 def industries(locale: str) -> list[Term]:
-    return _terms(INDUSTRIES, _locale(locale))
+    return _terms(INDUSTRIES, locale)
 
 
 def expertise_areas(locale: str) -> list[Term]:
-    return _terms(EXPERTISE, _locale(locale))
+    return _terms(EXPERTISE, locale)
 
 
 def expertise_name(code: str, locale: str) -> str:
-    names = EXPERTISE.get(code)
-    return (names.get(_locale(locale)) or names["en"]) if names else code
+    name = EXPERTISE.get(code)
+    return code if name is None else translated(locale, "taxonomy", name)
 
 
 @cache
 def countries(locale: str) -> list[Term]:
-    names = Locale.parse(_locale(locale)).territories
+    names = Locale.parse(interface_locale(locale)).territories
     return sorted(
         (Term(code=country.alpha_2, name=names.get(country.alpha_2, country.name))
          for country in pycountry.countries),
@@ -394,7 +181,7 @@ def _language_codes() -> frozenset[str]:
 
 @cache
 def languages(locale: str) -> list[Term]:
-    names = Locale.parse(_locale(locale)).languages
+    names = Locale.parse(interface_locale(locale)).languages
     english = Locale.parse("en").languages
     return sorted(
         (Term(code=code, name=names.get(code) or english.get(code) or code)
@@ -417,7 +204,7 @@ def _time_zone_ids() -> frozenset[str]:
 @cache
 def time_zones(locale: str) -> list[Term]:
     """Each zone named by its country and exemplar city in the locale, e.g. España (Madrid)."""
-    locale = _locale(locale)
+    locale = interface_locale(locale)
     territory_names = Locale.parse(locale).territories
     zone_territories: Mapping[str, str] = get_global("zone_territories")
     terms = []

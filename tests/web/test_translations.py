@@ -1,8 +1,10 @@
-"""The gettext catalogues: every message the pages can show is in the template, and every
-interface language translates all of it, with the same placeholders."""
+"""The gettext catalogues: every message Ithaca can show a person (pages, refusals, mail and the
+taxonomies' names) is in the template, and every interface language translates all of it, with
+the same placeholders."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -10,11 +12,24 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from infra.web.catalogues import SOURCE_LOCALE, TEMPLATE, catalogue_path, extract
+from infra.web.catalogues import (
+    PROJECT_ROOT,
+    SOURCE_LOCALE,
+    TEMPLATE,
+    catalogue_path,
+    extract,
+    refusal_classes,
+    source_modules,
+)
+from services.profiles.taxonomy import EXPERTISE, INDUSTRIES, STAGES
 from tenants.domain import INTERFACE_LOCALES
 
 TRANSLATED = [locale for locale in INTERFACE_LOCALES if locale != SOURCE_LOCALE]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+NOT_SENTENCES = {
+    ("DuplicateCommandError", "claim.marker_id"),  # its sentence is fixed in its constructor
+    ("MalformedRequestError", "str(error)"),  # the JSON decoder's own words, for the API only
+}
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -64,3 +79,32 @@ def test_translations_keep_the_placeholders(locale: str) -> None:
                 wrong.append(message.id[0])
     assert wrong == []
     assert [str(error) for _, errors in catalogue.check() for error in errors] == []
+
+
+def test_mail_and_the_taxonomies_names_are_in_the_catalogues() -> None:
+    # Not dicts of words by locale beside the code: the mail's words in the context "mail",
+    # the stages', industries' and expertise areas' names in the context "taxonomy".
+    catalogue = _read(TEMPLATE)
+    template = {(message.context, message.id) for message in catalogue if message.id}
+    names = [*STAGES.values(), *INDUSTRIES.values(), *EXPERTISE.values()]
+    assert [name for name in names if ("taxonomy", name) not in template] == []
+    mail_sources = {path for message in catalogue if message.context == "mail"
+                    for path, _ in message.locations}
+    assert mail_sources >= {"services/accounts/mail.py", "infra/mail/message.py"}
+
+
+def test_no_refusal_is_built_from_its_values() -> None:
+    # A refusal's sentence is one literal naming its values with %(name)s, so the extractor
+    # finds it and a page shows it translated; an f-string is in no catalogue.
+    classes, built = refusal_classes(), []
+    for module in source_modules():
+        for node in ast.walk(ast.parse(module.read_bytes(), str(module))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            called = ast.unparse(node.func).rpartition(".")[2]
+            sentence = node.args[0]
+            if (called in classes and not (isinstance(sentence, ast.Constant)
+                                           and isinstance(sentence.value, str))
+                    and (called, ast.unparse(sentence)) not in NOT_SENTENCES):
+                built.append(f"{module.relative_to(PROJECT_ROOT)}:{node.lineno} {called}")
+    assert built == []

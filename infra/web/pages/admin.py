@@ -189,7 +189,8 @@ async def decide_report(request: Request[Any, Any, Any], report_id: FromPath[UUI
     try:
         chosen = Decision(decision)
     except ValueError as unknown:
-        raise NotFoundError(f"no decision {decision!r}", field="decision") from unknown
+        raise NotFoundError("no decision %(decision)s", field="decision",
+                            values={"decision": repr(decision)}) from unknown
     values = await submitted(request)
     failed = f"{report_id}-{decision}"
     with refusals(request) as refused:
@@ -252,7 +253,7 @@ def dashboard_chart(request: Request[Any, Any, Any], file: FromPath[str]) -> Res
     gettext = page_context(request).gettext
     charts = dashboard_charts(_dashboard(request, _filter_values(request)), gettext)
     if kind not in ("svg", "csv") or name not in charts:
-        raise NotFoundError(f"no chart named {file!r}", field="chart")
+        raise NotFoundError("no chart named %(file)s", field="chart", values={"file": repr(file)})
     if kind == "csv":
         return Response(render_csv(charts[name], gettext), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

@@ -383,7 +383,8 @@ def _decline_page(
     caller = signed_in(request)
     relationship = mentoring.get_relationship(relationship_id, caller)
     if relationship.mentor_id != caller.member_id:
-        raise NotFoundError(f"no request with id {relationship_id}", field="relationshipId")
+        raise NotFoundError("no request with id %(id)s", field="relationshipId",
+                            values={"id": relationship_id})
     profiles = service(request, Profiles)
     business = profiles.find_entrepreneur_profile(relationship.mentee_id)
     return render(

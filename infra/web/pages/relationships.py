@@ -312,7 +312,8 @@ def _check_meeting(request: Request[Any, Any, Any], relationship_id: UUID,
     """The meeting, seen by the caller, belongs to this relationship (else a 404)."""
     meeting = service(request, Meetings).get_meeting(meeting_id, request.state.caller)
     if meeting.relationship_id != relationship_id:
-        raise NotFoundError(f"no meeting with id {meeting_id}", field="meetingId")
+        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": meeting_id})
 
 
 @post("/relationships/{relationship_id:uuid}/meetings/{meeting_id:uuid}/session-log",
@@ -347,13 +348,16 @@ def meeting_ics(
     try:
         meeting_id = UUID(meeting.removesuffix(_ICS_SUFFIX))
     except ValueError:
-        raise NotFoundError(f"no meeting with id {meeting}", field="meetingId") from None
+        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": meeting}) from None
     if not meeting.endswith(_ICS_SUFFIX):
-        raise NotFoundError(f"no meeting with id {meeting}", field="meetingId")
+        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": meeting})
     tenant: TenantRecord = request.state.tenant
     found = service(request, Meetings).get_meeting(meeting_id, request.state.caller)
     if found.relationship_id != relationship_id:
-        raise NotFoundError(f"no meeting with id {meeting}", field="meetingId")
+        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": meeting})
     return Response(
         meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca"),
         media_type=CALENDAR_MEDIA_TYPE,
