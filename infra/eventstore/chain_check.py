@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-import msgspec
-
 from infra.eventstore.chain import chain_tables_of, checkpoint_message, genesis_hash, next_hash
+from services.schemas import FrozenCamelStruct
 
 if TYPE_CHECKING:
     from infra.audit.keys import PublicKey
@@ -36,7 +35,7 @@ _BATCH = 5_000
 _CHECKPOINT_BATCH = 1_000
 
 
-class StreamCheck(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+class StreamCheck(FrozenCamelStruct):
     """What `check_stream` found (also the body of `GET /api/v1/audit/verification`)."""
 
     ok: bool
