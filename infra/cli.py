@@ -35,6 +35,7 @@ from rich.table import Table
 
 from infra.audit.commands import audit as audit_commands
 from infra.bootstrap import Ithaca, bootstrap
+from infra.clock import SettableClock
 from infra.console import print_table
 from infra.demo import (
     DEMO_BRANDING,
@@ -503,7 +504,23 @@ def mail_sink(runtime: _Runtime, host: str | None, port: int | None, save_dir: P
 def demo(runtime: _Runtime) -> None:
     """Provision the demo tenant with its sample data (idempotent); print its URLs and
     sign-ins."""
-    ithaca = runtime.ithaca
+    # The story is told in story time: this process's one clock is one the story can move.
+    ithaca = bootstrap(runtime.settings, clock=SettableClock())
+    try:
+        _provision_demo(ithaca, runtime)
+    finally:
+        ithaca.close()
+    site, api = _tenant_urls(runtime.settings, DEMO_SLUG)
+    click.echo(f"demo tenant '{DEMO_SLUG}' ({DEMO_NAME}) is ready:")
+    click.echo(f"  {site}")
+    click.echo(f"  {api}")
+    click.echo(f"sign in with the password '{DEMO_PASSWORD}' as:")
+    width = max(len(who) for who, _ in DEMO_SIGN_INS)
+    for who, email in DEMO_SIGN_INS:
+        click.echo(f"  {who:<{width}}  {email}")
+
+
+def _provision_demo(ithaca: Ithaca, runtime: _Runtime) -> None:
     if ithaca.directory.by_slug(DEMO_SLUG) is None:
         ithaca.registry.provision_tenant(
             slug=DEMO_SLUG, display_name=DEMO_NAME, actor=runtime.actor,
@@ -514,14 +531,6 @@ def demo(runtime: _Runtime) -> None:
     started = time.monotonic()
     added = add_demo_sample_data(ithaca, ithaca.tenant(DEMO_SLUG), runtime.actor)
     log.info("demo_sample_data", added=added, seconds=round(time.monotonic() - started, 1))
-    site, api = _tenant_urls(runtime.settings, DEMO_SLUG)
-    click.echo(f"demo tenant '{DEMO_SLUG}' ({DEMO_NAME}) is ready:")
-    click.echo(f"  {site}")
-    click.echo(f"  {api}")
-    click.echo(f"sign in with the password '{DEMO_PASSWORD}' as:")
-    width = max(len(who) for who, _ in DEMO_SIGN_INS)
-    for who, email in DEMO_SIGN_INS:
-        click.echo(f"  {who:<{width}}  {email}")
 
 
 @cli.command()

@@ -7,13 +7,13 @@ mentors accept or decline, pairs talk, meet, log and confirm their sessions, and
 entrepreneurs answer their follow-up surveys; a few members are reported to the programme's
 admins. Nothing is written to a table or a stream directly.
 
-Time. Mentoring, meetings, impact and moderation take "now" from their `clock`; the story sets
-it (a `StoryClock`) to each step's moment, from about nine months before the real now up to it,
-and the self-assessment is given its moment. Every step is planned first, then all of them are
-run in time order, so the tenant's stream reads as the programme's history. Meetings planned
-after the real now are the upcoming ones. Events' own recorded timestamps are the library's
-(the wall clock): read models that use them (the dashboard's "members who joined" by month)
-put every member in the month `ithaca demo` first ran.
+Time. The story is told in story time on the platform's one clock (`Ithaca.clock`, a
+`SettableClock` the demo bootstraps with): the story sets it to each step's moment, from about
+nine months before the real now up to it, so every application's "now" and every event's
+timestamp are the step's. Every step is planned first, then all of them are run in time order,
+so the tenant's stream reads as the programme's history: the dashboard's monthly series spread
+over the nine months, and an as-of replay to a date inside the story shows the programme then.
+Meetings planned after the real now are the upcoming ones. Afterwards the clock is as it was.
 
 Idempotency. The tenant admin (`admin@demo.example`) is created last: once it exists the sample
 is complete and a new run returns at once; a sample cut short (its first member exists, its
@@ -28,8 +28,7 @@ Determinism: fixed names and texts, and one `random.Random` with a fixed seed fo
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,6 +36,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from infra.bootstrap import Ithaca
+from infra.clock import SettableClock
 from services.accounts.application import VERIFICATION_LIFETIME, Accounts, Caller
 from services.accounts.domain import Member, Role
 from services.accounts.tokens import VERIFY_EMAIL, LinkToken
@@ -64,7 +64,6 @@ __all__ = [
     "DEMO_PASSWORD",
     "DEMO_SIGN_INS",
     "DEMO_SLUG",
-    "StoryClock",
     "add_demo_sample_data",
 ]
 
@@ -96,16 +95,6 @@ _PROGRAMME = ProgrammeSettings(
 )
 """A corporate volunteering programme (mentors name their employer) with three tracks."""
 _MEET = "https://meet.demo.example/"
-
-
-class StoryClock:
-    """What time it is for the services while the story is told: the story's time, in UTC."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 # The cast ----------------------------------------------------------------------------------
@@ -934,8 +923,12 @@ def add_demo_sample_data(
             "`ithaca demo`; give it a fresh stream (or another data directory) and run again",
             field="demo", values={"slug": tenant.slug},
         )
-    story = _Story(ithaca, tenant, actor, now or datetime.now(UTC))
-    with story.clocks_set():
+    clock = ithaca.clock
+    if not isinstance(clock, SettableClock):
+        msg = "the demo is told in story time: bootstrap(settings, clock=SettableClock())"
+        raise TypeError(msg)
+    with clock.borrowed():
+        story = _Story(ithaca, tenant, actor, now or clock(), clock)
         story.plan()
         story.tell()
         story.finish()
@@ -943,10 +936,14 @@ def add_demo_sample_data(
 
 
 class _Story:
-    def __init__(self, ithaca: Ithaca, tenant: TenantRecord, actor: Actor, now: datetime) -> None:
+    def __init__(
+        self, ithaca: Ithaca, tenant: TenantRecord, actor: Actor, now: datetime,
+        clock: SettableClock,
+    ) -> None:
         self.now = now
         self.origin = datetime.combine((now - timedelta(days=STORY_DAYS)).date(), time(), UTC)
-        self.clock = StoryClock(self.origin)
+        self.clock = clock
+        clock.set(self.origin)
         self.rng = random.Random(_SEED)  # noqa: S311 - sample figures, not secrets
         self.cli_actor = actor
         self.correlation = actor.correlation_id
@@ -963,21 +960,6 @@ class _Story:
         self.ids: dict[str, UUID] = {}
         """Member ids by key, relationship and meeting ids by label, as the story creates them."""
         self.steps: list[_Step] = []
-
-    @contextmanager
-    def clocks_set(self) -> Iterator[None]:
-        """The story's clock on the services that read one; theirs back afterwards."""
-        services: list[Mentoring | Meetings | Impact | Moderation] = [
-            self.mentoring, self.meetings, self.impact, self.moderation,
-        ]
-        saved = [service.clock for service in services]
-        for service in services:
-            service.clock = self.clock
-        try:
-            yield
-        finally:
-            for index, clock in enumerate(saved):
-                services[index].clock = clock
 
     # Planning and telling -------------------------------------------------------------------
 

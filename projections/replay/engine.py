@@ -160,7 +160,7 @@ def resolve(
         return position
     if as_of is None:
         raise InvalidInputError("give a position or a time", field=field_name)
-    if as_of > datetime.now(UTC):
+    if as_of > ithaca.clock():
         raise InvalidInputError("%(time)s is in the future", field=field_name,
                                 values={"time": as_of.isoformat()})
     times = _Times(stream)

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from infra.bootstrap import Ithaca, bootstrap
+from infra.clock import SettableClock
 from infra.settings import Settings
 from services.actor import Actor
 from tenants.domain import Branding
@@ -63,7 +64,7 @@ def site(settings: Settings, tmp_path: Path) -> Iterator[RunningSite]:
                "projections_in_process": "on", "match_index_refresh_seconds": 0.0})
     environment = {**os.environ, **environment_of(settings), "ITHACA_LOG_FORMAT": "console"}
     server = start_server(environment, tmp_path / "server.log", port=port)
-    ithaca = bootstrap(settings)
+    ithaca = bootstrap(settings, SettableClock())  # the demo's story moves it
     try:
         server.wait_until_ready()
         yield RunningSite(settings, port, ithaca)

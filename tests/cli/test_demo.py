@@ -8,14 +8,14 @@ One run per backend serves every assertion (the demo is the expensive part).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from infra.bootstrap import bootstrap
-from infra.demo import DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_SLUG
+from infra.demo import DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_SLUG, STORY_DAYS
 from infra.settings import Settings
 from projections.reading import open_read_model
 from projections.timelines.projection import RELATIONSHIPS, TIMELINES
@@ -53,6 +53,11 @@ def test_the_demo_tenant_holds_a_programme_nine_months_in(settings: Settings) ->
         _the_admin_lists_relationships_in_every_state(served.ithaca, demo)
         _the_mentor_sees_her_mentees_and_hours(demo, mentor)
         _the_entrepreneur_sees_her_mentoring_and_surveys(demo, entrepreneur)
+        _members_joined_over_the_story(demo, admin)
+        _the_story_replays_three_months_in(demo, admin)
+    # The CLI's as-of replay works on a date inside the story too.
+    replayed = operator.ok("audit", "replay", "--tenant", DEMO_SLUG, "--as-of", _three_months_in())
+    assert "error" not in replayed.stdout
 
 
 def _stream_position(settings: Settings) -> int:
@@ -171,3 +176,32 @@ def _the_entrepreneur_sees_her_mentoring_and_surveys(
             - datetime.fromisoformat(responses[0]["answeredAt"])).days > 90
     assessed = _read(demo, "/api/v1/self-assessments/me", entrepreneur)["submissions"]
     assert assessed[0]["needAreas"]
+
+
+def _three_months_in() -> str:
+    """A day about three months into the story (which starts `STORY_DAYS` before today)."""
+    return (datetime.now(UTC).date() - timedelta(days=STORY_DAYS - 92)).isoformat()
+
+
+def _members_joined_over_the_story(demo: TenantApi, admin: SignedInMember) -> None:
+    """The story is told in story time: members joined across the months, not all today."""
+    dashboard = _read(demo, "/api/v1/dashboard", admin)
+    months_with_joins = {
+        month["month"] for entry in dashboard["members"]["byRole"]
+        for month in entry["members"]["months"] if month["value"]
+    }
+    assert len(months_with_joins) >= 6, months_with_joins
+
+
+def _the_story_replays_three_months_in(demo: TenantApi, admin: SignedInMember) -> None:
+    """An auditor can ask how the programme stood on a day inside the story."""
+    dashboard = _read(demo, "/api/v1/dashboard", admin)
+    entrepreneurs_now = next(_total(entry["members"]) for entry in dashboard["members"]["byRole"]
+                             if entry["role"] == "entrepreneur")
+    then = _read(demo, f"/api/v1/audit/replays/{_three_months_in()}", admin)
+    assert then["asOf"][:10] <= _three_months_in()
+    assert then["relationships"]
+    replayed = _read(demo, f"/api/v1/audit/replays/{then['position']}/dashboard", admin)
+    entrepreneurs_then = next(_total(entry["members"]) for entry in replayed["members"]["byRole"]
+                              if entry["role"] == "entrepreneur")
+    assert 0 < entrepreneurs_then < entrepreneurs_now
