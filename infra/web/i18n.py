@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
 
-from infra.translations import LOCALES_DIRECTORY, translations_for
+from infra.translations import translations_for
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = [
-    "LOCALES_DIRECTORY",
     "LOCALE_COOKIE",
     "RIGHT_TO_LEFT",
     "Formatter",

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Request
 
+from infra.translations import N_
 from infra.web.i18n import translations_for
 from infra.web.pages.rendering import FormErrors, page_context
 from services.errors import IthacaError, NotFoundError
@@ -77,11 +78,6 @@ def read_form(
         problem = (gettext("This field is required.") if _MISSING.search(message)
                    else _in_words(message, gettext))
         raise FormInvalidError({field: problem}) from error
-
-
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's extractor looks for
-    """Marks a message for the catalogue; it is translated where it is shown."""
-    return message
 
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
