@@ -28,7 +28,12 @@ from eventsourcing.utils import get_topic
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.streams import EventStream
 from infra.logging import get_logger
-from projections.store import ProjectionState, ReadModelStore, ReadModelTransaction
+from projections.store import (
+    ProjectionState,
+    ReadModelStore,
+    ReadModelTransaction,
+    read_model_store,
+)
 from projections.tables import Row, Table
 
 __all__ = [
@@ -179,7 +184,7 @@ class Projector:
     ) -> None:
         self.stream = stream
         self.projection = projection
-        self.store = store or ReadModelStore.of(stream)
+        self.store = store or read_model_store(stream)
         self.batch_size = batch_size
         self.state_name = state_name or projection.name
         self.suffix = suffix

@@ -33,7 +33,7 @@ from litestar.params import Parameter
 from infra.bootstrap import Ithaca
 from infra.eventstore.streams import EventStream, StreamApplication
 from projections.engine import Projection, wait_for_position
-from projections.store import ReadModelStore
+from projections.store import ReadModelStore, read_model_store
 from services.errors import InvalidInputError, IthacaError
 from tenants.directory import TenantRecord
 
@@ -227,7 +227,7 @@ def open_read_model(
 ) -> ReadModel[ProjectionT]:
     """The tenant's read model of `projection` (outside HTTP too: CLI, tests, benchmarks)."""
     stream = ithaca.tenant_application(tenant, _StreamReader).stream
-    return ReadModel(projection, ReadModelStore.of(stream), stream, tenant)
+    return ReadModel(projection, read_model_store(stream), stream, tenant)
 
 
 def read_model(projection: Projection) -> Provide:

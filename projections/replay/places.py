@@ -31,7 +31,7 @@ from psycopg import sql
 
 from infra.eventstore.postgres import PostgresServer
 from infra.eventstore.streams import PostgresStorage, SQLiteStorage, Storage
-from projections.store import ReadModelStore
+from projections.store import PostgresReadModelStore, ReadModelStore, SQLiteReadModelStore
 from projections.tables import Column, ColumnType, Table
 
 __all__ = ["REPLAY_INFO", "Build", "PlacedReplay", "ReplayInfo", "ReplayPlaces", "places_for"]
@@ -170,7 +170,7 @@ class _PostgresPlaces(ReplayPlaces):
         if not self.exists(position):
             msg = f"no replay of {self.stream} at {position}"
             raise LookupError(msg)
-        yield ReadModelStore.in_schema(self.server, self.schema(position))
+        yield PostgresReadModelStore(self.server, self.schema(position))
 
     @contextmanager
     def building(self, position: int) -> Iterator[Build]:
@@ -178,7 +178,7 @@ class _PostgresPlaces(ReplayPlaces):
         with self.server.connection() as conn:
             conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(temporary)))
         try:
-            build = Build(ReadModelStore.in_schema(self.server, temporary))
+            build = Build(PostgresReadModelStore(self.server, temporary))
             yield build
             build.published = self._publish(temporary, position)
         finally:
@@ -213,7 +213,7 @@ class _PostgresPlaces(ReplayPlaces):
         for schema in self._schemas("replay\\_%"):
             if not self._pattern.match(schema):
                 continue
-            info = self.info_of(ReadModelStore.in_schema(self.server, schema))
+            info = self.info_of(PostgresReadModelStore(self.server, schema))
             if info is not None and info.stream == self.stream and info.built_at is not None:
                 found.append(PlacedReplay(info=info, size_bytes=self._size(schema)))
         return sorted(found, key=lambda placed: placed.info.position)
@@ -230,7 +230,7 @@ class _PostgresPlaces(ReplayPlaces):
                 self._drop_schema(schema)
                 dropped += 1
             elif schema.startswith(_BUILD_PREFIX):
-                info = self.info_of(ReadModelStore.in_schema(self.server, schema))
+                info = self.info_of(PostgresReadModelStore(self.server, schema))
                 if info is not None and info.stream == self.stream:
                     self._drop_schema(schema)
         return dropped
@@ -258,7 +258,7 @@ class _SQLitePlaces(ReplayPlaces):
     def _opened(path: Path) -> Iterator[ReadModelStore]:
         datastore = SQLiteDatastore(str(path), lock_timeout=10, pool_size=1, max_overflow=2)
         try:
-            yield ReadModelStore.in_file(datastore, path.stem)
+            yield SQLiteReadModelStore(datastore, path.stem)
         finally:
             datastore.close()
 
