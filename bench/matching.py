@@ -50,8 +50,9 @@ from infra.eventstore.postgres import PostgresProcessRecorder
 from infra.eventstore.streams import EventStream, StreamApplication
 from infra.settings import Settings
 from projections.engine import Projector
-from projections.matching.index import MatchingIndex, excluded_for, index_for
+from projections.matching.index import MatchingIndex, index_for
 from projections.matching.projection import ENTREPRENEURS, MATCHING, STAGE_ORDER
+from projections.matching.queries import excluded_for
 from projections.matching.scoring import HOURS_ENOUGH, overlap_hours, week_slots
 from projections.reading import ReadModel, open_read_model
 from projections.store import ReadModelStore

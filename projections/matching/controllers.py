@@ -16,8 +16,9 @@ from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
 from infra.web.tenant_api import ANY_MEMBER, refusals, roles
-from projections.matching.index import MatchingIndex, SearchFilters, index_for
+from projections.matching.index import MatchingIndex, index_for
 from projections.matching.projection import MATCHING
+from projections.matching.results import SearchFilters
 from projections.matching.schemas import (
     EntrepreneurMatches,
     EntrepreneurMatchView,

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -29,270 +27,39 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
+from projections.matching.columns import (
+    Bools,
+    Columns,
+    Floats,
+    Vocabulary,
+    Weeks,
+    any_shared,
+    bit_set,
+    count_shared,
+    set_bits,
+)
 from projections.matching.projection import (
-    BLOCKS,
     ENTREPRENEURS,
     MATCHING,
     MENTORS,
-    RELATIONSHIPS,
     SETTINGS,
     STAGE_ORDER,
 )
-from projections.matching.scoring import (
-    HOURS_ENOUGH,
-    SLOT_WORDS,
-    Explained,
-    explain,
-    overlap_hours,
-    responsiveness,
-    stage_affinity,
-    week_slots,
+from projections.matching.queries import blocked_for, changed_rows, excluded_for
+from projections.matching.results import (
+    EntrepreneurFeatures,
+    Match,
+    MentorFeatures,
+    Ranked,
+    SearchFilters,
 )
+from projections.matching.scoring import explain, responsiveness, stage_affinity, week_slots
 from projections.store import ReadModelStore
 from projections.tables import Row, Table
 from services.errors import NotFoundError
 from services.matching.domain import MatchingWeights
-from services.mentoring.domain import CURRENT, RelationshipStatus
 
-__all__ = [
-    "EntrepreneurFeatures",
-    "Match",
-    "MatchingIndex",
-    "MentorFeatures",
-    "Ranked",
-    "SearchFilters",
-    "excluded_for",
-    "index_for",
-]
-
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
-Words = npt.NDArray[np.uint64]
-_WORD = 64
-_WEEKS_KEPT = 256
-_MASK = 2**64 - 1
-_OPEN_OR_CURRENT = (str(RelationshipStatus.REQUESTED), *sorted(str(s) for s in CURRENT))
-
-
-class _Vocabulary:
-    """Codes seen in one index, each given the next bit."""
-
-    def __init__(self) -> None:
-        self.codes: list[str] = []
-        self._bits: dict[str, int] = {}
-
-    def bit(self, code: str) -> int:
-        bit = self._bits.get(code)
-        if bit is None:
-            bit = self._bits[code] = len(self.codes)
-            self.codes.append(code)
-        return bit
-
-    def find(self, code: str) -> int:
-        return self._bits.get(code, -1)
-
-    def bits(self, codes: Iterable[str]) -> int:
-        mask = 0
-        for code in codes:
-            mask |= 1 << self.bit(code)
-        return mask
-
-    @property
-    def words(self) -> int:
-        return max(1, -(-len(self.codes) // _WORD))
-
-    def decode(self, words: Words) -> list[str]:
-        return sorted(self.codes[index] for index in _set_bits(words))
-
-
-def _set_bits(words: Words) -> list[int]:
-    found = []
-    for word_index, word in enumerate(words.tolist()):
-        rest = word
-        while rest:
-            low = rest & -rest
-            found.append(word_index * _WORD + low.bit_length() - 1)
-            rest ^= low
-    return found
-
-
-def _words(mask: int, count: int) -> list[int]:
-    return [(mask >> (_WORD * word)) & _MASK for word in range(count)]
-
-
-def _bit_set(bits: Words, n: int, bit: int) -> Bools:
-    if bit < 0:
-        return np.zeros(n, dtype=np.bool_)
-    word, offset = divmod(bit, _WORD)
-    if word >= bits.shape[1]:
-        return np.zeros(n, dtype=np.bool_)
-    return ((bits[:n, word] >> np.uint64(offset)) & np.uint64(1)).astype(np.bool_)
-
-
-def _any_shared(bits: Words, n: int, query: Words) -> Bools:
-    shared = np.zeros(n, dtype=np.bool_)
-    for word in np.flatnonzero(query).tolist():
-        shared |= (bits[:n, word] & query[word]) != 0
-    return shared
-
-
-def _count_shared(bits: Words, n: int, query: Words) -> npt.NDArray[np.int64]:
-    count = np.zeros(n, dtype=np.int64)
-    for word in np.flatnonzero(query).tolist():
-        count += np.bitwise_count(bits[:n, word] & query[word])
-    return count
-
-
-class _Weeks:
-    """The distinct working weeks (slot bitsets) of the index's members."""
-
-    def __init__(self) -> None:
-        self._ids: dict[tuple[int, ...], int] = {}
-        self.slots: Words = np.zeros((64, SLOT_WORDS), dtype=np.uint64)
-        self._scores: OrderedDict[int, Floats] = OrderedDict()
-
-    def id_of(self, slots: tuple[int, ...]) -> int:
-        week = self._ids.get(slots)
-        if week is None:
-            week = self._ids[slots] = len(self._ids)
-            if week >= len(self.slots):
-                self.slots = np.concatenate([self.slots, np.zeros_like(self.slots)])
-            self.slots[week] = slots
-        return week
-
-    def overlap_scores(self, week: int) -> Floats:
-        """The hours criterion of every distinct week against one member's week (kept for the
-        weeks asked about most recently; a new distinct week makes them stale)."""
-        count = len(self._ids)
-        scores = self._scores.get(week)
-        if scores is None or len(scores) != count:
-            shared = np.bitwise_count(self.slots[:count] & self.slots[week]).sum(axis=1)
-            scores = np.minimum(1.0, overlap_hours(1) * shared / HOURS_ENOUGH)
-            self._scores[week] = scores
-            while len(self._scores) > _WEEKS_KEPT:
-                self._scores.popitem(last=False)
-        self._scores.move_to_end(week)
-        return scores
-
-
-class _Columns:
-    """One side's features, a row per member, in arrays grown by doubling."""
-
-    def __init__(self, scalars: dict[str, Any], bitsets: dict[str, _Vocabulary],
-                 matrices: dict[str, int]) -> None:
-        self.n = 0
-        self.ids: list[UUID] = []
-        self.row_of: dict[UUID, int] = {}
-        self._scalars = scalars
-        self._vocabularies = bitsets
-        self._matrices = matrices
-        size = 16
-        self.arrays: dict[str, Any] = {
-            name: np.zeros(size, dtype=dtype) for name, dtype in scalars.items()}
-        self.arrays |= {name: np.zeros((size, 1), dtype=np.uint64) for name in bitsets}
-        self.arrays |= {name: np.zeros((size, width)) for name, width in matrices.items()}
-        self.texts: list[str] = []
-
-    def __getitem__(self, name: str) -> Any:
-        return self.arrays[name]
-
-    def upsert(self, encoded: Sequence[tuple[UUID, dict[str, Any]]]) -> npt.NDArray[np.int64]:
-        """Writes encoded rows (member id, column values), appending members not yet known;
-        answers the rows written."""
-        if not encoded:
-            return np.zeros(0, dtype=np.int64)
-        rows = []
-        for member_id, _ in encoded:
-            row = self.row_of.get(member_id)
-            if row is None:
-                row = self.row_of[member_id] = self.n
-                self.n += 1
-                self.ids.append(member_id)
-                self.texts.append("")
-            rows.append(row)
-        self._reserve(self.n)
-        self.widen()
-        at = np.array(rows, dtype=np.int64)
-        for name in self.arrays:
-            values = [columns[name] for _, columns in encoded]
-            if name in self._vocabularies:
-                width = self.arrays[name].shape[1]
-                values = [_words(mask, width) for mask in values]
-            self.arrays[name][at] = np.array(values, dtype=self.arrays[name].dtype)
-        for row, (_, columns) in zip(rows, encoded, strict=True):
-            self.texts[row] = columns.get("text", "")
-        return at
-
-    def _reserve(self, count: int) -> None:
-        size = len(next(iter(self.arrays.values())))
-        if count <= size:
-            return
-        while size < count:
-            size *= 2
-        for name, array in self.arrays.items():
-            grown = np.zeros((size, *array.shape[1:]), dtype=array.dtype)
-            grown[:len(array)] = array
-            self.arrays[name] = grown
-
-    def widen(self) -> None:
-        """Gives every bitset as many words as its vocabulary now needs."""
-        for name, vocabulary in self._vocabularies.items():
-            array = self.arrays[name]
-            if array.shape[1] < vocabulary.words:
-                wider = np.zeros((len(array), vocabulary.words), dtype=np.uint64)
-                wider[:, :array.shape[1]] = array
-                self.arrays[name] = wider
-
-
-@dataclass(frozen=True)
-class MentorFeatures:
-    languages: list[str]
-    country: str
-    countries_of_experience: list[str]
-    expertise: list[str]
-    industries: list[str]
-    remaining_capacity: int
-    open_requests: int
-
-
-@dataclass(frozen=True)
-class EntrepreneurFeatures:
-    languages: list[str]
-    country: str
-    industry: str
-    stage: str
-    need_areas: list[str]
-
-
-@dataclass(frozen=True)
-class Match:
-    member_id: UUID
-    score: float
-    explanation: list[Explained]
-    features: Any
-    """`MentorFeatures` or `EntrepreneurFeatures`."""
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """A ranked list as of a stream position; `total` counts every candidate, not just those
-    listed."""
-
-    matches: list[Match]
-    total: int
-    position: int
-    language_filter: bool
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    language: str | None = None
-    country: str | None = None
-    expertise: str | None = None
-    industry: str | None = None
-    text: str = ""
-
-
+__all__ = ["MatchingIndex", "index_for"]
 Explainer = Callable[[npt.NDArray[np.int64]], dict[str, Floats]]
 """Gives each criterion's scores for some rows (the top k), to explain them."""
 
@@ -300,7 +67,6 @@ _TIEBREAK_SHIFT = 65
 """Equal totals are ordered by member id (its first 63 bits), so a list is the same in every
 process and after every rebuild."""
 _NO_STAGE = len(STAGE_ORDER)
-_REFRESH_PAGE = 1000
 """The mentor's `base_<stage>` column used for entrepreneurs without a stage."""
 
 
@@ -321,15 +87,15 @@ class MatchingIndex:
         self._reset()
 
     def _reset(self) -> None:
-        self.languages, self.countries = _Vocabulary(), _Vocabulary()
-        self.expertise, self.industries = _Vocabulary(), _Vocabulary()
-        self.weeks = _Weeks()
+        self.languages, self.countries = Vocabulary(), Vocabulary()
+        self.expertise, self.industries = Vocabulary(), Vocabulary()
+        self.weeks = Weeks()
         self.weights = MatchingWeights()
         self.language_filter = True
         common = {"eligible": np.bool_, "country": np.int32, "week": np.int32,
                   "open": np.int32, "current": np.int32, "tiebreak": np.int64}
         bases = {f"base_{stage}": np.float64 for stage in range(_NO_STAGE + 1)}
-        self.mentors = _Columns(
+        self.mentors = Columns(
             {**common, "capacity": np.int32, "responsiveness": np.float64,
              "taking": np.bool_, "capacity_score": np.float64, "exposure": np.float64,
              **bases},
@@ -337,7 +103,7 @@ class MatchingIndex:
              "expertise": self.expertise, "industries": self.industries},
             {"stages": len(STAGE_ORDER)},
         )
-        self.entrepreneurs = _Columns(
+        self.entrepreneurs = Columns(
             {**common, "industry": np.int32, "stage": np.int32, "need_count": np.int32},
             {"languages": self.languages, "needs": self.expertise}, {},
         )
@@ -390,17 +156,17 @@ class MatchingIndex:
     def _load(self, store: ReadModelStore, tables: tuple[Table, ...], since: int) -> None:
         reweighed = since < 0
         if SETTINGS in tables:
-            for row in self._changed(store, SETTINGS, since):
+            for row in changed_rows(store, SETTINGS, since):
                 if row["name"] == "programme":
                     self.language_filter = bool(row["value"]["languageFilter"])
                 elif row["name"] == "weights":
                     self.weights = msgspec.convert(row["value"], MatchingWeights)
                     reweighed = True
         mentors = self.mentors.upsert(
-            [self._mentor(row) for row in self._changed(store, MENTORS, since)]
+            [self._mentor(row) for row in changed_rows(store, MENTORS, since)]
             if MENTORS in tables else [])
         entrepreneurs = self.entrepreneurs.upsert(
-            [self._entrepreneur(row) for row in self._changed(store, ENTREPRENEURS, since)]
+            [self._entrepreneur(row) for row in changed_rows(store, ENTREPRENEURS, since)]
             if ENTREPRENEURS in tables else [])
         self.mentors.widen()
         self.entrepreneurs.widen()
@@ -418,24 +184,6 @@ class MatchingIndex:
         for stage in range(_NO_STAGE):
             mentors[f"base_{stage}"][rows] = own + weights.stage * mentors["stages"][rows, stage]
         mentors[f"base_{_NO_STAGE}"][rows] = own + weights.stage * 0.5
-
-    @staticmethod
-    def _changed(store: ReadModelStore, table: Table, since: int) -> list[Row]:
-        """Every row (since < 0), or the rows beyond `since`, a page at a time in position
-        order: a range that small must be read through the position index, and `ORDER BY ...
-        LIMIT` keeps the planner on it even before it has statistics for the table."""
-        if since < 0:
-            return store.rows(table)
-        found: list[Row] = []
-        while True:
-            page = store.rows(table, where="position > %s", params=[since],
-                              order_by="position", limit=_REFRESH_PAGE)
-            found += page
-            if len(page) < _REFRESH_PAGE:
-                return found
-            since = page[-1]["position"]
-            # One event may have changed several rows: the rest of this position's rows.
-            found += store.rows(table, where="position = %s", params=[since])
 
     def _common(self, row: Row) -> dict[str, Any]:
         return {
@@ -517,7 +265,7 @@ class MatchingIndex:
     ) -> Ranked:
         """Mentors taking requests that pass every filter; ranked as the caller's match list
         when the caller has an entrepreneur profile, else by capacity and responsiveness."""
-        blocked = _blocked(store, caller_id)
+        blocked = blocked_for(store, caller_id)
         with self._lock:
             position = self.refresh(store)
             mentors = self.mentors
@@ -553,14 +301,14 @@ class MatchingIndex:
         stage = int(entrepreneurs["stage"][entrepreneur])
         total: Floats = mentors[f"base_{stage if stage >= 0 else _NO_STAGE}"][:n].copy()
         need_count = int(entrepreneurs["need_count"][entrepreneur])
-        covered = _count_shared(mentors["expertise"], n, entrepreneurs["needs"][entrepreneur])
+        covered = count_shared(mentors["expertise"], n, entrepreneurs["needs"][entrepreneur])
         if need_count and weights.expertise:
             total += covered * (weights.expertise / need_count)
-        shared = _any_shared(mentors["languages"], n, entrepreneurs["languages"][entrepreneur])
-        industry = _bit_set(mentors["industries"], n,
+        shared = any_shared(mentors["languages"], n, entrepreneurs["languages"][entrepreneur])
+        industry = bit_set(mentors["industries"], n,
                             int(entrepreneurs["industry"][entrepreneur]))
         country_bit = int(entrepreneurs["country"][entrepreneur])
-        country = _bit_set(mentors["experience"], n, country_bit)
+        country = bit_set(mentors["experience"], n, country_bit)
         if country_bit >= 0:
             country |= mentors["country"][:n] == country_bit
         # The three yes/no criteria as one 3-bit code per mentor, and their points by code.
@@ -596,12 +344,12 @@ class MatchingIndex:
     def _entrepreneur_criteria(self, mentor: int) -> tuple[dict[str, Floats], Bools]:
         mentors, entrepreneurs = self.mentors, self.entrepreneurs
         n = entrepreneurs.n
-        shared = _any_shared(entrepreneurs["languages"], n, mentors["languages"][mentor])
-        covered = _count_shared(entrepreneurs["needs"], n, mentors["expertise"][mentor])
+        shared = any_shared(entrepreneurs["languages"], n, mentors["languages"][mentor])
+        covered = count_shared(entrepreneurs["needs"], n, mentors["expertise"][mentor])
         industries = np.zeros(len(self.industries.codes) + 1)  # the last: no industry (-1)
-        industries[_set_bits(mentors["industries"][mentor])] = 1.0
+        industries[set_bits(mentors["industries"][mentor])] = 1.0
         countries = np.zeros(len(self.countries.codes) + 1)
-        countries[_set_bits(mentors["experience"][mentor])] = 1.0
+        countries[set_bits(mentors["experience"][mentor])] = 1.0
         if mentors["country"][mentor] >= 0:
             countries[mentors["country"][mentor]] = 1.0
         stages = np.append(mentors["stages"][mentor], 0.5)  # the last: no stage (-1)
@@ -624,19 +372,19 @@ class MatchingIndex:
         n = mentors.n
         passing = np.ones(n, dtype=np.bool_)
         if filters.language is not None:
-            passing &= _bit_set(mentors["languages"], n, self.languages.find(filters.language))
+            passing &= bit_set(mentors["languages"], n, self.languages.find(filters.language))
         if filters.country is not None:
             country = self.countries.find(filters.country)
-            passing &= ((mentors["country"][:n] == country) & (country >= 0)) | _bit_set(
+            passing &= ((mentors["country"][:n] == country) & (country >= 0)) | bit_set(
                 mentors["experience"], n, country)
         if filters.expertise is not None:
-            passing &= _bit_set(mentors["expertise"], n, self.expertise.find(filters.expertise))
+            passing &= bit_set(mentors["expertise"], n, self.expertise.find(filters.expertise))
         if filters.industry is not None:
-            passing &= _bit_set(mentors["industries"], n, self.industries.find(filters.industry))
+            passing &= bit_set(mentors["industries"], n, self.industries.find(filters.industry))
         return passing
 
     @staticmethod
-    def _exclude(columns: _Columns, candidates: Bools, member_ids: Iterable[UUID]) -> None:
+    def _exclude(columns: Columns, candidates: Bools, member_ids: Iterable[UUID]) -> None:
         rows = [row for member in member_ids if (row := columns.row_of.get(member)) is not None]
         candidates[rows] = False
 
@@ -649,7 +397,7 @@ class MatchingIndex:
         return total
 
     def _ranked(
-        self, columns: _Columns, total: Floats, candidates: Bools, explained: Explainer,
+        self, columns: Columns, total: Floats, candidates: Bools, explained: Explainer,
         limit: int, position: int, features: Callable[[int], Any],
     ) -> Ranked:
         """The top `limit` candidates by total (equal totals by member id), each explained."""
@@ -678,7 +426,7 @@ class MatchingIndex:
     # Reading rows back ----------------------------------------------------------------------
 
     @staticmethod
-    def _row(columns: _Columns, member_id: UUID, kind: str) -> int:
+    def _row(columns: Columns, member_id: UUID, kind: str) -> int:
         row = columns.row_of.get(member_id)
         if row is None or not _profiled(columns, row):
             raise NotFoundError("no %(kind)s profile for member %(id)s", field="memberId",
@@ -727,36 +475,10 @@ def _explainer(criteria: dict[str, Floats]) -> Explainer:
     return explained
 
 
-def _profiled(columns: _Columns, row: int) -> bool:
+def _profiled(columns: Columns, row: int) -> bool:
     """Whether the member has written their profile (a row may exist from relationships or
     role changes alone): every profile names a country."""
     return bool(columns["country"][row] >= 0)
-
-
-def excluded_for(store: ReadModelStore, member_id: UUID, *, mentee: bool) -> list[UUID]:
-    """The members this one may not be matched with again: blocked either way, or already
-    asked or mentoring (an open request or a current relationship); one query."""
-    mine, theirs = ("mentee_id", "mentor_id") if mentee else ("mentor_id", "mentee_id")
-    marks = ", ".join("%s" for _ in _OPEN_OR_CURRENT)
-    found = store.select(
-        f"SELECT {theirs} FROM {{r}} WHERE {mine} = %s AND status IN ({marks})"
-        " UNION ALL SELECT member_b FROM {b} WHERE member_a = %s AND in_force"
-        " UNION ALL SELECT member_a FROM {b} WHERE member_b = %s AND in_force",
-        [member_id, *_OPEN_OR_CURRENT, member_id, member_id],
-        r=RELATIONSHIPS.name, b=BLOCKS.name)
-    return _uuids(found)
-
-
-def _blocked(store: ReadModelStore, member_id: UUID) -> list[UUID]:
-    found = store.select(
-        "SELECT member_b FROM {b} WHERE member_a = %s AND in_force"
-        " UNION ALL SELECT member_a FROM {b} WHERE member_b = %s AND in_force",
-        [member_id, member_id], b=BLOCKS.name)
-    return _uuids(found)
-
-
-def _uuids(found: list[tuple[Any, ...]]) -> list[UUID]:
-    return [value if isinstance(value, UUID) else UUID(value) for value, *_ in found]
 
 
 _INDEXES: weakref.WeakKeyDictionary[object, MatchingIndex] = weakref.WeakKeyDictionary()

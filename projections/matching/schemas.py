@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from projections.matching.index import EntrepreneurFeatures, Match, MentorFeatures
+from projections.matching.results import EntrepreneurFeatures, Match, MentorFeatures
 from services.schemas import CamelStruct
 
 __all__ = [

@@ -32,8 +32,9 @@ from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
 from infra.web.pages.handlers import in_thread, ithaca_of, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
-from projections.matching.index import Match, Ranked, SearchFilters, index_for
+from projections.matching.index import index_for
 from projections.matching.projection import MATCHING
+from projections.matching.results import Match, Ranked, SearchFilters
 from projections.reading import (
     NotCaughtUpError,
     PositionBeyondHeadError,
