@@ -10,11 +10,11 @@ from typing import TypeVar
 from infra.audit.keys import TenantSigningKeys
 from infra.clock import Clock, system_clock
 from infra.eventstore.postgres import PostgresServer
+from infra.eventstore.sqlite import SQLiteStorage
 from infra.eventstore.streams import (
     PLATFORM_STREAM,
     OpenStreams,
     PostgresStorage,
-    SQLiteStorage,
     Storage,
     StreamApplication,
 )

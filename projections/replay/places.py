@@ -30,7 +30,8 @@ from eventsourcing.sqlite import SQLiteDatastore
 from psycopg import sql
 
 from infra.eventstore.postgres import PostgresServer
-from infra.eventstore.streams import PostgresStorage, SQLiteStorage, Storage
+from infra.eventstore.sqlite import SQLiteStorage
+from infra.eventstore.streams import PostgresStorage, Storage
 from projections.store import PostgresReadModelStore, ReadModelStore, SQLiteReadModelStore
 from projections.tables import Column, ColumnType, Table
 

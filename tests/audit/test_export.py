@@ -34,7 +34,7 @@ from infra.audit.verify import canonical_json
 from infra.bootstrap import Ithaca
 from infra.cli import cli
 from infra.eventstore.chain_check import StreamCheck, check_stream
-from infra.eventstore.streams import SQLiteStorage
+from infra.eventstore.sqlite import SQLiteStorage
 from infra.settings import Settings
 from services.actor import Actor
 from tests.environment import environment_of

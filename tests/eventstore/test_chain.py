@@ -31,7 +31,8 @@ from infra.eventstore.chain import (
     seal_stream,
 )
 from infra.eventstore.chain_check import StreamCheck, check_stream
-from infra.eventstore.streams import SQLiteStorage, StreamApplication
+from infra.eventstore.sqlite import SQLiteStorage
+from infra.eventstore.streams import StreamApplication
 from infra.settings import Settings
 from projections.leases import LocalLeases
 from projections.worker import ProjectionWorker

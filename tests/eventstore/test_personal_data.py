@@ -13,7 +13,8 @@ from eventsourcing.domain import Aggregate, event
 
 from infra.bootstrap import Ithaca
 from infra.eventstore.codec import PersonalDataErasedError
-from infra.eventstore.streams import SQLiteStorage, StreamApplication
+from infra.eventstore.sqlite import SQLiteStorage
+from infra.eventstore.streams import StreamApplication
 from services.actor import Actor
 from services.personal_data import ERASED_TEXT, PersonalText
 
