@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from infra.audit.keys import TenantSigningKeys
 from infra.clock import Clock, system_clock
-from infra.eventstore.postgres import PostgresServer
+from infra.eventstore.postgres_server import PostgresServer
 from infra.eventstore.sqlite import SQLiteStorage
 from infra.eventstore.streams import (
     PLATFORM_STREAM,
@@ -54,6 +54,7 @@ class Ithaca:
             platform_hosts=settings.platform_host_names(),
             challenges=DnsChallenges(settings.dns_resolver),
             on_change=self._platform_changed,
+            clock=clock,
         )
         self.directory = TenantDirectory(
             platform_stream,

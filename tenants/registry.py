@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import RecordConflictError
 
+from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream, Storage, StreamApplication, tenant_stream_name
 from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError, NotFoundError
@@ -44,8 +45,9 @@ class TenantRegistry(StreamApplication):
         platform_hosts: Iterable[str] = (),
         challenges: DnsChallenges | None = None,
         on_change: Callable[[], None] = lambda: None,
+        clock: Clock = system_clock,
     ) -> None:
-        super().__init__(stream)
+        super().__init__(stream, clock=clock)
         self.locations = locations
         self.base_domain = base_domain
         self.platform_hosts = frozenset(platform_hosts)
