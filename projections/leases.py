@@ -18,7 +18,7 @@ from typing import Any
 
 import psycopg
 
-from infra.eventstore.postgres import stream_lock_key
+from infra.eventstore.postgres_server import stream_lock_key
 from infra.eventstore.streams import PostgresStorage, Storage
 from infra.logging import get_logger
 

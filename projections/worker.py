@@ -33,7 +33,7 @@ from psycopg import sql
 from infra.audit.keys import SigningKey
 from infra.bootstrap import Ithaca
 from infra.eventstore.chain import ChainBrokenError, seal_stream
-from infra.eventstore.postgres import NOTIFY_CHANNEL
+from infra.eventstore.postgres_server import NOTIFY_CHANNEL
 from infra.eventstore.streams import PLATFORM_STREAM, EventStream, listen_to_appends
 from infra.logging import get_logger
 from projections.catalogue import PROJECTIONS

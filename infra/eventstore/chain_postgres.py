@@ -11,7 +11,7 @@ from psycopg import sql
 from infra.eventstore.chain_tables import CHECKPOINT_COLUMNS, ChainTables, Checkpoint
 
 if TYPE_CHECKING:
-    from infra.eventstore.postgres import PostgresServer
+    from infra.eventstore.postgres_server import PostgresServer
 
 __all__ = ["PostgresChainTables"]
 

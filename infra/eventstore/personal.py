@@ -51,7 +51,7 @@ from infra.eventstore.held import current_held_appends
 if TYPE_CHECKING:
     from eventsourcing.sqlite import SQLiteDatastore
 
-    from infra.eventstore.postgres import PostgresServer
+    from infra.eventstore.postgres_server import PostgresServer
 
 __all__ = [
     "ERASURE_CHECK_SECONDS",

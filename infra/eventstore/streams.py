@@ -52,9 +52,9 @@ from infra.eventstore.postgres import (
     NotificationRow,
     PostgresApplicationRecorder,
     PostgresProcessRecorder,
-    PostgresServer,
     PostgresSnapshotRecorder,
 )
+from infra.eventstore.postgres_server import PostgresServer
 from infra.settings import Settings
 
 __all__ = [

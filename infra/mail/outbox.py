@@ -24,7 +24,8 @@ import msgspec
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteProcessRecorder
 from psycopg import sql
 
-from infra.eventstore.postgres import PostgresProcessRecorder, PostgresServer
+from infra.eventstore.postgres import PostgresProcessRecorder
+from infra.eventstore.postgres_server import PostgresServer
 from infra.eventstore.streams import EventStream
 
 __all__ = ["DueMail", "MailStatus", "Outbox", "QueuedMail"]

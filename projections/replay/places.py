@@ -29,7 +29,7 @@ import msgspec
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg import sql
 
-from infra.eventstore.postgres import PostgresServer
+from infra.eventstore.postgres_server import PostgresServer
 from infra.eventstore.sqlite import SQLiteStorage
 from infra.eventstore.streams import PostgresStorage, Storage
 from projections.store import PostgresReadModelStore, ReadModelStore, SQLiteReadModelStore

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from infra.eventstore.postgres import PostgresServer, stream_lock_key
+from infra.eventstore.postgres_server import PostgresServer, stream_lock_key
 from projections.store.base import (
     STATE_COLUMNS,
     SWAP_STATE,

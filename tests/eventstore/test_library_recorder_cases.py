@@ -24,10 +24,10 @@ from psycopg import sql
 from infra.eventstore.postgres import (
     PostgresApplicationRecorder,
     PostgresProcessRecorder,
-    PostgresServer,
     PostgresSnapshotRecorder,
     PostgresTrackingRecorder,
 )
+from infra.eventstore.postgres_server import PostgresServer
 
 STREAM = "tenant_library_cases"
 
