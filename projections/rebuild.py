@@ -63,7 +63,8 @@ def rebuild(
 def _prepare_shadow(ithaca: Ithaca, tenant: TenantRecord, projection: Projection) -> Projector:
     stream = open_read_model(ithaca, tenant, projection).stream
     shadow = Projector(stream, projection, state_name=projection.name + SHADOW_SUFFIX,
-                       suffix=SHADOW_SUFFIX, batch_size=ithaca.settings.rebuild_batch)
+                       suffix=SHADOW_SUFFIX, batch_size=ithaca.settings.rebuild_batch,
+                       clock=ithaca.clock)
     shadow.store.drop_tables(projection.tables, SHADOW_SUFFIX)
     shadow.store.create_tables(projection.tables, SHADOW_SUFFIX)
     shadow.store.reset(shadow.state_name, projection.version)
