@@ -8,7 +8,6 @@ personal data. Tenant admins and auditors list every certificate; auditors canno
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -104,8 +103,9 @@ class PrivacyController(Controller):
         self, tenant: NamedDependency[TenantRecord], caller: NamedDependency[Caller],
         personal_data: NamedDependency[PersonalData],
     ) -> Response[bytes]:
-        document = member_data(personal_data, caller.member_id, datetime.now(UTC))
-        filename = f"{tenant.slug}-my-data-{datetime.now(UTC):%Y%m%d}.json"
+        now = personal_data.clock()
+        document = member_data(personal_data, caller.member_id, now)
+        filename = f"{tenant.slug}-my-data-{now:%Y%m%d}.json"
         return Response(
             msgspec.json.format(msgspec.json.encode(document)), media_type="application/json",
             headers={"Content-Disposition": f'attachment; filename="{filename}"',

@@ -18,7 +18,6 @@ erasure interrupted after step 1 is finished by asking again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from infra.audit.keys import SigningKey
@@ -69,7 +68,7 @@ def complete_erasure(ithaca: Ithaca, tenant: TenantRecord, certified: Certified)
     privacy = ithaca.tenant_application(tenant, Privacy)
     member_id = certified.erasure.member_id
     destroyed = privacy.destroy_keys(member_id, certified.counterparts)
-    forgotten = Outbox.of(privacy.stream).forget(member_id, datetime.now(UTC))
+    forgotten = Outbox.of(privacy.stream).forget(member_id, privacy.clock())
     replays = drop_replays(ithaca, tenant)
     try:
         catch_up_tenant(ithaca, tenant, PERSONAL_READ_MODELS)
