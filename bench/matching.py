@@ -56,10 +56,10 @@ from projections.matching.queries import excluded_for
 from projections.matching.scoring import HOURS_ENOUGH, overlap_hours, week_slots
 from projections.reading import ReadModel, open_read_model
 from projections.store import ReadModelStore
+from services import taxonomy
 from services.accounts.domain import Member, Role
 from services.actor import Actor
 from services.mentoring.domain import DeclineReason, Relationship, WithdrawalCause
-from services.profiles import taxonomy
 from services.profiles.application import Profiles
 from services.profiles.domain import (
     AreaRating,

@@ -52,9 +52,9 @@ from services.moderation.application import Moderation
 from services.moderation.domain import Decision, ReportReason
 from services.profiles.application import Profiles
 from services.profiles.domain import EntrepreneurDetails, MentorDetails, WorkingHours
-from services.profiles.taxonomy import expertise_name
 from services.programme.application import Programme, current_questionnaire
 from services.programme.domain import ProgrammeSettings
+from services.taxonomy import expertise_name
 from tenants.directory import TenantRecord
 from tenants.domain import Branding
 

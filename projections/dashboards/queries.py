@@ -53,9 +53,9 @@ from projections.dashboards.schemas import (
 )
 from projections.reading import NotCaughtUpError, ReadModel
 from projections.store import ReadModelStore
+from services import taxonomy
 from services.accounts.domain import Role
 from services.errors import InvalidInputError
-from services.profiles import taxonomy
 from services.programme.domain import FOLLOW_UP_MONTHS_MAX
 
 __all__ = ["EMPLOYER_MAX", "MONTHS_MAX", "Filters", "read_dashboard"]

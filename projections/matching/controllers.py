@@ -27,10 +27,10 @@ from projections.matching.schemas import (
     MentorSearchResults,
 )
 from projections.reading import ReadModel, read_model
+from services import taxonomy
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.errors import ForbiddenError
-from services.profiles import taxonomy
 
 __all__ = ["ROUTES", "MatchesController"]
 

@@ -34,8 +34,8 @@ from services.accounts.domain import Member, Role
 from services.matching.domain import MatchingConfiguration
 from services.mentoring.domain import CURRENT, Block, Relationship, RelationshipStatus
 from services.profiles.domain import EntrepreneurProfile, MentorProfile
-from services.profiles.taxonomy import STAGES
 from services.programme.domain import ProgrammeConfiguration
+from services.taxonomy import STAGES
 
 __all__ = [
     "BLOCKS",

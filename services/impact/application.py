@@ -30,8 +30,8 @@ from services.impact.domain import (
     follow_up_dates,
     validate_answers,
 )
-from services.profiles.taxonomy import EXPERTISE
 from services.programme.application import settings_in
+from services.taxonomy import EXPERTISE
 
 __all__ = ["BUSINESS_AREAS", "Impact", "MentoringRecords"]
 

@@ -1,6 +1,6 @@
 """Profiles: entrepreneurs' and mentors' profiles, and entrepreneurs' self-assessments.
 
-Every code in a profile is checked against `services.profiles.taxonomy` before anything is
+Every code in a profile is checked against `services.taxonomy` before anything is
 recorded; a refusal names the field as the client sent it (`languages[1]`). A member may only
 have the profile of a role they hold, which is checked against their account on the same stream.
 """
@@ -13,11 +13,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from services import taxonomy
 from services.accounts.domain import Member, Role
 from services.actor import Actor
 from services.application import TenantApplication
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from services.profiles import taxonomy
 from services.profiles.domain import (
     AreaRating,
     EntrepreneurDetails,

@@ -14,10 +14,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from infra.web.tenant_api import ANY_MEMBER, PUBLIC, application, refusals, roles
+from services import taxonomy
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.actor import Actor
-from services.profiles import taxonomy
 from services.profiles.application import Profiles
 from services.profiles.schemas import (
     EntrepreneurProfileBody,

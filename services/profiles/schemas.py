@@ -21,8 +21,8 @@ from services.profiles.domain import (
     Submission,
     WorkingHours,
 )
-from services.profiles.taxonomy import Term
 from services.schemas import CamelBody, CamelStruct
+from services.taxonomy import Term
 
 __all__ = [
     "EntrepreneurProfileBody",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from services.actor import Actor
 from services.application import TenantApplication
 from services.errors import InvalidInputError
-from services.profiles.taxonomy import check_expertise
 from services.programme.default_questionnaire import DEFAULT_AREAS
 from services.programme.domain import (
     DEFAULT_QUESTIONNAIRE_VERSION,
@@ -18,6 +17,7 @@ from services.programme.domain import (
     Questionnaire,
     QuestionnaireArea,
 )
+from services.taxonomy import check_expertise
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = ["CurrentQuestionnaire", "Programme", "current_questionnaire", "settings_in"]

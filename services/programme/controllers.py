@@ -13,7 +13,6 @@ from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import InvalidInputError
-from services.profiles.taxonomy import expertise_name
 from services.programme.application import Programme
 from services.programme.schemas import (
     ChangeProgrammeSettings,
@@ -24,6 +23,7 @@ from services.programme.schemas import (
     QuestionnaireView,
 )
 from services.schemas import Written
+from services.taxonomy import expertise_name
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = ["ROUTES", "ProgrammeController", "interface_locale"]

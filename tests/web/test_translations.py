@@ -21,7 +21,7 @@ from infra.web.catalogues import (
     refusal_classes,
     source_modules,
 )
-from services.profiles.taxonomy import EXPERTISE, INDUSTRIES, STAGES
+from services.taxonomy import EXPERTISE, INDUSTRIES, STAGES
 from tenants.domain import INTERFACE_LOCALES
 
 TRANSLATED = [locale for locale in INTERFACE_LOCALES if locale != SOURCE_LOCALE]

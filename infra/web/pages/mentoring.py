@@ -41,6 +41,7 @@ from projections.reading import (
     ReadModel,
     open_read_model,
 )
+from services import taxonomy
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.errors import IthacaError, NotFoundError
@@ -56,7 +57,6 @@ from services.mentoring.domain import (
     Side,
 )
 from services.mentoring.schemas import Decline, RequestMentor
-from services.profiles import taxonomy
 from services.profiles.application import Profiles
 from services.profiles.schemas import MentorProfileView
 

@@ -31,12 +31,12 @@ from infra.web.pages.forms import FormInvalidError, keep, read_form, refusals, s
 from infra.web.pages.handlers import in_thread, service, signed_in
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
+from services import taxonomy
 from services.accounts.domain import Role
 from services.impact.application import Impact
 from services.impact.domain import RevenueBand, SurveyKind
 from services.impact.schemas import AnswerSurvey
 from services.mentoring.application import Mentoring
-from services.profiles import taxonomy
 from services.profiles.application import Profiles
 from services.profiles.schemas import (
     EntrepreneurProfileBody,
