@@ -24,7 +24,6 @@ from typing import Any
 
 import msgspec
 
-from infra.audit.keys import SIGNATURE_ALGORITHM, SigningKey
 from infra.audit.verify import (
     EXPORT_FORMAT,
     HASH_ALGORITHM,
@@ -37,6 +36,7 @@ from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.postgres import NotificationRow
 from infra.eventstore.streams import EventStream, StreamApplication
+from infra.signing import SIGNATURE_ALGORITHM, SigningKey
 from services.actor import Actor
 from services.errors import InvalidInputError
 from tenants.directory import TenantRecord

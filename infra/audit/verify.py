@@ -1,7 +1,7 @@
 """Offline verification of a tenant's export: the hash chain of its lines and its signed manifest.
 
 This module is the whole verifier. It needs no database, no settings and nothing of Ithaca but
-`infra.audit.keys.PublicKey` (an Ed25519 public key), so an auditor can read it on its own and
+`infra.signing.PublicKey` (an Ed25519 public key), so an auditor can read it on its own and
 write the same checks in another language. The format it checks:
 
 - An export is UTF-8 JSON Lines. Every line but the last is one event; the last is the manifest.
@@ -38,7 +38,7 @@ from typing import Any
 
 import msgspec
 
-from infra.audit.keys import SIGNATURE_ALGORITHM, PublicKey
+from infra.signing import SIGNATURE_ALGORITHM, PublicKey
 
 __all__ = [
     "EXPORT_FORMAT",
