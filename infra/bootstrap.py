@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TypeVar
 
-from infra.audit.keys import TenantSigningKeys
 from infra.clock import Clock, system_clock
 from infra.eventstore.postgres_server import PostgresServer
 from infra.eventstore.sqlite import SQLiteStorage
@@ -19,6 +18,7 @@ from infra.eventstore.streams import (
     StreamApplication,
 )
 from infra.settings import Settings
+from infra.signing import TenantSigningKeys
 from services.errors import NotFoundError
 from tenants.directory import TenantDirectory, TenantRecord
 from tenants.proof import DnsChallenges

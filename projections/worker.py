@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from infra.audit.keys import SigningKey
 from infra.bootstrap import Ithaca
 from infra.eventstore.chain import ChainBrokenError, seal_stream
 from infra.eventstore.postgres_server import NOTIFY_CHANNEL
 from infra.eventstore.streams import PLATFORM_STREAM, EventStream, listen_to_appends
 from infra.logging import get_logger
+from infra.signing import SigningKey
 from projections.catalogue import PROJECTIONS
 from projections.engine import Projection, ProjectionFailedError
 from projections.leases import Leases, leases_for

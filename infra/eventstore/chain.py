@@ -40,9 +40,9 @@ from infra.eventstore.postgres import PostgresApplicationRecorder
 from infra.logging import get_logger
 
 if TYPE_CHECKING:
-    from infra.audit.keys import SigningKey
     from infra.eventstore.postgres import NotificationRow
     from infra.eventstore.streams import EventStream
+    from infra.signing import SigningKey
 
 __all__ = [
     "ChainBrokenError",

@@ -24,10 +24,10 @@ from infra.eventstore.chain import chain_tables_of, checkpoint_message, genesis_
 from services.schemas import FrozenCamelStruct
 
 if TYPE_CHECKING:
-    from infra.audit.keys import PublicKey
     from infra.eventstore.chain_tables import Checkpoint
     from infra.eventstore.postgres import NotificationRow
     from infra.eventstore.streams import EventStream
+    from infra.signing import PublicKey
 
 __all__ = ["StreamCheck", "check_stream"]
 

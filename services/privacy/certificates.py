@@ -2,7 +2,7 @@
 
 The document names the tenant, the member id, when the erasure happened, the stream position of
 the erasure event, what was destroyed and the signing key's id; `signature` is the tenant's
-Ed25519 signature (`infra.audit.keys`) over the canonical JSON of every other field: keys
+Ed25519 signature (`infra.signing`) over the canonical JSON of every other field: keys
 sorted, separators `(",", ":")`, ASCII only. `verify` needs no database: only the document and,
 to prove who signed it, the tenant's public key (`GET /api/v1/audit/public-key`). Without one it
 checks the document against the public key it carries, which proves it is intact but not who
@@ -20,7 +20,7 @@ from uuid import UUID
 
 import msgspec
 
-from infra.audit.keys import SIGNATURE_ALGORITHM, PublicKey, SigningKey
+from infra.signing import SIGNATURE_ALGORITHM, PublicKey, SigningKey
 from services.errors import InvalidInputError
 from services.schemas import CamelBody
 

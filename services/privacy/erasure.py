@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from infra.audit.keys import SigningKey
 from infra.bootstrap import Ithaca
 from infra.logging import get_logger
 from infra.mail.outbox import Outbox
+from infra.signing import SigningKey
 from projections.dashboards.projection import DASHBOARDS
 from projections.dashboards.projection import MEMBERS as DASHBOARD_MEMBERS
 from projections.matching.projection import ENTREPRENEURS, MATCHING, MENTORS

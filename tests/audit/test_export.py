@@ -29,13 +29,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from psycopg import sql
 
 from infra.audit.export import tenant_stream
-from infra.audit.keys import PublicKey
 from infra.audit.verify import canonical_json
 from infra.bootstrap import Ithaca
 from infra.cli import cli
 from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.sqlite import SQLiteStorage
 from infra.settings import Settings
+from infra.signing import PublicKey
 from services.actor import Actor
 from tests.environment import environment_of
 from tests.mentoring.conftest import Cohort

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.audit.keys import PublicKey
 from infra.audit.verify import verify_export
+from infra.signing import PublicKey
 from services.actor import Actor
 from tests.audit.test_export import wait_until_sealed
 from tests.tenant_api import SignedInMember, TenantApi

@@ -6,9 +6,9 @@ import stat
 import uuid
 from pathlib import Path
 
-from infra.audit.keys import PublicKey, TenantSigningKeys
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
+from infra.signing import PublicKey, TenantSigningKeys
 
 
 def test_a_tenants_key_is_stable_and_its_own() -> None:

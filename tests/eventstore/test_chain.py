@@ -21,7 +21,6 @@ from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 from structlog.testing import capture_logs
 
-from infra.audit.keys import PublicKey, SigningKey
 from infra.bootstrap import Ithaca, bootstrap
 from infra.eventstore.chain import (
     ChainBrokenError,
@@ -34,6 +33,7 @@ from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.sqlite import SQLiteStorage
 from infra.eventstore.streams import StreamApplication
 from infra.settings import Settings
+from infra.signing import PublicKey, SigningKey
 from projections.leases import LocalLeases
 from projections.worker import ProjectionWorker
 from services.actor import Actor

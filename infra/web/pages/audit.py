@@ -15,8 +15,8 @@ from litestar.types import ControllerRouterHandler
 
 from infra.audit.controllers import export_stream
 from infra.audit.export import tenant_stream
-from infra.audit.keys import SIGNATURE_ALGORITHM
 from infra.eventstore.chain_check import check_stream
+from infra.signing import SIGNATURE_ALGORITHM
 from infra.web.pages.forms import refusals
 from infra.web.pages.handlers import ithaca_of
 from infra.web.pages.rendering import FormErrors, render
