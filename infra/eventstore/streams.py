@@ -283,7 +283,7 @@ class StreamApplication(Application[UUID]):
 class _ErasureAwareRepository(Repository[UUID]):
     """The library's repository, whose aggregate cache (opened personal data included) is
     dropped once a person is erased through this stream's keys. Erasure in another process is
-    seen when that process's keys are consulted (issue 6 broadcasts it).
+    seen when that process's keys look at the count of erased keys (at most once a second).
 
     A cached aggregate is shared by every thread and never changed: the library fast-forwards
     it in place, under a lock, while other threads deep-copy it without one ("dictionary changed

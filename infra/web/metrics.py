@@ -10,7 +10,7 @@ must not share collectors).
 - `ithaca_tenants_provisioned`, `ithaca_tenants_suspended`, `ithaca_platform_position`: the tenant
   directory as this process sees it.
 - `ithaca_projection_lag_events{tenant, projection}`: how far each read model trails its tenant's
-  stream. The hook for the projection workers (issue 4) is `IthacaMetrics.add_projection_lag`:
+  stream. The hook for the projection workers is `IthacaMetrics.add_projection_lag`:
   register a callable that yields `ProjectionLag` rows and the collector reports them at every
   scrape; nothing is reported until one is registered.
 
@@ -72,7 +72,7 @@ class IthacaMetrics:
         self.request_duration.labels(method, route, str(status)).observe(seconds)
 
     def add_projection_lag(self, source: Callable[[], Iterable[ProjectionLag]]) -> None:
-        """The projection workers' hook (issue 4): `source` is called at every scrape."""
+        """The projection workers' hook: `source` is called at every scrape."""
         self._lag_sources.append(source)
 
     def projection_lag(self) -> Iterator[ProjectionLag]:
