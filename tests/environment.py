@@ -3,9 +3,15 @@ invocation reads back into the same `Settings`."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
 from infra.settings import Settings
 
-__all__ = ["environment_of"]
+__all__ = ["environment_of", "logging_restored"]
 
 
 def environment_of(settings: Settings) -> dict[str, str]:
@@ -19,3 +25,16 @@ def environment_of(settings: Settings) -> dict[str, str]:
             value = ",".join(f"{name}={url}" for name, url in value.items())
         variables[variable] = str(value)
     return variables
+
+
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """A CLI invocation configures logging onto the runner's captured stderr; this puts back
+    what the rest of the suite had."""
+    structlog_config = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.configure(**structlog_config)
+    root.handlers[:] = handlers
+    root.setLevel(level)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import msgspec
+import pytest
 from click.testing import CliRunner
 
 from infra.audit.export import export_lines, export_range, tenant_stream
@@ -18,13 +19,13 @@ from infra.cli import cli
 from infra.settings import Settings
 from services.accounts.tokens import PASSWORD_RESET, TokenSigner
 from services.application import IdempotentCommand
-from tests.audit.test_export import _restore_logging
-from tests.environment import environment_of
+from tests.environment import environment_of, logging_restored
 from tests.mail.fixtures import Mailroom, link_token
 from tests.privacy.storage_search import found_in_storage
 from tests.tenant_api import PASSWORD, TenantApi
 
-__all__ = ["_restore_logging"]  # the CLI configures logging; the fixture puts it back
+__all__ = ["logging_restored"]  # the CLI configures logging; the fixture puts it back
+pytestmark = pytest.mark.usefixtures("logging_restored")
 
 
 def encodings_of(secret: str) -> dict[str, str | bytes]:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import logging
 import sqlite3
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,6 @@ from uuid import UUID
 
 import psycopg
 import pytest
-import structlog
 from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -37,22 +34,12 @@ from infra.eventstore.sqlite import SQLiteStorage
 from infra.settings import Settings
 from infra.signing import PublicKey
 from services.actor import Actor
-from tests.environment import environment_of
+from tests.environment import environment_of, logging_restored
 from tests.mentoring.conftest import Cohort
 from tests.tenant_api import SignedInMember, TenantApi
 
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """Each invocation configures logging onto the runner's captured stderr; put back what the
-    rest of the suite had."""
-    structlog_config = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    structlog.configure(**structlog_config)
-    root.handlers[:] = handlers
-    root.setLevel(level)
+__all__ = ["logging_restored"]
+pytestmark = pytest.mark.usefixtures("logging_restored")
 
 
 @dataclass
