@@ -39,11 +39,17 @@ class SQLiteChainTables(ChainTables):
             return list(cursor.fetchall())
 
     def sealed_head(self) -> tuple[int, bytes | None, Checkpoint | None]:
-        rows = self._query("SELECT position, hash FROM event_hashes"
+        # One read transaction, so one snapshot: read apart, another sealer's commit between
+        # the two reads showed a checkpoint beyond the last hash (a chain "losing rows").
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT position, hash FROM event_hashes"
                            " ORDER BY position DESC LIMIT 1")
-        last = rows[0] if rows else None
+            last = cursor.fetchone()
+            cursor.execute("SELECT " + CHECKPOINT_COLUMNS + " FROM chain_checkpoints"
+                           " ORDER BY sequence DESC LIMIT 1")
+            checkpoint_row = cursor.fetchone()
         return (last[0] if last else 0, bytes(last[1]) if last else None,
-                self.last_checkpoint())
+                self._checkpoint(checkpoint_row) if checkpoint_row else None)
 
     def last_checkpoint(self) -> Checkpoint | None:
         rows = self._query("SELECT " + CHECKPOINT_COLUMNS + " FROM chain_checkpoints"
