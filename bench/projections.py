@@ -48,10 +48,11 @@ from psycopg import sql
 
 from bench.append import DEFAULT_URL, fresh_database
 from bench.synthetic_journeys import JourneyLog, write_tenant_journeys
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.features import FEATURES
+from infra.container import Ithaca
 from infra.eventstore.codec import MsgspecMapper
 from infra.settings import Settings
-from projections.catalogue import PROJECTIONS, projection_named
 from projections.commands import relax_garbage_collector
 from projections.engine import CatchUp, Projection, Projector
 from projections.reading import open_read_model
@@ -327,6 +328,9 @@ def report(log: JourneyLog, figures: list[Figure], batch: int, rounds: int) -> N
                   f"{TARGET:,}/s target; ratio to raw read {figure.stream_rate / raw:.3f}")
 
 
+_READ_MODELS = [projection for feature in FEATURES for projection in feature.projections]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--events", type=int, default=1_000_000,
@@ -337,20 +341,20 @@ def main() -> None:
                         help="events per batch (a rebuild's default, ITHACA_REBUILD_BATCH)")
     parser.add_argument("--one-by-one", type=int, default=2_000,
                         help="transactions of the one-event-per-transaction path (0: skip)")
-    parser.add_argument("--only", nargs="*", default=[p.name for p in PROJECTIONS],
+    parser.add_argument("--only", nargs="*", default=[p.name for p in _READ_MODELS],
                         help="read models to rebuild")
     parser.add_argument("--profile", metavar="MODEL", help="profile one more rebuild of MODEL")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  DEFAULT_URL))
     args = parser.parse_args()
-    projections = [projection_named(name) for name in args.only]
+    projections = [next(p for p in _READ_MODELS if p.name == name) for name in args.only]
     with tenant_with_log(args.database_url, args.events, args.seed, args.batch) as (
         ithaca, tenant, log, url,
     ):
         print(f"generated {log.events:,} events in {log.seconds:.0f} s")
         figures = run_rounds(ithaca, tenant, url, log, args, projections)
         if args.profile:
-            profile_rebuild(ithaca, tenant, projection_named(args.profile))
+            profile_rebuild(ithaca, tenant, ithaca.projection_named(args.profile))
     report(log, figures, args.batch, args.rounds)
 
 

@@ -1,127 +1,26 @@
-"""The composition root: settings in, a wired `Ithaca` out. Nothing else constructs storages,
-pools or applications, so the web app, the CLI, the benchmarks and the tests all run the same
-wiring."""
+"""The composition root: settings, a clock and the list of features in, a wired `Ithaca` out.
+Nothing else constructs storages, pools or applications, so the web app, the CLI, the worker,
+the benchmarks and the tests all run the same wiring."""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import TypeVar
+from collections.abc import Sequence
 
 from infra.clock import Clock, system_clock
-from infra.eventstore.postgres_server import PostgresServer
-from infra.eventstore.sqlite import SQLiteStorage
-from infra.eventstore.streams import (
-    PLATFORM_STREAM,
-    OpenStreams,
-    PostgresStorage,
-    Storage,
-    StreamApplication,
-)
+from infra.container import Ithaca
+from infra.feature import Feature
+from infra.features import FEATURES
 from infra.settings import Settings
-from infra.signing import TenantSigningKeys
-from services.errors import NotFoundError
-from tenants.directory import TenantDirectory, TenantRecord
-from tenants.proof import DnsChallenges
-from tenants.registry import TenantRegistry
 
-__all__ = ["Ithaca", "bootstrap"]
-
-AppT = TypeVar("AppT", bound=StreamApplication)
+__all__ = ["bootstrap"]
 
 
-class Ithaca:
-    """Everything a process needs, wired once: the platform registry and its directory, the
-    storages tenants live in (one pool per PostgreSQL server), the open tenant streams, and the
-    clock every application tells time by."""
-
-    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
-        self.settings = settings
-        self.clock = clock
-        self.servers: dict[str, PostgresServer] = {}
-        self.locations: dict[str, Storage] = {}
-        for name, url in settings.database_locations().items():
-            self.locations[name] = self._storage(url, name)
-        self.platform_storage: Storage = (
-            SQLiteStorage(settings.data_path) if settings.embedded else self.locations["main"]
-        )
-        if not self.platform_storage.stream_exists(PLATFORM_STREAM):
-            self.platform_storage.create_stream(PLATFORM_STREAM)
-        platform_stream = self.platform_storage.open_stream(PLATFORM_STREAM)
-        self.registry = TenantRegistry(
-            platform_stream,
-            locations=self.locations,
-            base_domain=settings.base_domain,
-            platform_hosts=settings.platform_host_names(),
-            challenges=DnsChallenges(settings.dns_resolver),
-            on_change=self._platform_changed,
-            clock=clock,
-        )
-        self.directory = TenantDirectory(
-            platform_stream,
-            self.registry.mapper,
-            base_domain=settings.base_domain,
-            max_staleness=settings.tenant_cache_seconds,
-            platform_hosts=settings.platform_host_names(),
-        )
-        self.directory.refresh()
-        self.open_streams = OpenStreams(
-            capacity=settings.open_tenants, settings=settings, clock=clock
-        )
-
-    @cached_property
-    def signing_keys(self) -> TenantSigningKeys:
-        """Each tenant's audit signing key (derived when first asked for, never stored)."""
-        return TenantSigningKeys.from_settings(self.settings)
-
-    def _storage(self, url: str, location: str) -> Storage:
-        if not url:
-            return SQLiteStorage(self.settings.data_path / "tenants")
-        if not url.startswith(("postgresql://", "postgres://")):
-            msg = f"database location {location!r}: only PostgreSQL URLs are supported, got {url!r}"
-            raise ValueError(msg)
-        server = self.servers.get(url)
-        if server is None:
-            server = self.servers[url] = PostgresServer(
-                url,
-                pool_size=self.settings.pool_size,
-                pool_timeout=self.settings.pool_timeout,
-                application_name=f"ithaca:{location}",
-            )
-            server.open()
-        return PostgresStorage(server)
-
-    def _platform_changed(self) -> None:
-        self.directory.refresh()
-
-    def tenant(self, slug: str) -> TenantRecord:
-        """The tenant with this slug as the directory knows it; NotFoundError otherwise."""
-        record = self.directory.by_slug(slug)
-        if record is None:
-            self.directory.refresh()
-            record = self.directory.by_slug(slug)
-        if record is None:
-            raise NotFoundError("no tenant '%(slug)s'", field="slug", values={"slug": slug})
-        return record
-
-    def tenant_application(self, tenant: TenantRecord, app_class: type[AppT]) -> AppT:
-        """The tenant's instance of an application service, bound to the tenant's stream."""
-        storage = self.locations[tenant.location]
-        return self.open_streams.application(storage, tenant.stream_name, app_class)
-
-    def check(self) -> None:
-        """Raises unless every storage can answer now (readiness)."""
-        self.platform_storage.check()
-        for storage in self.locations.values():
-            storage.check()
-
-    def close(self) -> None:
-        self.open_streams.close()
-        for server in self.servers.values():
-            server.close()
-
-
-def bootstrap(settings: Settings | None = None, clock: Clock = system_clock) -> Ithaca:
+def bootstrap(
+    settings: Settings | None = None, clock: Clock = system_clock,
+    features: Sequence[Feature] = FEATURES,
+) -> Ithaca:
     """Wires a process. `clock` is the one time source of every application, of their events'
     timestamps and of the projection worker: the real time unless a test or the demo's story
-    passes its own (`infra.clock.SettableClock`)."""
-    return Ithaca(settings or Settings.from_env(), clock)
+    passes its own (`infra.clock.SettableClock`). `features` are what it runs: every feature of
+    Ithaca unless a test adds one of its own."""
+    return Ithaca(settings or Settings.from_env(), clock, features)

@@ -9,17 +9,13 @@ Every command reads one `Settings` from the environment, composes the platform w
 from __future__ import annotations
 
 import getpass
-import logging
 import os
 import sys
 import textwrap
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import click
@@ -31,12 +27,10 @@ from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
 from psycopg_pool import PoolTimeout
-from rich.table import Table
 
-from infra.audit.commands import audit as audit_commands
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
 from infra.clock import SettableClock
-from infra.console import print_table
+from infra.container import Ithaca
 from infra.demo import (
     DEMO_BRANDING,
     DEMO_NAME,
@@ -46,19 +40,17 @@ from infra.demo import (
     add_demo_sample_data,
 )
 from infra.eventstore.streams import PLATFORM_STREAM
+from infra.feature import Feature
+from infra.features import FEATURES
 from infra.logging import configure_logging, get_logger
-from infra.mail.sink import MailSink, text_of
 from infra.settings import Settings, SettingsError, settings_help
 from infra.shutdown import bounded_shutdown
-from projections.commands import projections as projections_commands
 from services.accounts.application import Accounts
-from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import IthacaError
+from tenants.commands import tenant_urls
 
 __all__ = ["cli", "main"]
-
-_REASON_HELP = "Why (optional); recorded in the platform stream for the tenant's auditors."
 
 USAGE_ERROR = 2
 """Exit status of refused input (an `IthacaError`), as click uses for bad options."""
@@ -146,20 +138,6 @@ class _IthacaGroup(click.Group):
 pass_runtime = click.make_pass_decorator(_Runtime)
 
 
-def _echo_json(value: object) -> None:
-    click.echo(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
-
-
-def _tenant_urls(settings: Settings, slug: str) -> tuple[str, str]:
-    """The tenant's own host and the path-prefixed API on the server's address."""
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104
-    port = "" if settings.port == 80 else f":{settings.port}"
-    return (
-        f"http://{slug}.{settings.base_domain}{port}/",
-        f"http://{host}{port}/t/{slug}/api/v1/tenant",
-    )
-
-
 # The root -------------------------------------------------------------------------------------
 
 
@@ -244,258 +222,6 @@ def serve(
         server.serve()
 
 
-# tenants --------------------------------------------------------------------------------------
-
-
-@cli.group()
-def tenants() -> None:
-    """Provision, list, rebrand, suspend and reinstate tenants."""
-
-
-@tenants.command("create")
-@click.argument("slug")
-@click.option("--name", "display_name", required=True, help="Display name of the programme.")
-@click.option("--locale", default="en", show_default=True, help="Default interface locale.")
-@click.option("--time-zone", default="UTC", show_default=True, help="IANA time zone.")
-@click.option("--location", default="main", show_default=True,
-              help="Database location the tenant's stream lives in.")
-@pass_runtime
-def tenants_create(
-    runtime: _Runtime, slug: str, display_name: str, locale: str, time_zone: str, location: str
-) -> None:
-    """Provision a tenant with its own event stream."""
-    runtime.ithaca.registry.provision_tenant(
-        slug=slug, display_name=display_name, actor=runtime.actor,
-        default_locale=locale, time_zone=time_zone, location=location,
-    )
-    site, _ = _tenant_urls(runtime.settings, slug)
-    click.echo(f"provisioned {slug} ({display_name.strip()}) on {location}: {site}")
-
-
-@tenants.command("list")
-@pass_runtime
-def tenants_list(runtime: _Runtime) -> None:
-    """Show every tenant as a table."""
-    table = Table("slug", "name", "locale", "zone", "location", "domains", "status",
-                  box=None, pad_edge=False)
-    for record in runtime.ithaca.directory.all():
-        table.add_row(
-            record.slug, record.display_name, record.default_locale, record.time_zone,
-            record.location, ", ".join(record.domains) or "-",
-            f"suspended: {record.suspension_reason}" if record.suspended else "active",
-        )
-    print_table(table)
-
-
-@tenants.command("show")
-@click.argument("slug")
-@pass_runtime
-def tenants_show(runtime: _Runtime, slug: str) -> None:
-    """Print one tenant as JSON."""
-    record = runtime.ithaca.tenant(slug)
-    site, api = _tenant_urls(runtime.settings, slug)
-    _echo_json({**msgspec.to_builtins(record), "stream": record.stream_name,
-                "urls": {"site": site, "api": api}})
-
-
-@tenants.command("rebrand")
-@click.argument("slug")
-@click.option("--product-name", help="Name shown in the tenant's pages.")
-@click.option("--logo-url", help="https:// URL or site path of the logo.")
-@click.option("--primary-colour", help="Like #1f4e79.")
-@click.option("--accent-colour", help="Like #f2a900.")
-@click.option("--support-email", help="Where members write for help.")
-@click.option("--reason", default="", help=_REASON_HELP)
-@pass_runtime
-def tenants_rebrand(
-    runtime: _Runtime, slug: str, product_name: str | None, logo_url: str | None,
-    primary_colour: str | None, accent_colour: str | None, support_email: str | None,
-    reason: str,
-) -> None:
-    """Change a tenant's branding; options not given keep their value."""
-    changes = {
-        "product_name": product_name, "logo_url": logo_url, "primary_colour": primary_colour,
-        "accent_colour": accent_colour, "support_email": support_email,
-    }
-    branding = msgspec.structs.replace(
-        runtime.ithaca.tenant(slug).branding,
-        **{field: value for field, value in changes.items() if value is not None},
-    )
-    runtime.ithaca.registry.rebrand_tenant(slug, branding, runtime.actor, reason)
-    _echo_json(runtime.ithaca.tenant(slug).branding)
-
-
-@tenants.command("attach-domain")
-@click.argument("slug")
-@click.argument("domain")
-@click.option("--reason", default="", help=_REASON_HELP)
-@click.option("--skip-proof", is_flag=True, help=(
-    "Attach at once, without the DNS proof of control; needs --reason, recorded in the "
-    "platform stream for auditors."))
-@pass_runtime
-def tenants_attach_domain(
-    runtime: _Runtime, slug: str, domain: str, reason: str, skip_proof: bool
-) -> None:
-    """Claim a custom DOMAIN for the tenant: it answers once proven (`verify-domain`)."""
-    registry = runtime.ithaca.registry
-    if skip_proof:
-        registry.attach_domain_without_proof(slug, domain, runtime.actor, reason)
-        click.echo(f"{domain} now serves {slug} (attached without proof)")
-        return
-    record = runtime.ithaca.tenant(registry.attach_domain(slug, domain, runtime.actor,
-                                                          reason).slug)
-    pending = next(claim for claim in record.pending_domains
-                   if claim.domain == domain.strip().lower().rstrip("."))
-    click.echo(f"{pending.domain} is claimed for {slug}; to prove control, publish the DNS "
-               f"record\n\n    {pending.record}. TXT \"{pending.challenge}\"\n\nthen run "
-               f"`ithaca tenants verify-domain {slug} {pending.domain}`")
-
-
-@tenants.command("verify-domain")
-@click.argument("slug")
-@click.argument("domain")
-@pass_runtime
-def tenants_verify_domain(runtime: _Runtime, slug: str, domain: str) -> None:
-    """Check the DNS proof of a claimed DOMAIN; once found, the domain serves the tenant."""
-    runtime.ithaca.registry.verify_domain(slug, domain, runtime.actor)
-    click.echo(f"{domain} now serves {slug}")
-
-
-@tenants.command("detach-domain")
-@click.argument("slug")
-@click.argument("domain")
-@click.option("--reason", default="", help=_REASON_HELP)
-@pass_runtime
-def tenants_detach_domain(runtime: _Runtime, slug: str, domain: str, reason: str) -> None:
-    """Stop the tenant answering on DOMAIN (or withdraw its pending claim)."""
-    runtime.ithaca.registry.detach_domain(slug, domain, runtime.actor, reason)
-    click.echo(f"{domain} no longer serves {slug}")
-
-
-@tenants.command("suspend")
-@click.argument("slug")
-@click.option("--reason", required=True, help="Why; recorded in the platform stream.")
-@pass_runtime
-def tenants_suspend(runtime: _Runtime, slug: str, reason: str) -> None:
-    """Suspend a tenant: its members are refused until it is reinstated."""
-    runtime.ithaca.registry.suspend_tenant(slug, reason, runtime.actor)
-    click.echo(f"suspended {slug}")
-
-
-@tenants.command("reinstate")
-@click.argument("slug")
-@click.option("--reason", required=True, help="Why; recorded in the platform stream.")
-@pass_runtime
-def tenants_reinstate(runtime: _Runtime, slug: str, reason: str) -> None:
-    """Reinstate a suspended tenant."""
-    runtime.ithaca.registry.reinstate_tenant(slug, reason, runtime.actor)
-    click.echo(f"reinstated {slug}")
-
-
-# operators ------------------------------------------------------------------------------------
-
-
-@cli.group()
-def operators() -> None:
-    """Platform operators and their API tokens."""
-
-
-@operators.command("add")
-@click.argument("name")
-@pass_runtime
-def operators_add(runtime: _Runtime, name: str) -> None:
-    """Add an operator (or issue a new token to one) and print the token once."""
-    token = runtime.ithaca.registry.add_operator(name, runtime.actor)
-    click.echo(f"token of operator {name} (shown once, stored only as a hash):", err=True)
-    click.echo(token)
-
-
-@operators.command("revoke")
-@click.argument("name")
-@pass_runtime
-def operators_revoke(runtime: _Runtime, name: str) -> None:
-    """Revoke an operator's token."""
-    runtime.ithaca.registry.revoke_operator(name, runtime.actor)
-    click.echo(f"revoked operator {name}")
-
-
-# members --------------------------------------------------------------------------------------
-
-
-@cli.group()
-def members() -> None:
-    """Members of a tenant (the first tenant admin; everyone else signs up or is invited)."""
-
-
-@members.command("create")
-@click.option("--tenant", "slug", required=True, help="Slug of the tenant.")
-@click.option("--email", required=True, help="The member's e-mail address (they sign in with it).")
-@click.option("--name", required=True, help="The member's name.")
-@click.option("--role", "roles", multiple=True, default=[Role.TENANT_ADMIN.value],
-              type=click.Choice([role.value for role in Role]), show_default=True,
-              help="A role to grant; repeat for several.")
-@click.option("--locale", help="Interface language [the tenant's default].")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input (no prompt).")
-@pass_runtime
-def members_create(
-    runtime: _Runtime, slug: str, email: str, name: str, roles: tuple[str, ...],
-    locale: str | None, password_stdin: bool,
-) -> None:
-    """Create a member with any roles, e.g. a tenant's first tenant admin.
-
-    The password is prompted for (twice) unless --password-stdin is given; it is never
-    printed. A verification mail is queued for the address.
-    """
-    tenant = runtime.ithaca.tenant(slug)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    accounts = runtime.ithaca.tenant_application(tenant, Accounts)
-    member, _ = accounts.create_member(
-        email=email, name=name, password=password, roles=[Role(role) for role in roles],
-        locale=locale or tenant.default_locale, actor=runtime.actor,
-    )
-    click.echo(f"created member {member.id} in {slug} with roles {', '.join(sorted(roles))}")
-
-
-# mail-sink ------------------------------------------------------------------------------------
-
-
-@cli.command("mail-sink")
-@click.option("--host", help="Address to listen on [ITHACA_MAIL_HOST].")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port [ITHACA_MAIL_PORT].")
-@click.option("--save-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also save every mail there as an .eml file.")
-@pass_runtime
-def mail_sink(runtime: _Runtime, host: str | None, port: int | None, save_dir: Path | None) -> None:
-    """Serve an SMTP sink for development: print every mail it receives, send none on."""
-    host = host or runtime.settings.mail_host
-    port = port or runtime.settings.mail_port
-    lock = threading.Lock()
-
-    def keep(message: EmailMessage) -> None:
-        with lock:
-            click.echo(f"--- mail from {message['From']} to {message['To']}")
-            click.echo(f"Subject: {message['Subject']}\n\n{text_of(message)}")
-            if save_dir is not None:
-                save_dir.mkdir(parents=True, exist_ok=True)
-                name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
-                (save_dir / name).write_bytes(message.as_bytes())
-
-    # aiosmtpd logs every SMTP command at info; the mail itself is what a developer wants.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    sink = MailSink(host, port, on_message=keep).start()
-    click.echo(f"mail sink listening on {host}:{port} (Ctrl-C stops it)", err=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sink.stop()
-
-
 # demo and migrate -----------------------------------------------------------------------------
 
 
@@ -510,7 +236,7 @@ def demo(runtime: _Runtime) -> None:
         _provision_demo(ithaca, runtime)
     finally:
         ithaca.close()
-    site, api = _tenant_urls(runtime.settings, DEMO_SLUG)
+    site, api = tenant_urls(runtime.settings, DEMO_SLUG)
     click.echo(f"demo tenant '{DEMO_SLUG}' ({DEMO_NAME}) is ready:")
     click.echo(f"  {site}")
     click.echo(f"  {api}")
@@ -562,8 +288,25 @@ def migrate(runtime: _Runtime) -> None:
         )
 
 
-cli.add_command(projections_commands)
-cli.add_command(audit_commands)
+
+
+def _add_feature_commands(root: click.Group, features: Sequence[Feature]) -> None:
+    """Every feature's commands: first those at the root (groups among them), then those that
+    join a group another feature declares (`ithaca audit replay`)."""
+    declared = [command for feature in features for command in feature.commands]
+    for command in declared:
+        if command.under is None:
+            root.add_command(command.command)
+    for command in declared:
+        if command.under is not None:
+            group = root.commands.get(command.under)
+            if not isinstance(group, click.Group):
+                msg = f"command {command.command.name!r} joins no group {command.under!r}"
+                raise RuntimeError(msg)
+            group.add_command(command.command)
+
+
+_add_feature_commands(cli, FEATURES)
 
 
 if __name__ == "__main__":

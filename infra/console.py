@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Protocol
 
+import click
+import msgspec
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -22,11 +24,11 @@ from rich.progress import (
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from infra.bootstrap import Ithaca
+    from infra.container import Ithaca
     from infra.settings import Settings
     from services.actor import Actor
 
-__all__ = ["CommandRuntime", "print_table", "progress_bar"]
+__all__ = ["CommandRuntime", "echo_json", "print_table", "progress_bar"]
 
 
 class CommandRuntime(Protocol):
@@ -51,3 +53,8 @@ def progress_bar(unit: str) -> Progress:
 def print_table(table: Table) -> None:
     # Piped output is for grep and scripts: never truncate a cell to fit 80 columns.
     Console(width=None if sys.stdout.isatty() else 10_000).print(table)
+
+
+def echo_json(value: object) -> None:
+    """A value as indented JSON on stdout."""
+    click.echo(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())

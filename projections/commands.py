@@ -11,9 +11,8 @@ import click
 import msgspec
 from rich.table import Table
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.console import CommandRuntime, print_table, progress_bar
-from projections.catalogue import PROJECTIONS, projection_named
 from projections.engine import CatchUp
 from projections.reading import open_read_model
 from projections.rebuild import rebuild
@@ -55,7 +54,7 @@ def run(runtime: CommandRuntime, threads: int | None) -> None:
 
 
 @projections.command("rebuild")
-@click.argument("name", type=click.Choice([p.name for p in PROJECTIONS]))
+@click.argument("name")
 @click.option("--tenant", "slug", help="Only this tenant (default: every tenant).")
 @click.pass_obj
 def rebuild_command(runtime: CommandRuntime, name: str, slug: str | None) -> None:
@@ -63,7 +62,10 @@ def rebuild_command(runtime: CommandRuntime, name: str, slug: str | None) -> Non
     reads go on from the old tables meanwhile."""
     relax_garbage_collector()
     ithaca = runtime.ithaca
-    projection = projection_named(name)
+    try:
+        projection = ithaca.projection_named(name)
+    except LookupError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from None
     with progress_bar("events") as progress:
         for tenant in _tenants(ithaca, slug):
             model = open_read_model(ithaca, tenant, projection)

@@ -30,7 +30,7 @@ from litestar import Request
 from litestar.di import Provide
 from litestar.params import Parameter
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.streams import EventStream, StreamApplication
 from projections.engine import Projection, wait_for_position
 from projections.store import ReadModelStore, read_model_store
@@ -216,17 +216,11 @@ def _forget_zero(counts: Counter[Any], key: Any) -> None:
         del counts[key]
 
 
-class _StreamReader(StreamApplication):
-    """Gives the tenant's open stream (the application itself is never used)."""
-
-    name = "read_models"
-
-
 def open_read_model(
     ithaca: Ithaca, tenant: TenantRecord, projection: ProjectionT
 ) -> ReadModel[ProjectionT]:
     """The tenant's read model of `projection` (outside HTTP too: CLI, tests, benchmarks)."""
-    stream = ithaca.tenant_application(tenant, _StreamReader).stream
+    stream = ithaca.tenant_stream(tenant)
     return ReadModel(projection, read_model_store(stream), stream, tenant)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from infra.bootstrap import Ithaca
-from projections.catalogue import PROJECTIONS
+from infra.container import Ithaca
 from projections.engine import CatchUp, Projection, Projector
 from projections.reading import open_read_model
 from tenants.directory import TenantRecord
@@ -20,11 +19,12 @@ def projector_for(ithaca: Ithaca, tenant: TenantRecord, projection: Projection) 
 
 
 def catch_up_tenant(
-    ithaca: Ithaca, tenant: TenantRecord, projections: Iterable[Projection] = PROJECTIONS,
+    ithaca: Ithaca, tenant: TenantRecord, projections: Iterable[Projection] | None = None,
 ) -> dict[str, CatchUp]:
-    """Applies every event of the tenant's stream to each projection; raises
+    """Applies every event of the tenant's stream to each projection (every one the features
+    declare unless named); raises
     `ProjectionFailedError` on the first projection that fails."""
     return {
         projection.name: projector_for(ithaca, tenant, projection).catch_up()
-        for projection in projections
+        for projection in (ithaca.projections if projections is None else projections)
     }

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.codec import MsgspecMapper
-from projections.catalogue import PROJECTIONS
 from projections.engine import Projection
 from projections.reading import open_read_model
 from services.schemas import FrozenCamelStruct
@@ -38,10 +37,11 @@ class ProjectionStatus(FrozenCamelStruct):
 
 
 def statuses(
-    ithaca: Ithaca, projections: Sequence[Projection] = PROJECTIONS,
+    ithaca: Ithaca, projections: Sequence[Projection] | None = None,
     tenants: Iterable[TenantRecord] | None = None, now: datetime | None = None,
 ) -> list[ProjectionStatus]:
-    now = now or datetime.now(UTC)
+    projections = ithaca.projections if projections is None else projections
+    now = now or ithaca.clock()
     found: list[ProjectionStatus] = []
     for tenant in tenants if tenants is not None else ithaca.directory.all():
         model = open_read_model(ithaca, tenant, projections[0])

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from services.personal_data import Personal
+
 __all__ = ["Column", "ColumnType", "Row", "Table"]
 
 Row = dict[str, Any]
@@ -36,6 +38,10 @@ class Column:
     name: str
     type: ColumnType
     nullable: bool = False
+    personal: Personal | None = None
+    """Set when the column keeps a person's personal data (the member its table's `subject`
+    names): erasure overwrites it with `personal.erased`, and a test fails when a read model
+    keeps personal text in a column that does not say so."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,9 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    subject: str | None = None
+    """The column holding the member whose personal data a row keeps (needed with personal
+    columns)."""
     column_types: Mapping[str, ColumnType] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -56,7 +65,14 @@ class Table:
         if unknown or not self.key:
             msg = f"table {self.name}: key and indexes must name its columns ({unknown})"
             raise ValueError(msg)
+        if self.personal_columns and self.subject not in names:
+            msg = f"table {self.name}: personal columns need a `subject` column naming whose"
+            raise ValueError(msg)
         object.__setattr__(self, "column_types", {c.name: c.type for c in self.columns})
+
+    @property
+    def personal_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.personal is not None)
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -30,13 +30,12 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.chain import ChainBrokenError, seal_stream
 from infra.eventstore.postgres_server import NOTIFY_CHANNEL
 from infra.eventstore.streams import PLATFORM_STREAM, EventStream, listen_to_appends
 from infra.logging import get_logger
 from infra.signing import SigningKey
-from projections.catalogue import PROJECTIONS
 from projections.engine import Projection, ProjectionFailedError
 from projections.leases import Leases, leases_for
 from projections.reading import open_read_model
@@ -70,12 +69,12 @@ class WorkerCounters:
 
 class ProjectionWorker:
     def __init__(
-        self, ithaca: Ithaca, projections: Sequence[Projection] = PROJECTIONS,
+        self, ithaca: Ithaca, projections: Sequence[Projection] | None = None,
         *, threads: int | None = None, poll_seconds: float | None = None,
         batch_size: int | None = None,
     ) -> None:
         self.ithaca = ithaca
-        self.projections = list(projections)
+        self.projections = list(ithaca.projections if projections is None else projections)
         settings = ithaca.settings
         self.threads = threads or settings.projection_threads
         self.poll_seconds = poll_seconds or settings.projection_poll_seconds

@@ -1,6 +1,8 @@
 """`ithaca audit ...`: what an auditor (or an operator on their behalf) runs.
 
-Each command lives beside the part it drives and is added to the group here.
+The group is the audit feature's; the export and its check are its own commands. Other features
+add theirs to it in their declarations (`Command(..., under="audit")`): the replays, the
+erasure certificates.
 """
 
 from __future__ import annotations
@@ -8,9 +10,6 @@ from __future__ import annotations
 import click
 
 from infra.audit.export_commands import export, verify
-from projections.replay.commands import replay as replay_command
-from projections.replay.commands import replays as replays_command
-from services.privacy.commands import verify_certificate_command
 
 __all__ = ["audit"]
 
@@ -20,9 +19,5 @@ def audit() -> None:
     """Export and verify a tenant's history; check the live store; replay it as of a moment."""
 
 
-# Commands are added below, one line each: audit.add_command(<command>)
 audit.add_command(export)
 audit.add_command(verify)
-audit.add_command(replay_command)
-audit.add_command(replays_command)
-audit.add_command(verify_certificate_command)

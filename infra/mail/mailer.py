@@ -29,7 +29,7 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication
 from infra.logging import get_logger
 from infra.mail.message import compose_message
@@ -37,7 +37,6 @@ from infra.mail.outbox import DueMail, MailStatus, Outbox, QueuedMail
 from infra.mail.smtp import SmtpConnection, is_permanent
 from infra.mail.sources import MailContext, MailSource
 from infra.settings import Settings
-from services.accounts.mail import ACCOUNT_MAIL
 from tenants.directory import TenantRecord
 
 __all__ = ["Mailer", "backoff"]
@@ -66,11 +65,13 @@ class _MailerReader(StreamApplication):
 class Mailer:
     def __init__(
         self, ithaca: Ithaca, settings: Settings | None = None,
-        sources: Sequence[MailSource] = (ACCOUNT_MAIL,),
+        sources: Sequence[MailSource] | None = None,
     ) -> None:
         self.ithaca = ithaca
         self.settings = settings or ithaca.settings
-        self.sources = list(sources)
+        self.sources = list(
+            sources if sources is not None
+            else [source for feature in ithaca.features for source in feature.mail])
         self._topics = sorted({topic for source in self.sources for topic in source.topics})
         self._by_kind = {kind: source for source in self.sources for kind in source.kinds}
         self.clock = ithaca.clock

@@ -50,6 +50,7 @@ from services.accounts.domain import Member, Role
 from services.impact.domain import ImpactSurveys, SurveyKind
 from services.meetings.domain import Meeting, MeetingStatus
 from services.mentoring.domain import Relationship, RelationshipStatus
+from services.personal_data import Personal
 from services.profiles.domain import EntrepreneurProfile, MentorProfile
 
 __all__ = [
@@ -80,13 +81,14 @@ MEMBERS = Table(
         Column("programme", T.TEXT, nullable=True),
         Column("mentor_country", T.TEXT, nullable=True),
         Column("mentor_industries", T.JSON, nullable=True),
-        Column("employer", T.TEXT, nullable=True),
+        Column("employer", T.TEXT, nullable=True, personal=Personal(erased=None)),
         Column("mentor_programme", T.TEXT, nullable=True),
         Column("mentored_since", T.TIMESTAMP, nullable=True),
         Column("baseline", T.JSON, nullable=True),
         Column("survey_responses", T.INT),
     ),
     key=("member_id",),
+    subject="member_id",
 )
 
 RELATIONSHIPS = Table(

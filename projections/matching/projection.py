@@ -33,6 +33,7 @@ from projections.tables import Column, ColumnType, Row, Table
 from services.accounts.domain import Member, Role
 from services.matching.domain import MatchingConfiguration
 from services.mentoring.domain import CURRENT, Block, Relationship, RelationshipStatus
+from services.personal_data import Personal
 from services.profiles.domain import EntrepreneurProfile, MentorProfile
 from services.programme.domain import ProgrammeConfiguration
 from services.taxonomy import STAGES
@@ -77,10 +78,12 @@ MENTORS = Table(
         _C("industries", _T.JSON), _C("capacity", _T.INT),
         _C("received", _T.INT), _C("answered", _T.INT), _C("expired", _T.INT),
         _C("answer_hours", _T.JSON), _C("median_answer_hours", _T.REAL, nullable=True),
-        _C("stage_counts", _T.JSON), _C("search_text", _T.TEXT),
+        _C("stage_counts", _T.JSON),
+        _C("search_text", _T.TEXT, personal=Personal(erased="")),
     ),
     key=("profile_id",),
     indexes=(("position",), ("member_id",)),
+    subject="member_id",
 )
 """A mentor's match features. `current`: relationships holding a place (accepted, active,
 paused); `open_requests`: requests waiting for their answer; `received`, `answered`, `expired`:

@@ -20,6 +20,7 @@ from typing import Any
 from projections.engine import BatchRows, ProjectedEvent, Projection
 from projections.tables import Column, ColumnType, Table
 from services.accounts.domain import Member, MemberStatus
+from services.personal_data import Personal
 
 __all__ = ["DIRECTORY", "DIRECTORY_MEMBERS", "DirectoryProjection"]
 
@@ -28,11 +29,13 @@ _T = ColumnType
 DIRECTORY_MEMBERS = Table(
     "replay_members",
     (
-        Column("member_id", _T.UUID), Column("name", _T.TEXT), Column("roles", _T.JSON),
+        Column("member_id", _T.UUID), Column("name", _T.TEXT, personal=Personal()),
+        Column("roles", _T.JSON),
         Column("status", _T.TEXT), Column("joined_at", _T.TIMESTAMP),
         Column("changed_at", _T.TIMESTAMP), Column("position", _T.INT),
     ),
     key=("member_id",),
+    subject="member_id",
 )
 """One row per member: name (as signed up), roles and status (`active`, `suspended`) at the
 replay's position, when they joined and when the row last changed."""

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import msgspec
 
@@ -131,6 +132,11 @@ class ReadModelStore(ABC):
         statement += f" LIMIT {int(limit)}" if limit is not None else ""
         return [row_of(table, values, self._out)
                 for values in self.select(statement, params, t=table.name)]
+
+    @abstractmethod
+    def erase_subject(self, table: Table, member_id: UUID) -> int:
+        """Overwrites the table's personal columns on the rows of one member (its `subject`)
+        with their erased values; answers how many rows changed."""
 
     @staticmethod
     @abstractmethod

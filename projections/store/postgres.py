@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from psycopg import sql
@@ -207,6 +208,22 @@ class PostgresReadModelStore(ReadModelStore):
                 # the worker is down): it reads as empty, as one that is behind would.
                 conn.rollback()
                 return []
+
+    def erase_subject(self, table: Table, member_id: UUID) -> int:
+        columns = table.personal_columns
+        statement = sql.SQL("UPDATE {} SET {} WHERE {} = %s").format(
+            self._name(table.name),
+            sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(column.name))
+                               for column in columns),
+            sql.Identifier(str(table.subject)))
+        params = [_postgres_in(column.type, column.personal.erased)
+                  for column in columns if column.personal is not None]
+        with self.server.connection() as conn:
+            try:
+                return conn.execute(statement, [*params, member_id]).rowcount
+            except psycopg.errors.UndefinedTable:  # never created for this tenant: nothing kept
+                conn.rollback()
+                return 0
 
     _out = staticmethod(_postgres_out)
 

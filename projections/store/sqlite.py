@@ -227,6 +227,24 @@ class SQLiteReadModelStore(ReadModelStore):
                 return []  # not created yet: empty, as on PostgreSQL
             return [tuple(row) for row in cursor.fetchall()]
 
+    def erase_subject(self, table: Table, member_id: UUID) -> int:
+        columns = table.personal_columns
+        assignments = ", ".join(f"{self._quote(column.name)} = ?" for column in columns)
+        params = [_sqlite_in(column.type, column.personal.erased)
+                  for column in columns if column.personal is not None]
+        subject = str(table.subject)
+        statement = (f"UPDATE {self._quote(table.name)} SET {assignments}"
+                     f" WHERE {self._quote(subject)} = ?")
+        try:
+            with _immediate(self.datastore) as cursor:
+                cursor.execute(statement, [
+                    *params, _sqlite_in(table.column_types[subject], member_id)])
+                return int(cursor.rowcount)
+        except OperationalError as error:
+            if "no such table" not in str(error):
+                raise
+            return 0  # never created for this tenant: nothing kept
+
     _out = staticmethod(_sqlite_out)
 
 

@@ -7,7 +7,7 @@ caseloads. Ending needs the member's key (an end's reason is sealed under it), s
 before `destroy_keys`, which deletes the member's key and the keys of stored idempotency answers
 that could quote them (their own, and those of everyone they had a relationship with).
 
-`services.privacy.erasure` runs the whole procedure, the read side and the storage included.
+`infra.erasure` runs the whole procedure, the read side and the storage included.
 """
 
 from __future__ import annotations

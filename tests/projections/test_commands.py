@@ -9,9 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.settings import Settings
-from projections.catalogue import PROJECTIONS
+from infra.features import FEATURES
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
@@ -59,6 +59,9 @@ def test_the_worker_process_serves_new_events_and_stops_cleanly_on_sigterm(
         _, stderr = worker.communicate(timeout=30)
     assert worker.returncode == 0, stderr
     assert "projection_worker_stopped" in stderr
+
+
+PROJECTIONS = [projection for feature in FEATURES for projection in feature.projections]
 
 
 def test_status_shows_lag_and_a_rebuild_brings_one_tenant_up_to_date(

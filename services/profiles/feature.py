@@ -1,0 +1,9 @@
+"""Profiles: entrepreneurs' and mentors' profiles, self-assessments, the taxonomies; onboarding."""
+
+from __future__ import annotations
+
+from infra.feature import Feature
+from infra.web.pages import onboarding
+from services.profiles.controllers import ROUTES
+
+FEATURE = Feature(name="profiles", api=ROUTES, pages=onboarding.PAGES)
