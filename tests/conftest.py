@@ -22,10 +22,11 @@ from infra.clock import SettableClock
 from infra.settings import Settings
 from services.actor import Actor
 from tests.dns import DnsServer, quiet_resolver
+from tests.rules import embedded_tenant
 from tests.tenant_api import TenantApi
 from tests.web import Served, serving
 
-__all__ = ["quiet_resolver"]
+__all__ = ["embedded_tenant", "quiet_resolver"]
 
 BACKENDS = ["sqlite", "postgres"]
 
