@@ -34,7 +34,7 @@ from uuid import uuid4
 import httpx
 import psycopg
 
-from bench.append import DEFAULT_URL, fresh_database
+from bench.append import DEFAULT_URL, fresh_database, run_threads
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from services.actor import Actor
@@ -207,30 +207,23 @@ def run_clients(clients: int, per_client: int, action: Callable[[int], Callable[
     """`action(n)` gives client n's request function (True when it succeeded)."""
     tally = Latencies()
     lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
 
-    def run(number: int) -> None:
-        request = action(number)
-        mine: list[float] = []
-        errors = 0
-        start.wait()
-        for _ in range(per_client):
-            began = time.perf_counter()
-            ok = request()
-            mine.append(time.perf_counter() - began)
-            errors += not ok
-        with lock:
-            tally.seconds.extend(mine)
-            tally.errors += errors
+    def client(request: Callable[[], bool]) -> Callable[[], None]:
+        def run() -> None:
+            mine: list[float] = []
+            errors = 0
+            for _ in range(per_client):
+                began = time.perf_counter()
+                ok = request()
+                mine.append(time.perf_counter() - began)
+                errors += not ok
+            with lock:
+                tally.seconds.extend(mine)
+                tally.errors += errors
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    tally.wall = time.perf_counter() - began
+        return run
+
+    tally.wall = run_threads([client(action(number)) for number in range(clients)])
     return tally
 
 
