@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import time
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
+import msgspec
 import pytest
 
 from infra.bootstrap import bootstrap
@@ -44,6 +45,8 @@ __all__ = [
     "PASSWORD",
     "EmbeddedTenant",
     "embedded_tenant",
+    "entrepreneur_details",
+    "mentor_details",
 ]
 
 AppT = TypeVar("AppT", bound=StreamApplication)
@@ -99,23 +102,17 @@ class EmbeddedTenant:
     def entrepreneur(self, name: str, *, time_zone: str = "Europe/Lisbon") -> Caller:
         """An entrepreneur who has written their profile."""
         caller = self.member(name, Role.ENTREPRENEUR)
-        self.app(Profiles).save_entrepreneur_profile(caller.member_id, EntrepreneurDetails(
-            business_name=f"{name}'s Bakery", description="Bread and pastries in Porto.",
-            stage="early", industry="C", country="PT", languages=["pt", "en"],
-            time_zone=time_zone, working_hours=_office_hours(), challenges="Cash flow.",
-            goals="A second shop.", employees=2,
-        ), OPERATOR)
+        self.app(Profiles).save_entrepreneur_profile(
+            caller.member_id, entrepreneur_details(time_zone=time_zone), OPERATOR
+        )
         return caller
 
     def mentor(self, name: str, *, capacity: int = 2, time_zone: str = "Europe/Madrid") -> Caller:
         """A mentor who has written their profile, taking up to `capacity` mentees."""
         caller = self.member(name, Role.MENTOR)
-        self.app(Profiles).save_mentor_profile(caller.member_id, MentorDetails(
-            headline="Retail and cash-flow planning", bio="Twenty years running shops.",
-            expertise=["finance", "marketing"], industries=["C"], languages=["en"],
-            country="ES", countries_of_experience=["PT"], time_zone=time_zone,
-            working_hours=_office_hours(), capacity=capacity, monthly_hours=8,
-        ), OPERATOR)
+        self.app(Profiles).save_mentor_profile(
+            caller.member_id, mentor_details(capacity=capacity, time_zone=time_zone), OPERATOR
+        )
         return caller
 
     def requested(self, mentee: Caller, mentor: Caller) -> UUID:
@@ -134,8 +131,27 @@ class EmbeddedTenant:
         return relationship_id
 
 
-def _office_hours() -> WorkingHours:
-    return WorkingHours(start=time(9), end=time(17), weekdays=[0, 1, 2, 3, 4])
+OFFICE_HOURS = WorkingHours(start=time(9), end=time(17), weekdays=[0, 1, 2, 3, 4])
+
+
+def entrepreneur_details(**changes: Any) -> EntrepreneurDetails:
+    """A bakery in Porto, as its owner describes it, with `changes`."""
+    return msgspec.structs.replace(EntrepreneurDetails(
+        business_name="Pereira Bakery", description="Bread and pastries in Porto.",
+        stage="early", industry="C", country="PT", languages=["pt", "en"],
+        time_zone="Europe/Lisbon", working_hours=OFFICE_HOURS, challenges="Cash flow.",
+        goals="A second shop.", employees=2,
+    ), **changes)
+
+
+def mentor_details(**changes: Any) -> MentorDetails:
+    """A retail mentor in Madrid taking two mentees, with `changes`."""
+    return msgspec.structs.replace(MentorDetails(
+        headline="Retail and cash-flow planning", bio="Twenty years running shops.",
+        expertise=["finance", "marketing"], industries=["C"], languages=["en"],
+        country="ES", countries_of_experience=["PT"], time_zone="Europe/Madrid",
+        working_hours=OFFICE_HOURS, capacity=2, monthly_hours=8,
+    ), **changes)
 
 
 @pytest.fixture
