@@ -49,9 +49,9 @@ from psycopg import sql
 from bench.append import DEFAULT_URL, fresh_database
 from bench.synthetic_journeys import JourneyLog, write_tenant_journeys
 from infra.bootstrap import bootstrap
-from infra.features import FEATURES
 from infra.container import Ithaca
 from infra.eventstore.codec import MsgspecMapper
+from infra.features import FEATURES
 from infra.settings import Settings
 from projections.commands import relax_garbage_collector
 from projections.engine import CatchUp, Projection, Projector
@@ -244,6 +244,18 @@ def profile_rebuild(ithaca: Ithaca, tenant: TenantRecord, projection: Projection
 # Running -------------------------------------------------------------------------------------
 
 
+def add_log_options(parser: argparse.ArgumentParser, *, batch: str) -> None:
+    """The options of a benchmark on a synthetic log (`tenant_with_log`); `batch` says what
+    the batch size is used for."""
+    parser.add_argument("--events", type=int, default=1_000_000,
+                        help="approximate events in the log")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=20_000, help=batch)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 DEFAULT_URL))
+
+
 @contextmanager
 def tenant_with_log(
     server_url: str, events: int, seed: int, batch: int
@@ -333,19 +345,12 @@ _READ_MODELS = [projection for feature in FEATURES for projection in feature.pro
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=1_000_000,
-                        help="approximate events in the log")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=20_000,
-                        help="events per batch (a rebuild's default, ITHACA_REBUILD_BATCH)")
+    add_log_options(parser, batch="events per batch (a rebuild's default, ITHACA_REBUILD_BATCH)")
     parser.add_argument("--one-by-one", type=int, default=2_000,
                         help="transactions of the one-event-per-transaction path (0: skip)")
     parser.add_argument("--only", nargs="*", default=[p.name for p in _READ_MODELS],
                         help="read models to rebuild")
     parser.add_argument("--profile", metavar="MODEL", help="profile one more rebuild of MODEL")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
-                                                                 DEFAULT_URL))
     args = parser.parse_args()
     projections = [next(p for p in _READ_MODELS if p.name == name) for name in args.only]
     with tenant_with_log(args.database_url, args.events, args.seed, args.batch) as (

@@ -22,12 +22,10 @@ Runs on a fresh database `ithaca_bench_<random>` on BENCH_DATABASE_URL's server 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
-from bench.append import DEFAULT_URL
-from bench.projections import Figure, raw_read, tenant_with_log, timed
-from infra.bootstrap import Ithaca
+from bench.projections import Figure, add_log_options, raw_read, tenant_with_log, timed
+from infra.container import Ithaca
 from projections.replay.engine import (
     REPLAYED,
     build_replay,
@@ -49,14 +47,7 @@ def replay_once(ithaca: Ithaca, tenant: TenantRecord, position: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--events", type=int, default=1_000_000,
-                        help="approximate events in the log")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=20_000,
-                        help="events per batch (ITHACA_REBUILD_BATCH, which replays use)")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
-                                                                 DEFAULT_URL))
+    add_log_options(parser, batch="events per batch (ITHACA_REBUILD_BATCH, which replays use)")
     args = parser.parse_args()
     with tenant_with_log(args.database_url, args.events, args.seed, args.batch) as (
         ithaca, tenant, log, url,
