@@ -36,6 +36,9 @@ _END_REASONS = ["We did not find a good rhythm.", "My business closed for the se
 
 
 class MentoringSteps(AccountSteps, AssessmentSteps, MeetingSteps, ConversationSteps):
+    """A relationship's steps set the other journeys going (messages, meetings, surveys,
+    self-assessments, suspensions): those are its bases."""
+
     # Requests -------------------------------------------------------------------------------
 
     def _pick_mentor(self, entrepreneur: Entrepreneur) -> Mentor | None:
