@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import (
@@ -216,6 +216,8 @@ class StreamApplication(Application[UUID]):
 
     name = "StreamApplication"
 
+    _peers: Peers | None = None
+
     def __init__(
         self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
     ) -> None:
@@ -224,6 +226,18 @@ class StreamApplication(Application[UUID]):
         self.clock: Clock = clock
         """The composition root's clock: "now" for the commands, and their events' timestamp."""
         super().__init__()
+
+    def join_peers(self, peers: Peers) -> None:
+        """Called by the container that opened it: where `peer` finds the other contexts."""
+        self._peers = peers
+
+    def peer(self, app_class: type[AppT]) -> AppT:
+        """Another context's application on the same stream, as the composition root holds it
+        (one instance and one aggregate cache per stream, never a second one built here)."""
+        if self._peers is None:
+            msg = f"{type(self).__name__} was built outside the container and has no peers"
+            raise RuntimeError(msg)
+        return self._peers(app_class)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Every command runs with the application's clock stamping the events it creates, so
@@ -341,6 +355,12 @@ def _stamped(method: Callable[..., Any]) -> Callable[..., Any]:
     return stamped
 
 
+class Peers(Protocol):
+    """Gives an application another context's application on its stream."""
+
+    def __call__(self, app_class: type[AppT], /) -> AppT: ...
+
+
 class OpenStreams:
     """A process's open streams and the applications bound to them, least recently used first
     out, so a thousand provisioned tenants cost nothing until they are used."""
@@ -368,6 +388,7 @@ class OpenStreams:
                 app = entry.applications[app_class] = app_class(
                     entry.stream, self.settings, self.clock
                 )
+                app.join_peers(functools.partial(self.application, storage, stream_name))
             assert isinstance(app, app_class)
             return app
 

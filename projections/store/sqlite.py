@@ -239,7 +239,8 @@ class SQLiteReadModelStore(ReadModelStore):
             with _immediate(self.datastore) as cursor:
                 cursor.execute(statement, [
                     *params, _sqlite_in(table.column_types[subject], member_id)])
-                return int(cursor.rowcount)
+                cursor.execute("SELECT changes()")  # the library's cursor has no rowcount
+                return int(cursor.fetchone()[0])
         except OperationalError as error:
             if "no such table" not in str(error):
                 raise

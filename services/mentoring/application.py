@@ -17,25 +17,20 @@ from uuid import UUID
 from eventsourcing.domain import BaseAggregate
 from eventsourcing.utils import get_topic
 
-from infra.clock import Clock, system_clock
-from infra.eventstore.streams import EventStream
-from infra.settings import Settings
 from services.accounts.application import Caller
 from services.accounts.domain import Member, Role
 from services.actor import Actor
 from services.application import TenantApplication
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from services.mentoring.domain import (
+from services.mentoring.domain import Block, Caseload, Conversation, Relationship
+from services.mentoring.values import (
     CURRENT,
-    Block,
     CaseEntry,
-    Caseload,
-    Conversation,
     DeclineReason,
     Message,
-    Relationship,
     Side,
     WithdrawalCause,
+    check_introduction,
 )
 from services.profiles.application import Profiles
 from services.programme.application import settings_in
@@ -67,12 +62,6 @@ class BlockOutcome:
 
 class Mentoring(TenantApplication):
     name = "mentoring"
-
-    def __init__(
-        self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
-    ) -> None:
-        super().__init__(stream, settings, clock)
-        self._profiles: Profiles | None = None
 
     # Queries --------------------------------------------------------------------------------
 
@@ -110,7 +99,7 @@ class Mentoring(TenantApplication):
     def request_mentor(
         self, mentee_id: UUID, mentor_id: UUID, introduction: str, actor: Actor
     ) -> Recorded:
-        introduction = Relationship.check_introduction(introduction)
+        introduction = check_introduction(introduction)
         if mentor_id == mentee_id:
             raise InvalidInputError("you cannot be your own mentor", field="mentorId")
         self._check_mentor(mentor_id)
@@ -409,7 +398,7 @@ class Mentoring(TenantApplication):
         if mentor is None:
             raise NotFoundError("no mentor with id %(id)s", field="mentorId",
                                 values={"id": mentor_id})
-        if Role.MENTOR not in mentor.roles or self._profiles_app().find_mentor_profile(
+        if Role.MENTOR not in mentor.roles or self.peer(Profiles).find_mentor_profile(
             mentor_id
         ) is None:
             raise InvalidInputError(
@@ -426,10 +415,5 @@ class Mentoring(TenantApplication):
                                 values={"id": other_id})
 
     def _capacity(self, mentor_id: UUID) -> int:
-        profile = self._profiles_app().find_mentor_profile(mentor_id)
+        profile = self.peer(Profiles).find_mentor_profile(mentor_id)
         return profile.capacity if profile is not None else 0
-
-    def _profiles_app(self) -> Profiles:
-        if self._profiles is None:
-            self._profiles = Profiles(self.stream, self.settings, self.clock)
-        return self._profiles
