@@ -46,13 +46,14 @@ __all__ = [
     "add_demo_sample_data",
 ]
 
-_PROGRAMME = load_story().programme
+_STORY = load_story()
+_PROGRAMME = _STORY.programme
 DEMO_SLUG: str = _PROGRAMME.slug
 DEMO_NAME: str = _PROGRAMME.name
 DEMO_BRANDING: Branding = _PROGRAMME.branding
 DEMO_PASSWORD: str = _PROGRAMME.password
 """Every demo member's password (published: `ithaca demo` prints it)."""
-DEMO_SIGN_INS: tuple[tuple[str, str], ...] = load_story().sign_ins
+DEMO_SIGN_INS: tuple[tuple[str, str], ...] = _STORY.sign_ins
 """(who, e-mail) of the demo sign-ins `ithaca demo` prints; all use `DEMO_PASSWORD`."""
 STORY_DAYS: int = _PROGRAMME.story_days
 """The story starts this many days before the first run."""

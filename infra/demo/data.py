@@ -131,8 +131,8 @@ class Revenue(_Data):
     band: RevenueBand | None = None
 
     def __post_init__(self) -> None:
-        if (self.band is None) == (self.amount is None) or bool(self.currency) != (
-                self.amount is not None):
+        given = (self.amount is not None, bool(self.currency), self.band is not None)
+        if given not in ((True, True, False), (False, False, True)):
             msg = "give either an amount with its currency, or a band"
             raise ValueError(msg)
 
