@@ -2,10 +2,11 @@
 
 A feature is a bounded context, a read model or a part of the shell. Its declaration names
 everything the process assembles from it: the tenant API's routes, the tenant pages, the `ithaca`
-commands, the projections the worker runs, the mail it derives from the stream, and the stores
-outside the log that keep copies of members' personal data. `infra.features.FEATURES` lists the
-features; the web app, the CLI, the worker, the mailer and erasure take everything from there,
-so adding a feature is one declaration and one line in that list.
+commands, the projections the worker runs, the mail it derives from the stream, the sections it
+adds to a member's data download, and the stores outside the log that keep copies of members'
+personal data. `infra.features.FEATURES` lists the features; the web app, the CLI, the worker,
+the mailer, the data download and erasure take everything from there, so adding a feature is one
+declaration and one line in that list.
 
 A read model's personal data is declared on its tables (`projections.tables.Column(personal=...)`
 and `Table(subject=...)`); erasure overwrites those columns for the erased member without the
@@ -25,6 +26,7 @@ import click
 from litestar.types import ControllerRouterHandler
 
 from projections.engine import Projection
+from services.member_data import MemberDataSection
 
 if TYPE_CHECKING:
     from infra.container import Ithaca
@@ -70,3 +72,5 @@ class Feature:
     """Sources of the mail (notifications) derived from the stream, exactly once."""
     personal_stores: Sequence[PersonalStore] = ()
     """Copies of personal data outside the log and outside read models."""
+    member_data: Sequence[MemberDataSection] = ()
+    """Sections of the member's data download: what it records about a person."""

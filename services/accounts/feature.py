@@ -7,6 +7,7 @@ from infra.web.pages import public
 from services.accounts.commands import members
 from services.accounts.controllers import ROUTES
 from services.accounts.mail import ACCOUNT_MAIL
+from services.accounts.member_data import SECTIONS as MEMBER_DATA
 
 FEATURE = Feature(
     name="accounts",
@@ -14,4 +15,5 @@ FEATURE = Feature(
     pages=public.PUBLIC_PAGES,
     commands=(Command(members),),
     mail=(ACCOUNT_MAIL,),
+    member_data=MEMBER_DATA,
 )

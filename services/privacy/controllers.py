@@ -17,16 +17,17 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
+from infra.erasure import certificate_of, erase_member
 from infra.web.tenant_api import ANY_MEMBER, PUBLIC, SESSION_COOKIE, application, refusals, roles
 from services.accounts.application import Accounts, Caller
 from services.accounts.cookies import expired_session_cookie
 from services.accounts.domain import Role
 from services.actor import Actor
+from services.member_data import MemberDataReader
 from services.privacy.application import Privacy
 from services.privacy.domain import ErasureGround, RequestedBy
-from services.privacy.download import PersonalData, member_data
-from services.privacy.erasure import certificate_of, erase_member
+from services.privacy.download import member_data
 from services.privacy.schemas import EraseMember, EraseMyAccount, ErasureCertificate, ErasureList
 from tenants.directory import TenantRecord
 
@@ -38,7 +39,7 @@ class PrivacyController(Controller):
     tags = ["privacy"]  # noqa: RUF012 - Litestar's declared class attribute
     dependencies = {  # noqa: RUF012
         "privacy": application(Privacy), "accounts": application(Accounts),
-        "personal_data": application(PersonalData),
+        "personal_data": application(MemberDataReader),
     }
 
     @post("/me/erasure", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=201,
@@ -101,10 +102,11 @@ class PrivacyController(Controller):
              "reports, as a file to keep")), **refusals(401)})
     def my_data(
         self, tenant: NamedDependency[TenantRecord], caller: NamedDependency[Caller],
-        personal_data: NamedDependency[PersonalData],
+        personal_data: NamedDependency[MemberDataReader], ithaca: NamedDependency[Ithaca],
     ) -> Response[bytes]:
         now = personal_data.clock()
-        document = member_data(personal_data, caller.member_id, now)
+        sections = [section for feature in ithaca.features for section in feature.member_data]
+        document = member_data(personal_data, caller.member_id, now, sections)
         filename = f"{tenant.slug}-my-data-{now:%Y%m%d}.json"
         return Response(
             msgspec.json.format(msgspec.json.encode(document)), media_type="application/json",
