@@ -17,6 +17,8 @@ Run just this tier with `./dev test -m rules`.
 
 from __future__ import annotations
 
+import functools
+import shutil
 from collections.abc import Iterator
 from datetime import time
 from pathlib import Path
@@ -67,13 +69,21 @@ class EmbeddedTenant:
     its members and the clock they all tell time by."""
 
     def __init__(self, settings: Settings, clock: SettableClock) -> None:
+        """Opens Acme in `settings.data_path`, where `provision` recorded it."""
         self.clock = clock
         self.ithaca = bootstrap(settings, clock)
-        self.ithaca.registry.provision_tenant(
-            slug="acme", display_name="Acme Mentoring", actor=OPERATOR,
-            time_zone="Europe/Madrid",
-        )
         self.record: TenantRecord = self.ithaca.tenant("acme")
+
+    @staticmethod
+    def provision(settings: Settings, clock: SettableClock) -> None:
+        ithaca = bootstrap(settings, clock)
+        try:
+            ithaca.registry.provision_tenant(
+                slug="acme", display_name="Acme Mentoring", actor=OPERATOR,
+                time_zone="Europe/Madrid",
+            )
+        finally:
+            ithaca.close()
 
     def close(self) -> None:
         self.ithaca.close()
@@ -154,13 +164,11 @@ def mentor_details(**changes: Any) -> MentorDetails:
     ), **changes)
 
 
-@pytest.fixture
-def embedded_tenant(tmp_path: Path, quiet_resolver: DnsServer) -> Iterator[EmbeddedTenant]:
-    """A fresh tenant on SQLite in the test's own directory, its clock stopped at `START`."""
-    settings = Settings.from_env(
+def _settings(data_path: Path, resolver: str) -> Settings:
+    return Settings.from_env(
         {},
-        data_dir=str(tmp_path / "data"),
-        dns_resolver=quiet_resolver.address,
+        data_dir=str(data_path),
+        dns_resolver=resolver,
         tenant_cache_seconds=0.0,
         # Argon2 at production cost takes ~50 ms a hash; every member here signs in once.
         password_hash_time_cost=1,
@@ -168,7 +176,30 @@ def embedded_tenant(tmp_path: Path, quiet_resolver: DnsServer) -> Iterator[Embed
         mail_background=False,
         projections_in_process="off",
     )
-    tenant = EmbeddedTenant(settings, SettableClock(START))
+
+
+@functools.cache
+def _provisioned(directory: Path, resolver: str) -> Path:
+    """Acme provisioned once per test session (and xdist worker): provisioning is most of what
+    a fresh tenant costs, and copying its files is almost free."""
+    data_path = directory / "data"
+    EmbeddedTenant.provision(_settings(data_path, resolver), SettableClock(START))
+    return data_path
+
+
+@pytest.fixture
+def embedded_tenant(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, quiet_resolver: DnsServer,
+) -> Iterator[EmbeddedTenant]:
+    """A fresh tenant on SQLite in the test's own directory, its clock stopped at `START`."""
+    provisioned = _provisioned(tmp_path_factory.getbasetemp() / "provisioned_acme",
+                               quiet_resolver.address)
+    # The platform's file is still open in this process, so its write-ahead log is copied
+    # with it; its shared-memory index is left for SQLite to rebuild from that log.
+    shutil.copytree(provisioned, tmp_path / "data", ignore=shutil.ignore_patterns("*-shm"))
+    tenant = EmbeddedTenant(
+        _settings(tmp_path / "data", quiet_resolver.address), SettableClock(START)
+    )
     try:
         yield tenant
     finally:
