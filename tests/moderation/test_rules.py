@@ -139,11 +139,12 @@ def test_a_warning_is_kept_on_the_members_standing(
 def test_a_suspension_withdraws_the_members_open_requests_and_stops_new_ones(
     embedded_tenant: EmbeddedTenant, desk: Desk,
 ) -> None:
+    # Ben mentors Cleo, who reports him; Ana is still waiting for his answer.
     ana, cleo = embedded_tenant.entrepreneur("Ana"), embedded_tenant.entrepreneur("Cleo")
     ben = embedded_tenant.mentor("Ben")
-    open_request = embedded_tenant.requested(ana, ben)
     current = embedded_tenant.mentoring(cleo, ben)
     report = desk.report(cleo, ben.member_id, reason=ReportReason.OFF_PLATFORM_SOLICITATION)
+    open_request = embedded_tenant.requested(ana, ben)
 
     assert desk.decide(report, Decision.SUSPEND).status is ReportStatus.SUSPENDED
     assert embedded_tenant.app(Accounts).get_member(ben.member_id).suspended
