@@ -23,7 +23,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, Parameter
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.web.errors import ErrorBody
 from infra.web.tenant_api import PUBLIC
 from services.actor import Actor
@@ -42,7 +42,10 @@ from tenants.schemas import (
     TenantView,
 )
 
-__all__ = ["OPERATOR_TOKEN_SCHEME", "TENANT_ROUTES", "PlatformController", "tenant_info"]
+__all__ = [
+    "OPERATOR_TOKEN_SCHEME", "TENANT_ROUTES", "PlatformController", "operator_dependencies",
+    "tenant_info",
+]
 
 OPERATOR_TOKEN_SCHEME = "operatorToken"  # noqa: S105 - a name, not a secret
 """The OpenAPI security scheme of the platform API (HTTP bearer)."""
@@ -79,6 +82,12 @@ def provide_operator_actor(request: Request[Any, Any, Any]) -> Actor:
     )
 
 
+def operator_dependencies() -> dict[str, Provide]:
+    """Who is calling, as the platform API and the operator's pages ask for it: `actor`, the
+    operator the guard admitted."""
+    return {"actor": Provide(provide_operator_actor, sync_to_thread=False)}
+
+
 def _refusals(*statuses: int) -> dict[int, ResponseSpec]:
     descriptions = {
         400: "Malformed body (unknown field, wrong type, broken constraint); names the field",
@@ -101,7 +110,7 @@ class PlatformController(Controller):
     middleware = [PlatformHostMiddleware()]  # noqa: RUF012
     guards = [require_operator]  # noqa: RUF012
     security = [{OPERATOR_TOKEN_SCHEME: []}]  # noqa: RUF012
-    dependencies = {"actor": Provide(provide_operator_actor, sync_to_thread=False)}  # noqa: RUF012
+    dependencies = operator_dependencies()
 
     @post("/tenants", sync_to_thread=True, summary="Provision a tenant",
           responses=_refusals(400, 409, 422))

@@ -52,8 +52,7 @@ from infra.web.tenant_api import (
     MEMBER_TOKEN_SCHEME,
     ROLES_OPT,
     authorize,
-    provide_actor,
-    provide_caller,
+    caller_dependencies,
 )
 from projections.audit_trail.controllers import ROUTES as AUDIT_TRAIL_ROUTES
 from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
@@ -117,10 +116,7 @@ class IthacaCore(InitPlugin):
                 path=path, route_handlers=TENANT_API,
                 middleware=[JsonBodiesOnly(), TenantMiddleware(), IdempotencyMiddleware()],
                 guards=[authorize],
-                dependencies={
-                    "caller": Provide(provide_caller, sync_to_thread=False),
-                    "actor": Provide(provide_actor, sync_to_thread=False),
-                },
+                dependencies=caller_dependencies(),
                 include_in_schema=path == "/", opt=CSRF_EXEMPT,
             )
             for path in ("/", f"/t/{{{TENANT_SLUG_PARAMETER}:str}}")

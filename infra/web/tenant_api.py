@@ -21,7 +21,7 @@ from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.held import current_held_appends
 from infra.eventstore.streams import StreamApplication
 from infra.web.csrf import require_api_token
@@ -44,6 +44,7 @@ __all__ = [
     "SESSION_COOKIE",
     "application",
     "authorize",
+    "caller_dependencies",
     "kick_mailer",
     "provide_actor",
     "provide_caller",
@@ -127,6 +128,8 @@ async def record_auditor_read(
 
 
 def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    """The member the guard admitted. The pages' guard sets it on every page, None for a
+    visitor, so a PUBLIC page may ask for `Caller | None`; a PUBLIC API route never asks."""
     caller: Caller = request.state.caller
     return caller
 
@@ -140,6 +143,16 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         return Actor(kind="visitor", id="anonymous", correlation_id=correlation_id,
                      idempotency_key=key)
     return caller.actor(correlation_id=correlation_id, idempotency_key=key)
+
+
+def caller_dependencies() -> dict[str, Provide]:
+    """Who is calling, as every tenant handler asks for it, API and pages alike: `caller` (the
+    signed-in member the guard found; on a page, None for a visitor) and `actor` (who a command
+    is recorded as)."""
+    return {
+        "caller": Provide(provide_caller, sync_to_thread=False),
+        "actor": Provide(provide_actor, sync_to_thread=False),
+    }
 
 
 def kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:

@@ -38,7 +38,7 @@ from services.accounts.domain import Role
 from services.errors import NotFoundError
 from services.mentoring.application import Mentoring
 
-__all__ = ["ROUTES", "TimelinesController"]
+__all__ = ["ROUTES", "TimelinesController", "member_relationship_list"]
 
 TIMELINE_LIMIT, TIMELINE_LIMIT_MAX = 200, 1000
 LIST_LIMIT, LIST_LIMIT_MAX = 50, 200
@@ -58,10 +58,11 @@ ListLimit = Annotated[int, Parameter(
     ge=1, le=LIST_LIMIT_MAX, required=False, description="Relationships per page.")]
 
 
-def _relationship_list(
+def member_relationship_list(
     timelines: ReadModel[Any], mentoring: Mentoring, member_id: UUID, before: int | None,
     limit: int,
 ) -> MemberRelationships:
+    """A page of the member's relationships, newest request first (the API's and the pages')."""
     position = timelines.position
     found = member_relationships(timelines.store, member_id, before, limit)
     now = mentoring.clock()
@@ -138,7 +139,7 @@ class TimelinesController(Controller):
                 raise NotFoundError("no member with id %(id)s", field="memberId",
                                     values={"id": member_id})
             accounts.get_member(member_id)  # an unknown id is a 404, not an empty list
-        return _relationship_list(timelines, mentoring, member_id, before, limit)
+        return member_relationship_list(timelines, mentoring, member_id, before, limit)
 
     @get("/me/relationships/summaries", opt=roles(ANY_MEMBER), sync_to_thread=True,
          summary="My relationships on both sides, with their summaries",
@@ -149,7 +150,7 @@ class TimelinesController(Controller):
         caller: NamedDependency[Caller], before: Before = None,
         limit: ListLimit = LIST_LIMIT,
     ) -> MemberRelationships:
-        return _relationship_list(timelines, mentoring, caller.member_id, before, limit)
+        return member_relationship_list(timelines, mentoring, caller.member_id, before, limit)
 
 
 ROUTES: list[Any] = [TimelinesController]

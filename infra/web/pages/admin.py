@@ -15,16 +15,16 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.web.pages.charts import Chart, dashboard_charts, render_csv, render_svg
-from infra.web.pages.forms import keep, read_form, refusals, submitted
-from infra.web.pages.handlers import in_thread, service
+from infra.web.pages.forms import FormBody, keep, read_form, refusals, submitted
 from infra.web.pages.rendering import FormErrors, page_context, render
-from infra.web.tenant_api import provide_actor, roles
+from infra.web.tenant_api import application, roles
 from projections.dashboards.projection import DASHBOARDS
 from projections.dashboards.projection import MEMBERS as DASHBOARD_MEMBERS
 from projections.dashboards.queries import Filters, read_dashboard
@@ -34,6 +34,7 @@ from projections.timelines.projection import RELATIONSHIPS as TIMELINE_RELATIONS
 from projections.timelines.projection import TIMELINES
 from services.accounts.application import Accounts
 from services.accounts.domain import Member, Role
+from services.actor import Actor
 from services.errors import NotFoundError
 from services.matching.application import Matching
 from services.matching.schemas import WeightsBody
@@ -54,30 +55,36 @@ CHART_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 SVG_MEDIA_TYPE = "image/svg+xml"
 WEIGHTS = ("language", "expertise", "industry", "country", "hours", "stage", "capacity",
            "responsiveness", "openRequests")
+SERVICES = {
+    "accounts": application(Accounts), "matching": application(Matching),
+    "mentoring": application(Mentoring), "moderation": application(Moderation),
+    "programme": application(Programme),
+}
+"""The application services the admin's pages ask for, by name, as the API's controllers do."""
 
 
 
 # Overview -----------------------------------------------------------------------------------
 
 
-@get("/admin", opt=ADMIN, sync_to_thread=True)
-def overview(request: Request[Any, Any, Any]) -> Template:
-    reports = len(service(request, Moderation).open_reports())
+@get("/admin", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def overview(request: Request[Any, Any, Any], moderation: NamedDependency[Moderation]
+             ) -> Template:
+    reports = len(moderation.open_reports())
     return render(request, "admin/overview.html", open_reports=reports)
 
 
 # Members ------------------------------------------------------------------------------------
 
 
-def _members_page(request: Request[Any, Any, Any], *, failed: str = "",
+def _members_page(request: Request[Any, Any, Any], ithaca: Ithaca, tenant: TenantRecord,
+                  accounts: Accounts, *, failed: str = "",
                   values: dict[str, Any] | None = None, errors: FormErrors | None = None,
                   status_code: int = 200) -> Template:
-    ithaca: Ithaca = request.app.state.ithaca
-    model = open_read_model(ithaca, request.state.tenant, DASHBOARDS)
+    model = open_read_model(ithaca, tenant, DASHBOARDS)
     position = model.position
     rows = model.store.rows(DASHBOARD_MEMBERS, order_by="joined_month DESC, member_id",
                             limit=LIST_LIMIT + 1)
-    accounts = service(request, Accounts)
     members: list[Member] = []
     for row in rows[:LIST_LIMIT]:
         try:
@@ -90,42 +97,40 @@ def _members_page(request: Request[Any, Any, Any], *, failed: str = "",
                   errors=errors or {}, status_code=status_code)
 
 
-@get("/admin/members", opt=ADMIN, sync_to_thread=True)
-def members_list(request: Request[Any, Any, Any]) -> Template:
-    return _members_page(request)
+@get("/admin/members", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def members_list(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
+) -> Template:
+    return _members_page(request, ithaca, tenant, accounts)
 
 
-async def _standing(request: Request[Any, Any, Any], member_id: UUID, suspend: bool
-                    ) -> Response[Any] | Template:
-    values = await submitted(request)
+def _standing_step(suspend: bool) -> ControllerRouterHandler:
+    """Suspend or reinstate a member, with a reason."""
     action = "suspend" if suspend else "reinstate"
-    with refusals(request) as refused:
-        data = read_form(request, values, Reinstate)
-        moderation, actor = service(request, Moderation), provide_actor(request)
-        if suspend:
-            mentoring = service(request, Mentoring)
-            await in_thread(lambda: moderation.suspend_member(
-                member_id, data.reason, actor, open_requests=mentoring))
-        else:
-            await in_thread(lambda: moderation.reinstate(member_id, data.reason, actor))
-    if not refused:
-        return Redirect(page_context(request).url("/admin/members"))
-    errors, status = refused.errors, refused.status_code
-    return await in_thread(lambda: _members_page(
-        request, failed=f"{member_id}-{action}", values=keep(values), errors=errors,
-        status_code=status))
 
+    @post(f"/admin/members/{{member_id:uuid}}/{action}", opt=ADMIN, sync_to_thread=True,
+          dependencies=SERVICES, name=f"admin-member-{action}")
+    def step(
+        request: Request[Any, Any, Any], member_id: FromPath[UUID], data: FormBody,
+        ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        accounts: NamedDependency[Accounts], moderation: NamedDependency[Moderation],
+        mentoring: NamedDependency[Mentoring], actor: NamedDependency[Actor],
+    ) -> Response[Any] | Template:
+        values = submitted(data)
+        with refusals(request) as refused:
+            form = read_form(request, values, Reinstate)
+            if suspend:
+                moderation.suspend_member(member_id, form.reason, actor, open_requests=mentoring)
+            else:
+                moderation.reinstate(member_id, form.reason, actor)
+        if not refused:
+            return Redirect(page_context(request).url("/admin/members"))
+        return _members_page(request, ithaca, tenant, accounts, failed=f"{member_id}-{action}",
+                             values=keep(values), errors=refused.errors,
+                             status_code=refused.status_code)
 
-@post("/admin/members/{member_id:uuid}/suspend", opt=ADMIN)
-async def suspend_member(request: Request[Any, Any, Any], member_id: FromPath[UUID]
-                         ) -> Response[Any] | Template:
-    return await _standing(request, member_id, suspend=True)
-
-
-@post("/admin/members/{member_id:uuid}/reinstate", opt=ADMIN)
-async def reinstate_member(request: Request[Any, Any, Any], member_id: FromPath[UUID]
-                           ) -> Response[Any] | Template:
-    return await _standing(request, member_id, suspend=False)
+    return step
 
 
 # Relationships ------------------------------------------------------------------------------
@@ -147,14 +152,16 @@ class _Names:
         return self.known[member_id]
 
 
-@get("/admin/relationships", opt=ADMIN, sync_to_thread=True)
-def relationships_list(request: Request[Any, Any, Any]) -> Template:
-    ithaca: Ithaca = request.app.state.ithaca
-    model = open_read_model(ithaca, request.state.tenant, TIMELINES)
+@get("/admin/relationships", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def relationships_list(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
+) -> Template:
+    model = open_read_model(ithaca, tenant, TIMELINES)
     position = model.position
     rows = model.store.rows(TIMELINE_RELATIONSHIPS, order_by="requested_position DESC",
                             limit=LIST_LIMIT + 1)
-    name = _Names(service(request, Accounts))
+    name = _Names(accounts)
     relationships = [
         {**row, "mentee": name(row["mentee_id"]), "mentor": name(row["mentor_id"])}
         for row in rows[:LIST_LIMIT]
@@ -166,44 +173,48 @@ def relationships_list(request: Request[Any, Any, Any]) -> Template:
 # Moderation ---------------------------------------------------------------------------------
 
 
-def _moderation_page(request: Request[Any, Any, Any], *, failed: str = "",
+def _moderation_page(request: Request[Any, Any, Any], moderation: Moderation,
+                     accounts: Accounts, *, failed: str = "",
                      values: dict[str, Any] | None = None, errors: FormErrors | None = None,
                      status_code: int = 200) -> Template:
-    reports = service(request, Moderation).open_reports()
-    name = _Names(service(request, Accounts))
+    reports = moderation.open_reports()
+    name = _Names(accounts)
     entries = [{"report": report, "member": name(report.reported_member_id),
                 "reporter": name(report.reporter_id)} for report in reports]
     return render(request, "admin/moderation.html", entries=entries, failed=failed,
                   values=values or {}, errors=errors or {}, status_code=status_code)
 
 
-@get("/admin/moderation", opt=ADMIN, sync_to_thread=True)
-def moderation_queue(request: Request[Any, Any, Any]) -> Template:
-    return _moderation_page(request)
+@get("/admin/moderation", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def moderation_queue(
+    request: Request[Any, Any, Any], moderation: NamedDependency[Moderation],
+    accounts: NamedDependency[Accounts],
+) -> Template:
+    return _moderation_page(request, moderation, accounts)
 
 
-@post("/admin/moderation/{report_id:uuid}/{decision:str}", opt=ADMIN)
-async def decide_report(request: Request[Any, Any, Any], report_id: FromPath[UUID],
-                        decision: FromPath[str]
-                        ) -> Response[Any] | Template:
+@post("/admin/moderation/{report_id:uuid}/{decision:str}", opt=ADMIN, sync_to_thread=True,
+      dependencies=SERVICES)
+def decide_report(
+    request: Request[Any, Any, Any], report_id: FromPath[UUID], decision: FromPath[str],
+    data: FormBody, moderation: NamedDependency[Moderation],
+    mentoring: NamedDependency[Mentoring], accounts: NamedDependency[Accounts],
+    actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
     try:
         chosen = Decision(decision)
     except ValueError as unknown:
         raise NotFoundError("no decision %(decision)s", field="decision",
                             values={"decision": repr(decision)}) from unknown
-    values = await submitted(request)
-    failed = f"{report_id}-{decision}"
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, Decide)
-        moderation, mentoring = service(request, Moderation), service(request, Mentoring)
-        actor = provide_actor(request)
-        await in_thread(lambda: moderation.decide(
-            report_id, chosen, data.note, actor, open_requests=mentoring))
+        form = read_form(request, values, Decide)
+        moderation.decide(report_id, chosen, form.note, actor, open_requests=mentoring)
     if not refused:
         return Redirect(page_context(request).url("/admin/moderation"))
-    errors, status = refused.errors, refused.status_code
-    return await in_thread(lambda: _moderation_page(
-        request, failed=failed, values=keep(values), errors=errors, status_code=status))
+    return _moderation_page(request, moderation, accounts, failed=f"{report_id}-{decision}",
+                            values=keep(values), errors=refused.errors,
+                            status_code=refused.status_code)
 
 
 # Dashboard ----------------------------------------------------------------------------------
@@ -214,27 +225,30 @@ def _filter_values(request: Request[Any, Any, Any]) -> dict[str, str]:
             if (value := str(request.query_params.get(name) or "")).strip()}
 
 
-def _dashboard(request: Request[Any, Any, Any], given: dict[str, str]) -> Dashboard:
+def _dashboard(ithaca: Ithaca, tenant: TenantRecord, programme: Programme,
+               given: dict[str, str]) -> Dashboard:
     """The dashboard as the JSON API reads it, for the filters given (blank ones left out)."""
-    settings = service(request, Programme).get_settings()
+    settings = programme.get_settings()
     filters = Filters.checked(
         programmes=settings.programmes, country=given.get("country"),
         industry=given.get("industry"), programme=given.get("programme"),
         employer=given.get("employer"), from_month=given.get("from"),
         to_month=given.get("to"),
     )
-    ithaca: Ithaca = request.app.state.ithaca
-    model = open_read_model(ithaca, request.state.tenant, DASHBOARDS)
+    model = open_read_model(ithaca, tenant, DASHBOARDS)
     return read_dashboard(model, filters, corporate=settings.corporate)
 
 
-@get("/admin/dashboard", opt=ADMIN, sync_to_thread=True)
-def dashboard(request: Request[Any, Any, Any]) -> Template:
+@get("/admin/dashboard", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def dashboard(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], programme: NamedDependency[Programme],
+) -> Template:
     given = _filter_values(request)
-    programmes = service(request, Programme).get_settings().programmes
+    programmes = programme.get_settings().programmes
     query = urlencode(given)
     with refusals(request) as refused:
-        answer = _dashboard(request, given)
+        answer = _dashboard(ithaca, tenant, programme, given)
     if refused:
         return render(request, "admin/dashboard.html", values=given, errors=refused.errors,
                       programmes=programmes, charts=[], dashboard=None, query=query,
@@ -245,19 +259,22 @@ def dashboard(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/admin/dashboard/charts/{file:str}", opt=ADMIN, sync_to_thread=True,
-     media_type=SVG_MEDIA_TYPE,
+     dependencies=SERVICES, media_type=SVG_MEDIA_TYPE,
      response_headers={"Content-Security-Policy": CHART_SECURITY_POLICY})
-def dashboard_chart(request: Request[Any, Any, Any], file: FromPath[str]) -> Response[str]:
+def dashboard_chart(
+    request: Request[Any, Any, Any], file: FromPath[str], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], programme: NamedDependency[Programme],
+) -> Response[str]:
     """One chart, as an SVG picture or as its table in CSV (`{name}.svg`, `{name}.csv`)."""
     name, _, kind = file.rpartition(".")
     gettext = page_context(request).gettext
-    charts = dashboard_charts(_dashboard(request, _filter_values(request)), gettext)
+    charts = dashboard_charts(_dashboard(ithaca, tenant, programme, _filter_values(request)),
+                              gettext)
     if kind not in ("svg", "csv") or name not in charts:
         raise NotFoundError("no chart named %(file)s", field="chart", values={"file": repr(file)})
     if kind == "csv":
         return Response(render_csv(charts[name], gettext), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    tenant: TenantRecord = request.state.tenant
     svg = render_svg(charts[name], gettext, primary=tenant.branding.primary_colour,
                      accent=tenant.branding.accent_colour)
     return Response(svg, media_type=SVG_MEDIA_TYPE,
@@ -273,20 +290,25 @@ def _weights_page(request: Request[Any, Any, Any], values: dict[str, Any], error
                   weights=WEIGHTS, status_code=status_code)
 
 
-@get("/admin/matching", opt=ADMIN, sync_to_thread=True)
-def weights_form(request: Request[Any, Any, Any], saved: FromQuery[bool] = False) -> Template:
-    current = WeightsBody.of(service(request, Matching).get_weights())
+@get("/admin/matching", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def weights_form(
+    request: Request[Any, Any, Any], matching: NamedDependency[Matching],
+    saved: FromQuery[bool] = False,
+) -> Template:
+    current = WeightsBody.of(matching.get_weights())
     values = {name: f"{getattr(current, _snake(name)):g}" for name in WEIGHTS}
     return _weights_page(request, values, {}, saved=saved)
 
 
-@post("/admin/matching", opt=ADMIN)
-async def change_weights(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/admin/matching", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
+def change_weights(
+    request: Request[Any, Any, Any], data: FormBody, matching: NamedDependency[Matching],
+    actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, WeightsBody)
-        matching, actor = service(request, Matching), provide_actor(request)
-        await in_thread(lambda: matching.change_weights(data.to_domain(), actor, data.reason))
+        form = read_form(request, values, WeightsBody)
+        matching.change_weights(form.to_domain(), actor, form.reason)
     if refused:
         return _weights_page(request, keep(values), refused.errors, status_code=refused.status_code)
     return Redirect(page_context(request).url("/admin/matching?saved=true"))
@@ -297,6 +319,7 @@ def _snake(name: str) -> str:
 
 
 PAGES: list[ControllerRouterHandler] = [
-    overview, members_list, suspend_member, reinstate_member, relationships_list,
+    overview, members_list, _standing_step(suspend=True), _standing_step(suspend=False),
+    relationships_list,
     moderation_queue, decide_report, dashboard, dashboard_chart, weights_form, change_weights,
 ]

@@ -13,13 +13,14 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
+from infra.container import Ithaca
 from infra.web.pages.forms import refusals
-from infra.web.pages.handlers import ithaca_of, signed_in
 from infra.web.pages.rendering import render
-from infra.web.tenant_api import roles
+from infra.web.tenant_api import application, roles
 from projections.dashboards.queries import Filters
 from projections.replay.directory import DIRECTORY_MEMBERS
 from projections.replay.engine import OpenReplay, list_replays, stream_head
@@ -36,6 +37,7 @@ from projections.replay.views import (
 )
 from projections.timelines.queries import relationship_summary, timeline_page
 from projections.timelines.schemas import entry_view, week_view
+from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.errors import InvalidInputError
 from services.programme.application import Programme
@@ -46,6 +48,7 @@ __all__ = ["PAGES"]
 READERS = roles(Role.AUDITOR, Role.TENANT_ADMIN, Role.PROGRAMME_ADMIN)
 LIST_LIMIT = 200
 REFRESH_SECONDS = 3
+PROGRAMME = {"programme": application(Programme)}
 
 
 def _query(request: Request[Any, Any, Any], name: str) -> str:
@@ -61,20 +64,14 @@ def _uuid(text: str, field: str) -> UUID | None:
         raise InvalidInputError("not an id", field=field) from None
 
 
-def _corporate(request: Request[Any, Any, Any]) -> bool:
-    settings = ithaca_of(request).tenant_application(request.state.tenant,
-                                                     Programme).get_settings()
-    return settings.corporate
-
-
 def _names(replay: OpenReplay) -> dict[UUID, str]:
     return {row["member_id"]: row["name"] for row in replay.store.rows(DIRECTORY_MEMBERS)}
 
 
-def _replay_page(request: Request[Any, Any, Any], replay: OpenReplay, at: str,
+def _replay_page(replay: OpenReplay, corporate: bool, viewer: Caller, at: str,
                  member: UUID | None, relationship: UUID | None) -> dict[str, Any]:
     view = replay_view(replay)
-    dashboard = replay_dashboard(replay, Filters(), corporate=_corporate(request))
+    dashboard = replay_dashboard(replay, Filters(), corporate=corporate)
     shown: dict[str, Any] = {
         "replay": view, "names": _names(replay),
         "members": replay_members(replay, LIST_LIMIT),
@@ -90,17 +87,19 @@ def _replay_page(request: Request[Any, Any, Any], replay: OpenReplay, at: str,
         if row is None:
             raise InvalidInputError("no such relationship at that moment", field="relationship")
         page = timeline_page(replay.store, relationship, 0, 1000)
-        viewer = signed_in(request).member_id
         shown["timeline"] = relationship_summary_then(replay, row)
-        shown["entries"] = [week_view(item) if is_week else entry_view(item, row, viewer)
+        shown["entries"] = [week_view(item) if is_week
+                            else entry_view(item, row, viewer.member_id)
                             for is_week, item in page.items]
     return shown
 
 
-@get("/audit/replay", opt=READERS, sync_to_thread=True)
-def replay_page(request: Request[Any, Any, Any]) -> Template:
-    ithaca = ithaca_of(request)
-    tenant: TenantRecord = request.state.tenant
+@get("/audit/replay", opt=READERS, sync_to_thread=True, dependencies=PROGRAMME)
+def replay_page(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], programme: NamedDependency[Programme],
+    caller: NamedDependency[Caller],
+) -> Template:
     at = _query(request, "at")
     context: dict[str, Any] = {
         "at": at, "head": stream_head(ithaca, tenant),
@@ -115,7 +114,8 @@ def replay_page(request: Request[Any, Any, Any]) -> Template:
         relationship = _uuid(_query(request, "relationship"), "relationship")
         try:
             with replay_at(ithaca, tenant, at) as replay:
-                context |= _replay_page(request, replay, at, member, relationship)
+                context |= _replay_page(replay, programme.get_settings().corporate, caller,
+                                        at, member, relationship)
         except NotReadyYet as waiting:
             context |= {"building": waiting.building, "refresh": REFRESH_SECONDS}
         return render(request, "audit/replay.html", **context)
@@ -124,10 +124,11 @@ def replay_page(request: Request[Any, Any, Any]) -> Template:
     return render(request, "audit/replay.html", status_code=refused.status_code, **context)
 
 
-@get("/audit/compare", opt=READERS, sync_to_thread=True)
-def compare_page(request: Request[Any, Any, Any]) -> Template:
-    ithaca = ithaca_of(request)
-    tenant: TenantRecord = request.state.tenant
+@get("/audit/compare", opt=READERS, sync_to_thread=True, dependencies=PROGRAMME)
+def compare_page(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], programme: NamedDependency[Programme],
+) -> Template:
     a, b = _query(request, "a"), _query(request, "b")
     context: dict[str, Any] = {"values": {"a": a, "b": b}, "errors": {},
                                "head": stream_head(ithaca, tenant), "building": None,
@@ -136,7 +137,7 @@ def compare_page(request: Request[Any, Any, Any]) -> Template:
         return render(request, "audit/compare.html", **context)
     with refusals(request) as refused:
         first, second = position_of(ithaca, tenant, a, "a"), position_of(ithaca, tenant, b, "b")
-        corporate = _corporate(request)
+        corporate = programme.get_settings().corporate
         try:
             with replay_at(ithaca, tenant, first, "a") as one, \
                     replay_at(ithaca, tenant, second, "b") as two:

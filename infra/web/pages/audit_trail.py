@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
+from infra.container import Ithaca
 from infra.web.pages.forms import refusals
-from infra.web.pages.handlers import ithaca_of, service
 from infra.web.pages.rendering import page_context, render
+from infra.web.tenant_api import application
 from projections.audit_trail.controllers import TRAIL_ROLES, trail_page
 from projections.audit_trail.projection import AUDIT_TRAIL
 from projections.audit_trail.queries import KNOWN_ACTIONS
@@ -26,6 +28,7 @@ from projections.reading import open_read_model
 from projections.tables import Row
 from services.accounts.application import Accounts
 from services.errors import NotFoundError
+from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
@@ -52,12 +55,15 @@ class _ActorNames:
         return self.known[shown]
 
 
-@get("/audit/trail", opt=TRAIL_ROLES, sync_to_thread=True)
-def audit_trail(request: Request[Any, Any, Any]) -> Template:
+@get("/audit/trail", opt=TRAIL_ROLES, sync_to_thread=True,
+     dependencies={"accounts": application(Accounts)})
+def audit_trail(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
+) -> Template:
     values = {name: value.strip() for name in FILTERS
               if (value := str(request.query_params.get(name) or "")).strip()}
     given: dict[str, str | None] = {**values, "before": request.query_params.get("before")}
-    ithaca, tenant = ithaca_of(request), request.state.tenant
     with refusals(request) as refused:
         page = trail_page(ithaca, tenant, open_read_model(ithaca, tenant, AUDIT_TRAIL), given)
     context: dict[str, Any] = {"values": values, "actions": KNOWN_ACTIONS, "entries": [],
@@ -65,7 +71,7 @@ def audit_trail(request: Request[Any, Any, Any]) -> Template:
     if refused:
         return render(request, "audit/trail.html", errors=refused.beside(FILTERS), **context,
                       status_code=refused.status_code)
-    name = _ActorNames(service(request, Accounts))
+    name = _ActorNames(accounts)
     entries: list[Row] = [{**row, "who": name(row["actor_kind"], row["actor_id"])}
                           for row in page.entries]
     older = None

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeAlias, TypeVar
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 
 from infra.translations import N_
 from infra.web.i18n import translations_for
@@ -23,7 +25,8 @@ from infra.web.pages.rendering import FormErrors, page_context
 from services.errors import IthacaError, NotFoundError
 
 __all__ = [
-    "FormInvalidError", "Refusal", "error_of", "keep", "read_form", "refusals", "submitted",
+    "FormBody", "FormInvalidError", "Refusal", "error_of", "keep", "read_form", "refusals",
+    "submitted",
 ]
 
 StructT = TypeVar("StructT", bound=msgspec.Struct)
@@ -41,17 +44,15 @@ class FormInvalidError(Exception):
         self.errors = errors
 
 
-async def submitted(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """The form's values: a field given several times (checkboxes) becomes a list; the CSRF
-    field is dropped."""
-    form = await request.form()
-    values: dict[str, Any] = {}
-    for name in form:
-        if name == "_csrf_token":
-            continue
-        every = form.getall(name)
-        values[name] = every if len(every) > 1 else every[0]
-    return values
+FormBody: TypeAlias = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+"""A page's submitted form, as a handler takes it (`data: FormBody`): Litestar reads it on the
+event loop, so the handler itself runs in a worker thread (`sync_to_thread=True`) like the API's.
+A field given several times (checkboxes) is a list."""
+
+
+def submitted(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's values, without the CSRF field (no Struct expects it)."""
+    return {name: value for name, value in data.items() if name != "_csrf_token"}
 
 
 def read_form(
@@ -138,7 +139,7 @@ def refusals(request: Request[Any, Any, Any]) -> Iterator[Refusal]:
 
         with refusals(request) as refused:
             data = read_form(request, values, SomeStruct)
-            await in_thread(lambda: service.command(data))
+            service.command(data)
         if refused:
             return render(..., values=keep(values), errors=refused.errors,
                           status_code=refused.status_code)

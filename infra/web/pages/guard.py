@@ -18,13 +18,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 import structlog
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale
-from infra.web.pages.handlers import in_thread
 from infra.web.pages.rendering import PageContext
 from infra.web.tenant_api import ANY_MEMBER, ROLES_OPT, SESSION_COOKIE, record_auditor_read
 from services.accounts.application import Accounts, Caller, NotSignedInError
@@ -51,7 +51,7 @@ async def authorize_page(
     ithaca: Ithaca = connection.app.state.ithaca
     tenant: TenantRecord = connection.scope["state"]["tenant"]
     token = connection.cookies.get(SESSION_COOKIE)
-    caller, time_zone = await in_thread(lambda: _reader(ithaca, tenant, token))
+    caller, time_zone = await anyio.to_thread.run_sync(_reader, ithaca, tenant, token)
     slug = connection.path_params.get(TENANT_SLUG_PARAMETER)
     base = f"/t/{slug}" if slug else ""
     locale = negotiate_locale(

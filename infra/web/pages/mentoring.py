@@ -24,14 +24,23 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
-from infra.web.pages.handlers import in_thread, ithaca_of, service, signed_in
+from infra.container import Ithaca
+from infra.web.pages.forms import (
+    FormBody,
+    Refusal,
+    error_of,
+    keep,
+    read_form,
+    refusals,
+    submitted,
+)
 from infra.web.pages.rendering import FormErrors, page_context, render
-from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
+from infra.web.tenant_api import ANY_MEMBER, application, roles
 from projections.matching.index import index_for
 from projections.matching.projection import MATCHING
 from projections.matching.results import Match, Ranked, SearchFilters
@@ -42,10 +51,11 @@ from projections.reading import (
     open_read_model,
 )
 from services import taxonomy
-from services.accounts.application import Accounts
+from services.accounts.application import Accounts, Caller
 from services.accounts.domain import Role
+from services.actor import Actor
 from services.errors import IthacaError, NotFoundError
-from services.mentoring.application import Mentoring
+from services.mentoring.application import Mentoring, Recorded
 from services.mentoring.domain import (
     CURRENT,
     INTRODUCTION_MAX,
@@ -59,6 +69,7 @@ from services.mentoring.domain import (
 from services.mentoring.schemas import Decline, RequestMentor
 from services.profiles.application import Profiles
 from services.profiles.schemas import MentorProfileView
+from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
@@ -68,6 +79,11 @@ AFTER_WAIT_SECONDS = 3.0
 _STAFF = (Role.PROGRAMME_ADMIN, Role.TENANT_ADMIN, Role.AUDITOR)
 _FILTERS = ("language", "country", "expertise", "industry", "q")
 _MENTORS_PARTIAL = "mentoring/partials/mentor_results.html"
+SERVICES = {
+    "accounts": application(Accounts), "mentoring": application(Mentoring),
+    "profiles": application(Profiles),
+}
+"""The application services these pages ask for, by name, as the API's controllers do."""
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -113,8 +129,7 @@ class MentorCard:
     match: Match
 
 
-def _cards(request: Request[Any, Any, Any], ranked: Ranked) -> list[MentorCard]:
-    accounts, profiles = service(request, Accounts), service(request, Profiles)
+def _cards(accounts: Accounts, profiles: Profiles, ranked: Ranked) -> list[MentorCard]:
     cards = []
     for match in ranked.matches:
         profile = profiles.find_mentor_profile(match.member_id)
@@ -125,8 +140,8 @@ def _cards(request: Request[Any, Any, Any], ranked: Ranked) -> list[MentorCard]:
     return cards
 
 
-def _matching(request: Request[Any, Any, Any], after: int | None) -> ReadModel[Any]:
-    model = open_read_model(ithaca_of(request), request.state.tenant, MATCHING)
+def _matching(ithaca: Ithaca, tenant: TenantRecord, after: int | None) -> ReadModel[Any]:
+    model = open_read_model(ithaca, tenant, MATCHING)
     if after is not None:
         # if it has not caught up (or `after` is no position yet), show what there is; the
         # list catches up on the next visit
@@ -165,9 +180,11 @@ def _filters(request: Request[Any, Any, Any], values: dict[str, str]) -> tuple[
 # Entrepreneurs: finding a mentor --------------------------------------------------------------
 
 
-@get("/mentors", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
+@get("/mentors", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True, dependencies=SERVICES)
 def find_mentor(
-    request: Request[Any, Any, Any],
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
+    profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
     language: FromQuery[str] = "", country: FromQuery[str] = "",
     expertise: FromQuery[str] = "", industry: FromQuery[str] = "",
     q: FromQuery[str] = "", after: FromQuery[int | None] = None,
@@ -176,8 +193,7 @@ def find_mentor(
     values = {"language": language, "country": country, "expertise": expertise,
               "industry": industry, "q": q}
     searching = any(values[name].strip() for name in _FILTERS)
-    caller = signed_in(request)
-    model = _matching(request, after)
+    model = _matching(ithaca, tenant, after)
     index = index_for(model.stream.events)
     errors: FormErrors = {}
     needs_profile = False
@@ -187,11 +203,11 @@ def find_mentor(
         filters, errors = _filters(request, values)
         if not errors:
             ranked = index.search_mentors(model.store, caller.member_id, filters, RESULTS_LIMIT)
-            cards, total = _cards(request, ranked), ranked.total
+            cards, total = _cards(accounts, profiles, ranked), ranked.total
     else:
         try:
             ranked = index.mentors_for(model.store, caller.member_id, RESULTS_LIMIT)
-            cards, total = _cards(request, ranked), ranked.total
+            cards, total = _cards(accounts, profiles, ranked), ranked.total
         except NotFoundError:
             needs_profile = True  # no entrepreneur profile yet: nothing to match on
     return render(
@@ -206,11 +222,10 @@ def find_mentor(
 
 
 def _mentor_page(
-    request: Request[Any, Any, Any], member_id: UUID, values: dict[str, Any],
+    request: Request[Any, Any, Any], accounts: Accounts, mentoring: Mentoring,
+    profiles: Profiles, caller: Caller, member_id: UUID, values: dict[str, Any],
     errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    profiles, mentoring = service(request, Profiles), service(request, Mentoring)
-    caller = signed_in(request)
     profile = profiles.get_mentor_profile(member_id)
     view = MentorProfileView.of(
         profile, with_employment=caller.member_id == member_id or caller.has(*_STAFF))
@@ -223,7 +238,7 @@ def _mentor_page(
     ]
     return render(
         request, "mentoring/mentor.html", status_code=status_code,
-        mentor=view, name=_name_of(service(request, Accounts), member_id),
+        mentor=view, name=_name_of(accounts, member_id),
         names=Vocabulary.of(page_context(request).locale),
         current=open_entries[0] if open_entries else None, now=now,
         may_request=caller.has(Role.ENTREPRENEUR) and caller.member_id != member_id,
@@ -232,27 +247,34 @@ def _mentor_page(
     )
 
 
-@get("/mentors/{member_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True)
-def mentor_profile(request: Request[Any, Any, Any], member_id: FromPath[UUID]) -> Template:
-    return _mentor_page(request, member_id, values={}, errors={})
+@get("/mentors/{member_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True,
+     dependencies=SERVICES)
+def mentor_profile(
+    request: Request[Any, Any, Any], member_id: FromPath[UUID],
+    accounts: NamedDependency[Accounts], mentoring: NamedDependency[Mentoring],
+    profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
+) -> Template:
+    return _mentor_page(request, accounts, mentoring, profiles, caller, member_id,
+                        values={}, errors={})
 
 
-@post("/mentors/{member_id:uuid}/request", opt=roles(Role.ENTREPRENEUR))
-async def request_mentoring(
-    request: Request[Any, Any, Any], member_id: FromPath[UUID]
+@post("/mentors/{member_id:uuid}/request", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
+      dependencies=SERVICES)
+def request_mentoring(
+    request: Request[Any, Any, Any], member_id: FromPath[UUID], data: FormBody,
+    accounts: NamedDependency[Accounts], mentoring: NamedDependency[Mentoring],
+    profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
+    actor: NamedDependency[Actor],
 ) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller = signed_in(request)
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, {**values, "mentorId": str(member_id)}, RequestMentor)
-        mentoring = service(request, Mentoring)
-        actor = provide_actor(request)
-        recorded = await in_thread(lambda: mentoring.request_mentor(
-            caller.member_id, data.mentor_id, data.introduction, actor))
+        form = read_form(request, {**values, "mentorId": str(member_id)}, RequestMentor)
+        recorded = mentoring.request_mentor(
+            caller.member_id, form.mentor_id, form.introduction, actor)
     if refused:
-        errors = refused.beside(("introduction",))
-        return await in_thread(lambda: _mentor_page(
-            request, member_id, keep(values), errors, refused.status_code))
+        return _mentor_page(request, accounts, mentoring, profiles, caller, member_id,
+                            keep(values), refused.beside(("introduction",)),
+                            refused.status_code)
     return Redirect(page_context(request).url(
         f"/my-requests?sent={recorded.relationship.id}&after={recorded.position}"))
 
@@ -274,41 +296,56 @@ class CaseRow:
     requested_at: datetime | None = None
 
 
-def _case_rows(
-    request: Request[Any, Any, Any], side: Side,
-    keep_status: Callable[[RelationshipStatus], bool], with_request: bool = False,
-) -> list[CaseRow]:
-    mentoring, accounts = service(request, Mentoring), service(request, Accounts)
-    profiles = service(request, Profiles)
-    caller = signed_in(request)
-    now = mentoring.clock()
-    rows = []
-    for entry in mentoring.relationships_of(caller.member_id):
-        status = entry.status_at(now)
-        if entry.side is not side or not keep_status(status):
-            continue
-        detail = ""
-        if side is Side.MENTOR:
-            business = profiles.find_entrepreneur_profile(entry.counterpart_id)
-            detail = business.business_name if business else ""
-        else:
-            offer = profiles.find_mentor_profile(entry.counterpart_id)
-            detail = offer.headline if offer else ""
-        introduction, requested_at = "", None
-        if with_request:
-            relationship = mentoring.get_relationship(entry.relationship_id, caller)
-            introduction, requested_at = relationship.introduction, relationship.requested_at
-        rows.append(CaseRow(entry=entry, status=status,
-                            name=_name_of(accounts, entry.counterpart_id), detail=detail,
-                            introduction=introduction, requested_at=requested_at))
-    return rows
+@dataclass(frozen=True)
+class Caseload:
+    """The signed-in member's requests and relationships on one side, as the lists show them."""
+
+    accounts: Accounts
+    mentoring: Mentoring
+    profiles: Profiles
+    caller: Caller
+
+    def rows(self, side: Side, keep_status: Callable[[RelationshipStatus], bool],
+             with_request: bool = False) -> list[CaseRow]:
+        now = self.mentoring.clock()
+        rows = []
+        for entry in self.mentoring.relationships_of(self.caller.member_id):
+            status = entry.status_at(now)
+            if entry.side is not side or not keep_status(status):
+                continue
+            detail = ""
+            if side is Side.MENTOR:
+                business = self.profiles.find_entrepreneur_profile(entry.counterpart_id)
+                detail = business.business_name if business else ""
+            else:
+                offer = self.profiles.find_mentor_profile(entry.counterpart_id)
+                detail = offer.headline if offer else ""
+            introduction, requested_at = "", None
+            if with_request:
+                relationship = self.mentoring.get_relationship(entry.relationship_id, self.caller)
+                introduction, requested_at = relationship.introduction, relationship.requested_at
+            rows.append(CaseRow(entry=entry, status=status,
+                                name=_name_of(self.accounts, entry.counterpart_id),
+                                detail=detail, introduction=introduction,
+                                requested_at=requested_at))
+        return rows
+
+
+def provide_caseload(
+    accounts: NamedDependency[Accounts], mentoring: NamedDependency[Mentoring],
+    profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
+) -> Caseload:
+    return Caseload(accounts, mentoring, profiles, caller)
+
+
+CASELOAD = {**SERVICES, "caseload": Provide(provide_caseload, sync_to_thread=False)}
 
 
 def _my_requests_page(
-    request: Request[Any, Any, Any], sent: UUID | None = None, after: int | None = None,
-    problem: str = "", status_code: int = 200,
+    request: Request[Any, Any, Any], caseload: Caseload, sent: UUID | None = None,
+    after: int | None = None, problem: str = "", status_code: int = 200,
 ) -> Template:
-    rows = _case_rows(request, Side.MENTEE, lambda status: True)
+    rows = caseload.rows(Side.MENTEE, lambda status: True)
     return render(
         request, "mentoring/my_requests.html", status_code=status_code,
         pending=[row for row in rows if row.status is RelationshipStatus.REQUESTED],
@@ -319,113 +356,126 @@ def _my_requests_page(
     )
 
 
-@get("/my-requests", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
+@get("/my-requests", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True, dependencies=CASELOAD)
 def my_requests(
-    request: Request[Any, Any, Any], sent: FromQuery[UUID | None] = None,
-    after: FromQuery[int | None] = None,
+    request: Request[Any, Any, Any], caseload: NamedDependency[Caseload],
+    sent: FromQuery[UUID | None] = None, after: FromQuery[int | None] = None,
 ) -> Template:
-    return _my_requests_page(request, sent=sent, after=after)
+    return _my_requests_page(request, caseload, sent=sent, after=after)
 
 
-@post("/my-requests/{relationship_id:uuid}/withdraw", opt=roles(Role.ENTREPRENEUR))
-async def withdraw_request(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+def _answer(
+    request: Request[Any, Any, Any], command: Callable[[], Recorded],
+    refused_page: Callable[[Refusal], Template], done: str,
 ) -> Response[Any] | Template:
-    caller = signed_in(request)
-    mentoring = service(request, Mentoring)
-    actor = provide_actor(request)
+    """A button on a request (withdraw, accept): on to `done` at the position reached, or the
+    list again with the refusal at the top."""
     with refusals(request) as refused:
-        recorded = await in_thread(lambda: mentoring.withdraw(relationship_id, caller, actor))
+        recorded = command()
     if refused:
-        return await in_thread(lambda: _my_requests_page(
-            request, problem=refused.problem, status_code=refused.status_code))
-    return Redirect(page_context(request).url(
-        f"/my-requests?after={recorded.position}"))
+        return refused_page(refused)
+    return Redirect(page_context(request).url(f"{done}after={recorded.position}"))
+
+
+@post("/my-requests/{relationship_id:uuid}/withdraw", opt=roles(Role.ENTREPRENEUR),
+      sync_to_thread=True, dependencies=CASELOAD)
+def withdraw_request(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+    caseload: NamedDependency[Caseload], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    return _answer(
+        request, lambda: caseload.mentoring.withdraw(relationship_id, caseload.caller, actor),
+        lambda refused: _my_requests_page(request, caseload, problem=refused.problem,
+                                          status_code=refused.status_code),
+        "/my-requests?")
 
 
 # Mentors: requests and mentees ----------------------------------------------------------------
 
 
 def _requests_page(
-    request: Request[Any, Any, Any], done: str = "", problem: str = "", status_code: int = 200,
+    request: Request[Any, Any, Any], caseload: Caseload, done: str = "", problem: str = "",
+    status_code: int = 200,
 ) -> Template:
-    rows = _case_rows(request, Side.MENTOR, lambda status: status is RelationshipStatus.REQUESTED,
-                      with_request=True)
+    rows = caseload.rows(Side.MENTOR, lambda status: status is RelationshipStatus.REQUESTED,
+                         with_request=True)
     return render(request, "mentoring/requests.html", status_code=status_code,
                   rows=rows, done=done, problem=problem)
 
 
-@get("/requests", opt=roles(Role.MENTOR), sync_to_thread=True)
-def incoming_requests(request: Request[Any, Any, Any], done: FromQuery[str] = "") -> Template:
-    return _requests_page(request, done=done if done in ("accepted", "declined") else "")
+@get("/requests", opt=roles(Role.MENTOR), sync_to_thread=True, dependencies=CASELOAD)
+def incoming_requests(
+    request: Request[Any, Any, Any], caseload: NamedDependency[Caseload],
+    done: FromQuery[str] = "",
+) -> Template:
+    return _requests_page(request, caseload,
+                          done=done if done in ("accepted", "declined") else "")
 
 
-@post("/requests/{relationship_id:uuid}/accept", opt=roles(Role.MENTOR))
-async def accept_request(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+@post("/requests/{relationship_id:uuid}/accept", opt=roles(Role.MENTOR), sync_to_thread=True,
+      dependencies=CASELOAD)
+def accept_request(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+    caseload: NamedDependency[Caseload], actor: NamedDependency[Actor],
 ) -> Response[Any] | Template:
-    caller = signed_in(request)
-    mentoring = service(request, Mentoring)
-    actor = provide_actor(request)
-    with refusals(request) as refused:
-        recorded = await in_thread(lambda: mentoring.accept(relationship_id, caller, actor))
-    if refused:
-        return await in_thread(lambda: _requests_page(
-            request, problem=refused.problem, status_code=refused.status_code))
-    return Redirect(page_context(request).url(
-        f"/requests?done=accepted&after={recorded.position}"))
+    return _answer(
+        request, lambda: caseload.mentoring.accept(relationship_id, caseload.caller, actor),
+        lambda refused: _requests_page(request, caseload, problem=refused.problem,
+                                       status_code=refused.status_code),
+        "/requests?done=accepted&")
 
 
 def _decline_page(
-    request: Request[Any, Any, Any], relationship_id: UUID, values: dict[str, Any],
-    errors: FormErrors, status_code: int = 200,
+    request: Request[Any, Any, Any], caseload: Caseload, relationship_id: UUID,
+    values: dict[str, Any], errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    mentoring = service(request, Mentoring)
-    caller = signed_in(request)
+    mentoring, caller = caseload.mentoring, caseload.caller
     relationship = mentoring.get_relationship(relationship_id, caller)
     if relationship.mentor_id != caller.member_id:
         raise NotFoundError("no request with id %(id)s", field="relationshipId",
                             values={"id": relationship_id})
-    profiles = service(request, Profiles)
-    business = profiles.find_entrepreneur_profile(relationship.mentee_id)
+    business = caseload.profiles.find_entrepreneur_profile(relationship.mentee_id)
     return render(
         request, "mentoring/decline.html", status_code=status_code,
         relationship=relationship, status=relationship.status_at(mentoring.clock()),
-        name=_name_of(service(request, Accounts), relationship.mentee_id),
+        name=_name_of(caseload.accounts, relationship.mentee_id),
         business=business.business_name if business else "",
         reasons=[reason.value for reason in DeclineReason], note_max=NOTE_MAX,
         values=values, errors=errors,
     )
 
 
-@get("/requests/{relationship_id:uuid}/decline", opt=roles(Role.MENTOR), sync_to_thread=True)
-def decline_form(request: Request[Any, Any, Any], relationship_id: FromPath[UUID]) -> Template:
-    return _decline_page(request, relationship_id, values={}, errors={})
+@get("/requests/{relationship_id:uuid}/decline", opt=roles(Role.MENTOR), sync_to_thread=True,
+     dependencies=CASELOAD)
+def decline_form(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+    caseload: NamedDependency[Caseload],
+) -> Template:
+    return _decline_page(request, caseload, relationship_id, values={}, errors={})
 
 
-@post("/requests/{relationship_id:uuid}/decline", opt=roles(Role.MENTOR))
-async def decline_request(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+@post("/requests/{relationship_id:uuid}/decline", opt=roles(Role.MENTOR), sync_to_thread=True,
+      dependencies=CASELOAD)
+def decline_request(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], data: FormBody,
+    caseload: NamedDependency[Caseload], actor: NamedDependency[Actor],
 ) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller = signed_in(request)
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, Decline)
-        mentoring = service(request, Mentoring)
-        actor = provide_actor(request)
-        recorded = await in_thread(lambda: mentoring.decline(
-            relationship_id, caller, data.reason, data.note, actor))
+        form = read_form(request, values, Decline)
+        recorded = caseload.mentoring.decline(
+            relationship_id, caseload.caller, form.reason, form.note, actor)
     if refused:
-        errors = refused.beside(("reason", "note"))
-        return await in_thread(lambda: _decline_page(
-            request, relationship_id, keep(values), errors, refused.status_code))
+        return _decline_page(request, caseload, relationship_id, keep(values),
+                             refused.beside(("reason", "note")), refused.status_code)
     return Redirect(page_context(request).url(
         f"/requests?done=declined&after={recorded.position}"))
 
 
-@get("/mentees", opt=roles(Role.MENTOR), sync_to_thread=True)
-def my_mentees(request: Request[Any, Any, Any]) -> Template:
-    rows = _case_rows(request, Side.MENTOR, lambda status: status in CURRENT)
+@get("/mentees", opt=roles(Role.MENTOR), sync_to_thread=True, dependencies=CASELOAD)
+def my_mentees(request: Request[Any, Any, Any], caseload: NamedDependency[Caseload]
+               ) -> Template:
+    rows = caseload.rows(Side.MENTOR, lambda status: status in CURRENT)
     return render(request, "mentoring/mentees.html", rows=rows)
 
 

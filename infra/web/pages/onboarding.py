@@ -20,19 +20,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from babel.dates import get_day_names
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.pages.forms import FormInvalidError, keep, read_form, refusals, submitted
-from infra.web.pages.handlers import in_thread, service, signed_in
+from infra.web.pages.forms import FormBody, FormInvalidError, keep, read_form, refusals, submitted
 from infra.web.pages.rendering import FormErrors, page_context, render
-from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
+from infra.web.tenant_api import ANY_MEMBER, application, roles
 from services import taxonomy
+from services.accounts.application import Caller
 from services.accounts.domain import Role
+from services.actor import Actor
 from services.impact.application import Impact
 from services.impact.domain import RevenueBand, SurveyKind
 from services.impact.schemas import AnswerSurvey
@@ -54,6 +57,11 @@ ENTREPRENEUR = "entrepreneur"
 MENTOR = "mentor"
 _HOURS = ("workingHours.start", "workingHours.end", "workingHours.weekdays")
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+SERVICES = {
+    "impact": application(Impact), "mentoring": application(Mentoring),
+    "profiles": application(Profiles), "programme": application(Programme),
+}
+"""The application services these pages ask for, by name, as the API's controllers do."""
 
 
 def _by_name(known: Iterable[str]) -> dict[str, str]:
@@ -100,11 +108,9 @@ class Progress:
         return "/home"
 
 
-def _progress(request: Request[Any, Any, Any]) -> Progress:
-    caller = signed_in(request)
-    profiles = service(request, Profiles)
+def _progress(caller: Caller, profiles: Profiles, impact: Impact) -> Progress:
     entrepreneur, mentor = caller.has(Role.ENTREPRENEUR), caller.has(Role.MENTOR)
-    surveys = service(request, Impact).surveys_of(caller.member_id) if entrepreneur else None
+    surveys = impact.surveys_of(caller.member_id) if entrepreneur else None
     return Progress(
         entrepreneur=entrepreneur, mentor=mentor,
         entrepreneur_profile=entrepreneur
@@ -187,9 +193,7 @@ def _profile_values(
     return {name: ("" if value is None else value) for name, value in data.items()}
 
 
-def _stored_profile(request: Request[Any, Any, Any], kind: str) -> dict[str, Any]:
-    profiles = service(request, Profiles)
-    member_id = signed_in(request).member_id
+def _stored_profile(profiles: Profiles, member_id: UUID, kind: str) -> dict[str, Any]:
     if kind == MENTOR:
         mentor = profiles.find_mentor_profile(member_id)
         return _profile_values(
@@ -219,11 +223,12 @@ def _choices(locale: str) -> dict[str, Any]:
 
 
 def _profile_page(
-    request: Request[Any, Any, Any], *, kind: str, values: dict[str, Any], errors: FormErrors,
-    onboarding: bool, progress: Progress, saved: bool = False, status_code: int = 200,
+    request: Request[Any, Any, Any], programme: Programme, *, kind: str, values: dict[str, Any],
+    errors: FormErrors, onboarding: bool, progress: Progress, saved: bool = False,
+    status_code: int = 200,
 ) -> Template:
     page = page_context(request)
-    settings = service(request, Programme).get_settings()
+    settings = programme.get_settings()
     if not values:
         values = {"timeZone": page.tenant.time_zone if page.tenant else "",
                   "workingHours.start": "09:00", "workingHours.end": "17:00",
@@ -245,79 +250,84 @@ def _kind_of(progress: Progress, requested: str | None) -> str | None:
     return missing or (kinds[0] if kinds else None)
 
 
-async def _save_profile(
-    request: Request[Any, Any, Any], requested: str | None, *, onboarding: bool,
-) -> Response[Any] | Template:
-    values = await submitted(request)
-    progress = await in_thread(lambda: _progress(request))
-    kind = _kind_of(progress, requested)
-    page = page_context(request)
-    if kind is None:
-        return Redirect(page.url("/onboarding"))
-    known = [*_camel_fields(_profile_struct(kind)), *_HOURS]
-    with refusals(request) as refused:
-        data = _read_profile(request, kind, values)
-        profiles = service(request, Profiles)
-        member_id, actor = signed_in(request).member_id, provide_actor(request)
-        if isinstance(data, MentorProfileBody):
-            mentor_body = data
-            await in_thread(lambda: profiles.save_mentor_profile(
-                member_id, mentor_body.to_domain(), actor))
-        else:
-            entrepreneur_body = data
-            await in_thread(lambda: profiles.save_entrepreneur_profile(
-                member_id, entrepreneur_body.to_domain(), actor))
-    errors, status = refused.errors, refused.status_code
-    if errors:
-        placed = refused.beside(_by_name(known))
-        return await in_thread(lambda: _profile_page(
-            request, kind=kind, values=keep(values), errors=placed, onboarding=onboarding,
-            progress=progress, status_code=status))
-    if not onboarding:
-        return Redirect(page.url(f"/profile?as={kind}&saved=1"))
-    progress = await in_thread(lambda: _progress(request))
-    return Redirect(page.url(progress.next_after_profile()))
+def _profile_saver(path: str, *, onboarding: bool) -> ControllerRouterHandler:
+    """Saving the profile form, at `/onboarding/profile` (then on to the next step) and at
+    `/profile` (then back to the form)."""
+
+    @post(path, opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=SERVICES,
+          name=f"save-profile{path.replace('/', '-')}")
+    def save(
+        request: Request[Any, Any, Any], data: FormBody, profiles: NamedDependency[Profiles],
+        impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+    ) -> Response[Any] | Template:
+        values = submitted(data)
+        progress = _progress(caller, profiles, impact)
+        kind = _kind_of(progress, request.query_params.get("as"))
+        page = page_context(request)
+        if kind is None:
+            return Redirect(page.url("/onboarding"))
+        known = [*_camel_fields(_profile_struct(kind)), *_HOURS]
+        with refusals(request) as refused:
+            form = _read_profile(request, kind, values)
+            if isinstance(form, MentorProfileBody):
+                profiles.save_mentor_profile(caller.member_id, form.to_domain(), actor)
+            else:
+                profiles.save_entrepreneur_profile(caller.member_id, form.to_domain(), actor)
+        if refused:
+            return _profile_page(
+                request, programme, kind=kind, values=keep(values),
+                errors=refused.beside(_by_name(known)), onboarding=onboarding, progress=progress,
+                status_code=refused.status_code)
+        if not onboarding:
+            return Redirect(page.url(f"/profile?as={kind}&saved=1"))
+        return Redirect(page.url(_progress(caller, profiles, impact).next_after_profile()))
+
+    return save
 
 
 # The wizard ------------------------------------------------------------------------------------
 
 
-@get("/onboarding", opt=roles(ANY_MEMBER), sync_to_thread=True)
-def onboarding(request: Request[Any, Any, Any]) -> Template:
-    progress = _progress(request)
+@get("/onboarding", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=SERVICES)
+def onboarding(
+    request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], caller: NamedDependency[Caller],
+) -> Template:
+    progress = _progress(caller, profiles, impact)
     return render(request, "onboarding/wizard.html", progress=progress,
                   next_step=progress.next_after_profile())
 
 
-@get("/onboarding/profile", opt=roles(ANY_MEMBER), sync_to_thread=True)
-def onboarding_profile_form(request: Request[Any, Any, Any]) -> Template | Redirect:
-    progress = _progress(request)
+@get("/onboarding/profile", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=SERVICES)
+def onboarding_profile_form(
+    request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+    caller: NamedDependency[Caller],
+) -> Template | Redirect:
+    progress = _progress(caller, profiles, impact)
     kind = _kind_of(progress, request.query_params.get("as"))
     if kind is None:
         return Redirect(page_context(request).url("/onboarding"))
-    return _profile_page(request, kind=kind, values=_stored_profile(request, kind), errors={},
+    return _profile_page(request, programme, kind=kind,
+                         values=_stored_profile(profiles, caller.member_id, kind), errors={},
                          onboarding=True, progress=progress)
 
 
-@post("/onboarding/profile", opt=roles(ANY_MEMBER))
-async def onboarding_profile(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    return await _save_profile(request, request.query_params.get("as"), onboarding=True)
-
-
-@get("/profile", opt=roles(ANY_MEMBER), sync_to_thread=True)
-def profile_form(request: Request[Any, Any, Any]) -> Template:
-    progress = _progress(request)
+@get("/profile", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=SERVICES)
+def profile_form(
+    request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+    caller: NamedDependency[Caller],
+) -> Template:
+    progress = _progress(caller, profiles, impact)
     kind = _kind_of(progress, request.query_params.get("as"))
     if kind is None:
         return render(request, "onboarding/no_profile.html")
-    return _profile_page(request, kind=kind, values=_stored_profile(request, kind), errors={},
+    return _profile_page(request, programme, kind=kind,
+                         values=_stored_profile(profiles, caller.member_id, kind), errors={},
                          onboarding=False, progress=progress,
                          saved=request.query_params.get("saved") == "1")
-
-
-@post("/profile", opt=roles(ANY_MEMBER))
-async def save_profile(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    return await _save_profile(request, request.query_params.get("as"), onboarding=False)
 
 
 # The self-assessment ---------------------------------------------------------------------------
@@ -330,9 +340,10 @@ class Question:
     question: str
 
 
-def _questionnaire(request: Request[Any, Any, Any]) -> tuple[int, list[Question]]:
+def _questionnaire(request: Request[Any, Any, Any], programme: Programme
+                   ) -> tuple[int, list[Question]]:
     locale = page_context(request).locale
-    questionnaire = service(request, Programme).get_questionnaire()
+    questionnaire = programme.get_questionnaire()
     return questionnaire.version, [
         Question(area=area.area, name=taxonomy.expertise_name(area.area, locale),
                  question=area.text(locale))
@@ -341,50 +352,57 @@ def _questionnaire(request: Request[Any, Any, Any]) -> tuple[int, list[Question]
 
 
 def _assessment_page(
-    request: Request[Any, Any, Any], *, values: dict[str, Any], errors: FormErrors,
-    status_code: int = 200,
+    request: Request[Any, Any, Any], programme: Programme, progress: Progress, *,
+    values: dict[str, Any], errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    version, questions = _questionnaire(request)
-    progress = _progress(request)
+    version, questions = _questionnaire(request, programme)
     return render(request, "onboarding/self_assessment.html", version=version,
                   questions=questions, ratings=_RATINGS, values=values, errors=errors,
                   progress=progress, status_code=status_code)
 
 
-@get("/onboarding/self-assessment", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
-def self_assessment_form(request: Request[Any, Any, Any]) -> Template:
-    history = service(request, Profiles).self_assessments_of(signed_in(request).member_id)
+@get("/onboarding/self-assessment", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
+     dependencies=SERVICES)
+def self_assessment_form(
+    request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+    caller: NamedDependency[Caller],
+) -> Template:
+    history = profiles.self_assessments_of(caller.member_id)
     values: dict[str, Any] = {}
     if history:
         latest = history[-1]
         values = {f"ratings.{r.area}": str(r.rating) for r in latest.ratings}
         values.update({f"notes.{area}": note for area, note in latest.notes.items()})
-    return _assessment_page(request, values=values, errors={})
+    return _assessment_page(request, programme, _progress(caller, profiles, impact),
+                            values=values, errors={})
 
 
-@post("/onboarding/self-assessment", opt=roles(Role.ENTREPRENEUR))
-async def self_assessment(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/onboarding/self-assessment", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
+      dependencies=SERVICES)
+def self_assessment(
+    request: Request[Any, Any, Any], data: FormBody, profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     shaped: dict[str, Any] = {"version": values.get("version", ""), "ratings": {}, "notes": {}}
     for name, value in values.items():
         prefix, _, area = name.partition(".")
         if prefix in ("ratings", "notes") and area and value != "":
             shaped[prefix][area] = value
-    _, questions = await in_thread(lambda: _questionnaire(request))
+    _, questions = _questionnaire(request, programme)
     known = [f"{prefix}.{q.area}" for q in questions for prefix in ("ratings", "notes")]
     with refusals(request) as refused:
-        data = read_form(request, shaped, SelfAssessmentBody)
-        profiles = service(request, Profiles)
-        member_id, actor = signed_in(request).member_id, provide_actor(request)
-        await in_thread(lambda: profiles.submit_self_assessment(
-            member_id, version=data.version, ratings=data.ratings, notes=data.notes,
-            actor=actor))
-    errors, status = refused.errors, refused.status_code
-    if errors:
-        placed = refused.beside(_by_name(known))
-        return await in_thread(lambda: _assessment_page(
-            request, values=keep(values), errors=placed, status_code=status))
-    progress = await in_thread(lambda: _progress(request))
+        form = read_form(request, shaped, SelfAssessmentBody)
+        profiles.submit_self_assessment(
+            caller.member_id, version=form.version, ratings=form.ratings, notes=form.notes,
+            actor=actor)
+    progress = _progress(caller, profiles, impact)
+    if refused:
+        return _assessment_page(request, programme, progress, values=keep(values),
+                                errors=refused.beside(_by_name(known)),
+                                status_code=refused.status_code)
     target = "/onboarding/baseline-survey" if not progress.baseline else "/onboarding"
     return Redirect(page_context(request).url(target))
 
@@ -396,14 +414,14 @@ _SURVEY_FIELDS = (*_camel_fields(AnswerSurvey),)
 
 
 def _survey_page(
-    request: Request[Any, Any, Any], *, values: dict[str, Any], errors: FormErrors,
-    status_code: int = 200,
+    request: Request[Any, Any, Any], caller: Caller, profiles: Profiles, impact: Impact,
+    programme: Programme, *, values: dict[str, Any], errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    progress = _progress(request)
-    _, questions = _questionnaire(request)
+    progress = _progress(caller, profiles, impact)
+    _, questions = _questionnaire(request, programme)
     answered = None
     if progress.baseline:
-        history = service(request, Impact).history(signed_in(request).member_id)
+        history = impact.history(caller.member_id)
         answered = next((r for r in history if r.kind is SurveyKind.BASELINE), None)
     return render(request, "onboarding/baseline_survey.html", values=values, errors=errors,
                   questions=questions, ratings=_RATINGS,
@@ -411,38 +429,47 @@ def _survey_page(
                   progress=progress, answered=answered, status_code=status_code)
 
 
-@get("/onboarding/baseline-survey", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True)
-def baseline_survey_form(request: Request[Any, Any, Any]) -> Template:
-    return _survey_page(request, values={}, errors={})
+@get("/onboarding/baseline-survey", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
+     dependencies=SERVICES)
+def baseline_survey_form(
+    request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+    caller: NamedDependency[Caller],
+) -> Template:
+    return _survey_page(request, caller, profiles, impact, programme, values={}, errors={})
 
 
-@post("/onboarding/baseline-survey", opt=roles(Role.ENTREPRENEUR))
-async def baseline_survey(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/onboarding/baseline-survey", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
+      dependencies=SERVICES)
+def baseline_survey(
+    request: Request[Any, Any, Any], data: FormBody, profiles: NamedDependency[Profiles],
+    impact: NamedDependency[Impact], programme: NamedDependency[Programme],
+    mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
+    actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     shaped: dict[str, Any] = {name: value for name, value in values.items()
                               if not name.startswith("confidence.")}
     shaped["kind"] = SurveyKind.BASELINE.value
     shaped["confidence"] = {name.partition(".")[2]: value for name, value in values.items()
                             if name.startswith("confidence.") and value != ""}
-    _, questions = await in_thread(lambda: _questionnaire(request))
+    _, questions = _questionnaire(request, programme)
     known = [*_SURVEY_FIELDS, *(f"confidence.{q.area}" for q in questions)]
     with refusals(request) as refused:
-        data = read_form(request, shaped, AnswerSurvey)
-        impact, mentoring = service(request, Impact), service(request, Mentoring)
-        caller, actor = signed_in(request), provide_actor(request)
-        await in_thread(lambda: impact.answer(
+        form = read_form(request, shaped, AnswerSurvey)
+        impact.answer(
             entrepreneur=caller, kind=SurveyKind.BASELINE, months_after=None,
-            relationship_id=None, answers=data.answers(),
-            comment=(data.comment or "").strip(), actor=actor, mentoring=mentoring))
-    errors, status = refused.errors, refused.status_code
-    if errors:
-        placed = refused.beside(_by_name(known))
-        return await in_thread(lambda: _survey_page(
-            request, values=keep(values), errors=placed, status_code=status))
+            relationship_id=None, answers=form.answers(),
+            comment=(form.comment or "").strip(), actor=actor, mentoring=mentoring)
+    if refused:
+        return _survey_page(request, caller, profiles, impact, programme, values=keep(values),
+                            errors=refused.beside(_by_name(known)),
+                            status_code=refused.status_code)
     return Redirect(page_context(request).url("/home"))
 
 
 PAGES: list[ControllerRouterHandler] = [
-    onboarding, onboarding_profile_form, onboarding_profile, profile_form, save_profile,
+    onboarding, onboarding_profile_form, _profile_saver("/onboarding/profile", onboarding=True),
+    profile_form, _profile_saver("/profile", onboarding=False),
     self_assessment_form, self_assessment, baseline_survey_form, baseline_survey,
 ]

@@ -15,20 +15,22 @@ from __future__ import annotations
 from typing import Any, Final
 from urllib.parse import quote
 
+import anyio.to_thread
 import structlog
 from litestar import Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.handlers import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale, translations_for
-from infra.web.pages.forms import keep, read_form, refusals, submitted
+from infra.web.pages.forms import FormBody, keep, read_form, refusals, submitted
 from infra.web.pages.guard import SignInRequiredError
-from infra.web.pages.handlers import in_thread, ithaca_of, safe_next
+from infra.web.pages.handlers import safe_next
 from infra.web.pages.rendering import FormErrors, PageContext, page_context, render
 from services.actor import Actor
 from tenants.domain import INTERFACE_LOCALES, Branding, hash_token
@@ -54,7 +56,7 @@ async def authorize_operator(
 ) -> None:
     ithaca: Ithaca = connection.app.state.ithaca
     token = connection.cookies.get(OPERATOR_COOKIE, "")
-    name = await in_thread(lambda: _operator_named(ithaca, token)) if token else None
+    name = await anyio.to_thread.run_sync(_operator_named, ithaca, token) if token else None
     locale = negotiate_locale(
         member=None, chosen=connection.cookies.get(LOCALE_COOKIE),
         accept_language=connection.headers.get("accept-language", ""), default="en",
@@ -69,11 +71,6 @@ async def authorize_operator(
     if name is None and not handler.opt.get("operator_open"):
         target = connection.url.path + (f"?{connection.url.query}" if connection.url.query else "")
         raise SignInRequiredError(f"{BASE}/sign-in?next={quote(target, safe='')}")
-
-
-def _actor(request: Request[Any, Any, Any]) -> Actor:
-    return Actor(kind="operator", id=request.state.operator,
-                 correlation_id=request.state.get("request_id", ""))
 
 
 def _back_to(target: object) -> str | None:
@@ -96,12 +93,13 @@ def sign_in_form(
                   errors={})
 
 
-@post("/sign-in", opt=_OPEN)
-async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/sign-in", opt=_OPEN, sync_to_thread=True)
+def sign_in(request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca]
+            ) -> Response[Any] | Template:
+    values = submitted(data)
     target = _back_to(values.get("next"))
     token = str(values.get("token", "")).strip()
-    name = await in_thread(lambda: _operator_named(ithaca_of(request), token)) if token else None
+    name = _operator_named(ithaca, token) if token else None
     if name is None:
         gettext = translations_for(page_context(request).locale).gettext
         problem = (gettext("The operator token is unknown or revoked.") if token
@@ -114,18 +112,18 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     return response
 
 
-@post("/sign-out")
-async def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
+@post("/sign-out", sync_to_thread=False)
+def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
     response: Response[Any] = Redirect(page_context(request).url("/sign-in"))
     response.set_cookie(Cookie(key=OPERATOR_COOKIE, value="", path=BASE, secure=True,
                                httponly=True, samesite="strict", max_age=0))
     return response
 
 
-@post("/language", opt=_OPEN)
-async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
+@post("/language", opt=_OPEN, sync_to_thread=False)
+def choose_language(request: Request[Any, Any, Any], data: FormBody) -> Response[Any]:
     """The footer's language switcher on these pages: kept in the same cookie as a visitor's."""
-    values = await submitted(request)
+    values = submitted(data)
     locale = str(values.get("locale", ""))
     response: Response[Any] = Redirect(_back_to(values.get("next"))
                                        or page_context(request).url("/tenants"))
@@ -138,16 +136,17 @@ async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
 # Tenants --------------------------------------------------------------------------------------
 
 
-def _tenants_page(request: Request[Any, Any, Any], errors: dict[str, FormErrors] | None = None,
-                  status_code: int = 200) -> Template:
-    return render(request, "operator/tenants.html", tenants=ithaca_of(request).directory.all(),
+def _tenants_page(request: Request[Any, Any, Any], ithaca: Ithaca,
+                  errors: dict[str, FormErrors] | None = None, status_code: int = 200
+                  ) -> Template:
+    return render(request, "operator/tenants.html", tenants=ithaca.directory.all(),
                   errors=errors or {}, status_code=status_code)
 
 
 @get("/tenants", sync_to_thread=True)
-def tenants(request: Request[Any, Any, Any]) -> Template:
-    ithaca_of(request).directory.refresh_if_stale()
-    return _tenants_page(request)
+def tenants(request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca]) -> Template:
+    ithaca.directory.refresh_if_stale()
+    return _tenants_page(request, ithaca)
 
 
 def _new_values() -> dict[str, Any]:
@@ -156,77 +155,68 @@ def _new_values() -> dict[str, Any]:
             "primaryColour": default.primary_colour, "accentColour": default.accent_colour}
 
 
-def _new_page(request: Request[Any, Any, Any], values: dict[str, Any], errors: FormErrors,
-              status_code: int = 200) -> Template:
+def _new_page(request: Request[Any, Any, Any], ithaca: Ithaca, values: dict[str, Any],
+              errors: FormErrors, status_code: int = 200) -> Template:
     return render(request, "operator/new_tenant.html", values=values, errors=errors,
-                  locales=INTERFACE_LOCALES, locations=list(ithaca_of(request).registry.locations),
+                  locales=INTERFACE_LOCALES, locations=list(ithaca.registry.locations),
                   status_code=status_code)
 
 
 @get("/tenants/new", sync_to_thread=False)
-def new_tenant_form(request: Request[Any, Any, Any]) -> Template:
-    return _new_page(request, _new_values(), {})
+def new_tenant_form(request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca]
+                    ) -> Template:
+    return _new_page(request, ithaca, _new_values(), {})
 
 
-@post("/tenants/new")
-async def provision_tenant(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/tenants/new", sync_to_thread=True)
+def provision_tenant(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     tenant_fields = {name: value for name, value in values.items()
                      if name not in _BRANDING_FIELDS}
     brand_fields = {name: value for name, value in values.items() if name in _BRANDING_FIELDS}
-    errors: FormErrors
     with refusals(request) as refused:
-        data = read_form(request, tenant_fields, ProvisionTenant)
+        form = read_form(request, tenant_fields, ProvisionTenant)
         brand_fields.setdefault("productName", "")
         if not brand_fields["productName"]:
-            brand_fields["productName"] = data.display_name
+            brand_fields["productName"] = form.display_name
         branding = read_form(request, brand_fields, Branding).validated()
-        ithaca, actor = ithaca_of(request), _actor(request)
-
-        def provision() -> None:
-            ithaca.registry.provision_tenant(
-                slug=data.slug, display_name=data.display_name,
-                default_locale=data.default_locale, time_zone=data.time_zone,
-                location=data.location, actor=actor)
-            if branding != Branding(product_name=data.display_name.strip()):
-                ithaca.registry.rebrand_tenant(data.slug, branding, actor)
-
-        await in_thread(provision)
+        ithaca.registry.provision_tenant(
+            slug=form.slug, display_name=form.display_name, default_locale=form.default_locale,
+            time_zone=form.time_zone, location=form.location, actor=actor)
+        if branding != Branding(product_name=form.display_name.strip()):
+            ithaca.registry.rebrand_tenant(form.slug, branding, actor)
     if not refused:
         return Redirect(page_context(request).url("/tenants"))
-    errors, status = refused.errors, refused.status_code
-    return _new_page(request, keep(values), errors, status)
+    return _new_page(request, ithaca, keep(values), refused.errors, refused.status_code)
 
 
-async def _change_status(
-    request: Request[Any, Any, Any], slug: str, struct: type[SuspendTenant | ReinstateTenant],
-) -> Response[Any] | Template:
-    values = await submitted(request)
-    ithaca, actor = ithaca_of(request), _actor(request)
-    with refusals(request) as refused:
-        data = read_form(request, {"reason": values.get("reason", "")}, struct)
-        if isinstance(data, SuspendTenant):
-            await in_thread(lambda: ithaca.registry.suspend_tenant(slug, data.reason, actor))
-        else:
-            await in_thread(lambda: ithaca.registry.reinstate_tenant(slug, data.reason, actor))
-    if refused:
-        return _tenants_page(request, {slug: refused.errors}, refused.status_code)
-    return Redirect(page_context(request).url("/tenants"))
+def _status_step(struct: type[SuspendTenant | ReinstateTenant]) -> ControllerRouterHandler:
+    """Suspend or reinstate a tenant, with a reason."""
+    verb = "suspend" if struct is SuspendTenant else "reinstate"
 
+    @post(f"/tenants/{{slug:str}}/{verb}", sync_to_thread=True, name=f"operator-tenant-{verb}")
+    def step(
+        request: Request[Any, Any, Any], slug: FromPath[str], data: FormBody,
+        ithaca: NamedDependency[Ithaca], actor: NamedDependency[Actor],
+    ) -> Response[Any] | Template:
+        values = submitted(data)
+        with refusals(request) as refused:
+            form = read_form(request, {"reason": values.get("reason", "")}, struct)
+            if isinstance(form, SuspendTenant):
+                ithaca.registry.suspend_tenant(slug, form.reason, actor)
+            else:
+                ithaca.registry.reinstate_tenant(slug, form.reason, actor)
+        if refused:
+            return _tenants_page(request, ithaca, {slug: refused.errors}, refused.status_code)
+        return Redirect(page_context(request).url("/tenants"))
 
-@post("/tenants/{slug:str}/suspend")
-async def suspend_tenant(request: Request[Any, Any, Any], slug: FromPath[str]
-                         ) -> Response[Any] | Template:
-    return await _change_status(request, slug, SuspendTenant)
-
-
-@post("/tenants/{slug:str}/reinstate")
-async def reinstate_tenant(request: Request[Any, Any, Any], slug: FromPath[str]
-                           ) -> Response[Any] | Template:
-    return await _change_status(request, slug, ReinstateTenant)
+    return step
 
 
 PAGES: list[ControllerRouterHandler] = [
     start, sign_in_form, sign_in, sign_out, choose_language, tenants, new_tenant_form,
-    provision_tenant, suspend_tenant, reinstate_tenant,
+    provision_tenant, _status_step(SuspendTenant), _status_step(ReinstateTenant),
 ]

@@ -2,7 +2,7 @@
 
 The download is the JSON API's own (`GET /api/v1/me/data`, which the session cookie opens). The
 erase form asks for the password and a ticked confirmation; the erasure is the API's procedure
-(`services.privacy.erasure`), after which the page shows the certificate, with a link to keep it
+(`infra.erasure`), after which the page shows the certificate, with a link to keep it
 (`GET /api/v1/erasures/{id}`, which needs no sign-in), and the session cookie is expired.
 """
 
@@ -12,18 +12,21 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.pages.forms import keep, refusals, submitted
-from infra.web.pages.handlers import in_thread, ithaca_of, service, signed_in
+from infra.container import Ithaca
+from infra.erasure import erase_member
+from infra.web.pages.forms import FormBody, keep, refusals, submitted
 from infra.web.pages.rendering import page_context, render
-from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
-from services.accounts.application import Accounts
+from infra.web.tenant_api import ANY_MEMBER, application, roles
+from services.accounts.application import Accounts, Caller
 from services.accounts.cookies import expired_session_cookie
+from services.actor import Actor
 from services.errors import InvalidInputError
 from services.privacy.domain import ErasureGround, RequestedBy
-from services.privacy.erasure import erase_member
+from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
@@ -33,20 +36,21 @@ def my_data(request: Request[Any, Any, Any]) -> Template:
     return render(request, "privacy/my_data.html", values={}, errors={})
 
 
-@post("/my-data/erase", opt=roles(ANY_MEMBER))
-async def erase_my_account(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller, actor = signed_in(request), provide_actor(request)
-    tenant = request.state.tenant
+@post("/my-data/erase", opt=roles(ANY_MEMBER), sync_to_thread=True,
+      dependencies={"accounts": application(Accounts)})
+def erase_my_account(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     with refusals(request) as refused:
         if values.get("confirm") != "yes":
             raise InvalidInputError("tick the box to confirm", field="confirm")
-        accounts = service(request, Accounts)
-        password = str(values.get("password", ""))
-        await in_thread(lambda: accounts.confirm_password(caller.member_id, password, actor))
-        certificate = await in_thread(lambda: erase_member(
-            ithaca_of(request), tenant, caller.member_id, requested_by=RequestedBy.MEMBER,
-            ground=ErasureGround.MEMBER_REQUEST, actor=actor))
+        accounts.confirm_password(caller.member_id, str(values.get("password", "")), actor)
+        certificate = erase_member(
+            ithaca, tenant, caller.member_id, requested_by=RequestedBy.MEMBER,
+            ground=ErasureGround.MEMBER_REQUEST, actor=actor)
     if refused:
         return render(request, "privacy/my_data.html", values=keep(values),
                       errors=refused.beside(("password", "confirm")),

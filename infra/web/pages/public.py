@@ -7,12 +7,14 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from infra.web.i18n import LOCALE_COOKIE
 from infra.web.pages.brand_colours import brand_variables
 from infra.web.pages.forms import (
+    FormBody,
     FormInvalidError,
     error_of,
     keep,
@@ -20,20 +22,22 @@ from infra.web.pages.forms import (
     refusals,
     submitted,
 )
-from infra.web.pages.handlers import in_thread, safe_next, service
+from infra.web.pages.handlers import safe_next
 from infra.web.pages.rendering import page_context, render
-from infra.web.tenant_api import ANY_MEMBER, PUBLIC, kick_mailer, provide_actor, roles
+from infra.web.tenant_api import ANY_MEMBER, PUBLIC, application, kick_mailer, roles
 from services.accounts.application import Accounts, Caller
 from services.accounts.cookies import expired_session_cookie, set_session_cookie
 from services.accounts.domain import Role, SessionKind
 from services.accounts.schemas import ConfirmPasswordReset, RequestPasswordReset, SignIn, SignUp
 from services.accounts.throttling import sign_in_limits
+from services.actor import Actor
 from services.errors import IthacaError
 from tenants.directory import TenantRecord
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = ["PUBLIC_PAGES"]
 
+ACCOUNTS = {"accounts": application(Accounts)}
 
 
 @get("/home", opt=roles(ANY_MEMBER), sync_to_thread=False)
@@ -65,28 +69,28 @@ def sign_up_form(
     return render(request, "public/sign_up.html", values={"roles": [role]}, errors={})
 
 
-@post("/sign-up", opt=PUBLIC)
-async def sign_up(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    tenant: TenantRecord = request.state.tenant
+@post("/sign-up", opt=PUBLIC, sync_to_thread=True, dependencies=ACCOUNTS)
+def sign_up(
+    request: Request[Any, Any, Any], data: FormBody, accounts: NamedDependency[Accounts],
+    actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
+) -> Response[Any] | Template:
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, SignUp, lists=("roles",))
-        accounts = service(request, Accounts)
-        actor = provide_actor(request)
-        await in_thread(lambda: accounts.sign_up(
-            email=data.email, name=data.name, password=data.password, roles=data.roles,
-            locale=data.locale or page_context(request).locale, actor=actor))
+        form = read_form(request, values, SignUp, lists=("roles",))
+        accounts.sign_up(
+            email=form.email, name=form.name, password=form.password, roles=form.roles,
+            locale=form.locale or page_context(request).locale, actor=actor)
         kick_mailer(request, tenant)
     if refused:
         return render(request, "public/sign_up.html", values=keep(values),
                       errors=refused.errors, status_code=refused.status_code)
     try:
-        signed_in = await in_thread(lambda: accounts.sign_in(
-            email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor))
+        signed_in = accounts.sign_in(
+            email=form.email, password=form.password, kind=SessionKind.COOKIE, actor=actor)
     except IthacaError:
         # The address already had an account, whose owner has been told by mail: the page
         # points there, as the sign-up's answer says nothing of who is a member.
-        return render(request, "public/check_mail.html", email=data.email)
+        return render(request, "public/check_mail.html", email=form.email)
     response: Response[Any] = Redirect(page_context(request).url("/onboarding"))
     return set_session_cookie(response, signed_in)
 
@@ -98,18 +102,19 @@ def sign_in_form(
     return render(request, "public/sign_in.html", values={"next": next or ""}, errors={})
 
 
-@post("/sign-in", opt=PUBLIC)
-async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/sign-in", opt=PUBLIC, sync_to_thread=True, dependencies=ACCOUNTS)
+def sign_in(
+    request: Request[Any, Any, Any], data: FormBody, accounts: NamedDependency[Accounts],
+    actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     target = safe_next(values.pop("next", None))
     try:
-        data = read_form(request, values, SignIn)
-        accounts = service(request, Accounts)
-        actor = provide_actor(request)
-        signed_in = await in_thread(lambda: accounts.sign_in(
-            email=data.email, password=data.password, kind=SessionKind.COOKIE, actor=actor,
+        form = read_form(request, values, SignIn)
+        signed_in = accounts.sign_in(
+            email=form.email, password=form.password, kind=SessionKind.COOKIE, actor=actor,
             client_address=request.client.host if request.client else "",
-            limits=sign_in_limits(request.app.state.ithaca)))
+            limits=sign_in_limits(request.app.state.ithaca))
     except FormInvalidError as invalid:
         return render(request, "public/sign_in.html", values={**keep(values), "next": target},
                       errors=invalid.errors, status_code=400)
@@ -128,12 +133,12 @@ async def sign_in(request: Request[Any, Any, Any]) -> Response[Any] | Template:
     return set_session_cookie(response, signed_in)
 
 
-@post("/sign-out", opt=roles(ANY_MEMBER))
-async def sign_out(request: Request[Any, Any, Any]) -> Response[Any]:
-    caller: Caller = request.state.caller
-    accounts = service(request, Accounts)
-    actor = caller.actor(correlation_id=request.state.get("request_id", ""))
-    await in_thread(lambda: accounts.sign_out(caller.session_id, actor))
+@post("/sign-out", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=ACCOUNTS)
+def sign_out(
+    request: Request[Any, Any, Any], accounts: NamedDependency[Accounts],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+) -> Response[Any]:
+    accounts.sign_out(caller.session_id, actor)
     response: Response[Any] = Redirect(page_context(request).url("/"))
     response.set_cookie(expired_session_cookie())
     return response
@@ -144,18 +149,19 @@ def forgot_password_form(request: Request[Any, Any, Any]) -> Template:
     return render(request, "public/forgot_password.html", values={}, errors={}, sent=False)
 
 
-@post("/forgot-password", opt=PUBLIC)
-async def forgot_password(request: Request[Any, Any, Any]) -> Template:
-    values = await submitted(request)
+@post("/forgot-password", opt=PUBLIC, sync_to_thread=True, dependencies=ACCOUNTS)
+def forgot_password(
+    request: Request[Any, Any, Any], data: FormBody, accounts: NamedDependency[Accounts],
+    actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
+) -> Template:
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, RequestPasswordReset)
-        accounts = service(request, Accounts)
-        await in_thread(lambda: accounts.request_password_reset(
-            data.email, provide_actor(request)))
+        form = read_form(request, values, RequestPasswordReset)
+        accounts.request_password_reset(form.email, actor)
     if refused:
         return render(request, "public/forgot_password.html", values=values,
                       errors=refused.errors, sent=False, status_code=refused.status_code)
-    kick_mailer(request, request.state.tenant)
+    kick_mailer(request, tenant)
     # The same answer whether or not an account has the address.
     return render(request, "public/forgot_password.html", values={}, errors={}, sent=True)
 
@@ -166,14 +172,15 @@ def reset_password_form(request: Request[Any, Any, Any], token: FromQuery[str] =
                   done=False)
 
 
-@post("/reset-password", opt=PUBLIC)
-async def reset_password(request: Request[Any, Any, Any]) -> Template:
-    values = await submitted(request)
+@post("/reset-password", opt=PUBLIC, sync_to_thread=True, dependencies=ACCOUNTS)
+def reset_password(
+    request: Request[Any, Any, Any], data: FormBody, accounts: NamedDependency[Accounts],
+    actor: NamedDependency[Actor],
+) -> Template:
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, ConfirmPasswordReset)
-        accounts = service(request, Accounts)
-        await in_thread(lambda: accounts.reset_password(
-            data.token, data.password, provide_actor(request)))
+        form = read_form(request, values, ConfirmPasswordReset)
+        accounts.reset_password(form.token, form.password, actor)
     if refused:
         return render(request, "public/reset_password.html", values=keep(values),
                       errors=refused.errors, done=False, status_code=refused.status_code)
@@ -186,13 +193,14 @@ def verify_email_form(request: Request[Any, Any, Any], token: FromQuery[str] = "
     return render(request, "public/verify_email.html", token=token, errors={}, done=False)
 
 
-@post("/verify-email", opt=PUBLIC)
-async def verify_email(request: Request[Any, Any, Any]) -> Template:
-    values = await submitted(request)
-    token = str(values.get("token", ""))
-    accounts = service(request, Accounts)
+@post("/verify-email", opt=PUBLIC, sync_to_thread=True, dependencies=ACCOUNTS)
+def verify_email(
+    request: Request[Any, Any, Any], data: FormBody, accounts: NamedDependency[Accounts],
+    actor: NamedDependency[Actor],
+) -> Template:
+    token = str(submitted(data).get("token", ""))
     try:
-        await in_thread(lambda: accounts.verify_email(token, provide_actor(request)))
+        accounts.verify_email(token, actor)
     except IthacaError as refused:
         return render(request, "public/verify_email.html", token=token,
                       errors=error_of(request, refused), done=False,
@@ -200,21 +208,21 @@ async def verify_email(request: Request[Any, Any, Any]) -> Template:
     return render(request, "public/verify_email.html", token="", errors={}, done=True)
 
 
-@post("/language", opt=PUBLIC)
-async def choose_language(request: Request[Any, Any, Any]) -> Response[Any]:
+@post("/language", opt=PUBLIC, sync_to_thread=True, dependencies=ACCOUNTS)
+def choose_language(
+    request: Request[Any, Any, Any], data: FormBody, accounts: NamedDependency[Accounts],
+    caller: NamedDependency[Caller | None], actor: NamedDependency[Actor],
+) -> Response[Any]:
     """The language switcher: a member's choice is theirs everywhere (and in their mail), a
     visitor's is kept in a cookie."""
-    values = await submitted(request)
+    values = submitted(data)
     locale = str(values.get("locale", ""))
     back = safe_next(str(values.get("next", ""))) or page_context(request).url("/")
     response: Response[Any] = Redirect(back)
     if locale not in INTERFACE_LOCALES:
         return response
-    caller: Caller | None = request.state.caller
     if caller is not None:
-        accounts = service(request, Accounts)
-        actor = caller.actor(correlation_id=request.state.get("request_id", ""))
-        await in_thread(lambda: accounts.change_locale(caller.member_id, locale, actor))
+        accounts.change_locale(caller.member_id, locale, actor)
     response.set_cookie(Cookie(key=LOCALE_COOKIE, value=locale, path="/", secure=True,
                                httponly=True, samesite="lax", max_age=365 * 24 * 3600))
     return response

@@ -12,34 +12,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-from infra.web.pages.forms import FormInvalidError, Refusal, keep, read_form, refusals, submitted
-from infra.web.pages.handlers import in_thread, ithaca_of, service
+from infra.container import Ithaca
+from infra.web.pages.forms import (
+    FormBody,
+    FormInvalidError,
+    Refusal,
+    keep,
+    read_form,
+    refusals,
+    submitted,
+)
 from infra.web.pages.rendering import FormErrors, page_context, render
-from infra.web.tenant_api import ANY_MEMBER, provide_actor, roles
+from infra.web.tenant_api import ANY_MEMBER, application, roles
 from projections.reading import open_read_model
+from projections.timelines.controllers import member_relationship_list
 from projections.timelines.projection import TIMELINES
-from projections.timelines.queries import (
-    member_relationships,
-    message_totals,
-    relationship_summary,
-    timeline_page,
-)
-from projections.timelines.schemas import (
-    MemberRelationshipView,
-    TimelineEntryView,
-    entry_view,
-    member_relationship_view,
-    week_view,
-)
+from projections.timelines.queries import relationship_summary, timeline_page
+from projections.timelines.schemas import TimelineEntryView, entry_view, week_view
 from services.accounts.application import Accounts, Caller
+from services.actor import Actor
 from services.errors import NotFoundError
 from services.meetings.application import Meetings
 from services.meetings.ics import meeting_calendar
@@ -52,8 +52,6 @@ from services.profiles.application import Profiles
 from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
-
-T = TypeVar("T")
 
 LIST_LIMIT = 50
 TIMELINE_LIMIT = 500
@@ -70,11 +68,16 @@ _MESSAGE_FIELDS = ("body",)
 _LOG_FIELDS = ("durationMinutes", "summary", "agreements", "nextSteps")
 _END_FIELDS = ("reason",)
 
+SERVICES = {
+    "accounts": application(Accounts), "meetings": application(Meetings),
+    "mentoring": application(Mentoring), "profiles": application(Profiles),
+}
+"""The application services these pages ask for, by name, as the API's controllers do."""
 
 
-def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID, str]:
+def _names(request: Request[Any, Any, Any], accounts: Accounts, member_ids: set[UUID]
+           ) -> dict[UUID, str]:
     """Members' names by id; a member who is gone reads as nobody in particular."""
-    accounts = service(request, Accounts)
     gettext = page_context(request).gettext
     names: dict[UUID, str] = {}
     for member_id in member_ids:
@@ -85,22 +88,19 @@ def _names(request: Request[Any, Any, Any], member_ids: set[UUID]) -> dict[UUID,
     return names
 
 
-
 # The list ------------------------------------------------------------------------------------
 
 
-@get("/relationships", opt=roles(ANY_MEMBER), sync_to_thread=True)
-def relationship_list(request: Request[Any, Any, Any]) -> Template:
-    caller: Caller = request.state.caller
-    timelines = open_read_model(ithaca_of(request), request.state.tenant, TIMELINES)
-    now = service(request, Mentoring).clock()
-    rows = member_relationships(timelines.store, caller.member_id, None, LIST_LIMIT)[:LIST_LIMIT]
-    totals = message_totals(timelines.store, [row["relationship_id"] for row in rows])
-    relationships: list[MemberRelationshipView] = [
-        member_relationship_view(row, totals.get(row["relationship_id"]), caller.member_id, now)
-        for row in rows
-    ]
-    names = _names(request, {view.counterpart_id for view in relationships})
+@get("/relationships", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=SERVICES)
+def relationship_list(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
+    mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
+) -> Template:
+    timelines = open_read_model(ithaca, tenant, TIMELINES)
+    relationships = member_relationship_list(
+        timelines, mentoring, caller.member_id, None, LIST_LIMIT).relationships
+    names = _names(request, accounts, {view.counterpart_id for view in relationships})
     return render(request, "relationships/list.html", relationships=relationships, names=names)
 
 
@@ -128,111 +128,125 @@ class _Forms:
                    meeting_values={"durationMinutes": "60"}, meeting_errors={})
 
 
-def _conversation(
-    request: Request[Any, Any, Any], relationship: Relationship, caller: Caller
-) -> list[MessageView]:
-    if not relationship.involves(caller.member_id):
-        return []  # programme admins and auditors see the steps, never the conversation
-    return [MessageView.of(message)
-            for message in service(request, Mentoring).messages(relationship.id, caller)]
+@dataclass(frozen=True)
+class Workspace:
+    """The relationship's workspace as the signed-in member sees it: what the page reads."""
+
+    ithaca: Ithaca
+    tenant: TenantRecord
+    accounts: Accounts
+    meetings: Meetings
+    mentoring: Mentoring
+    profiles: Profiles
+    caller: Caller
+
+    def locator(self) -> Locator:
+        return Locator(self.profiles, self.tenant.time_zone)
+
+    def check_meeting(self, relationship_id: UUID, meeting_id: UUID) -> None:
+        """The meeting, seen by the caller, belongs to this relationship (else a 404)."""
+        meeting = self.meetings.get_meeting(meeting_id, self.caller)
+        if meeting.relationship_id != relationship_id:
+            raise NotFoundError("no meeting with id %(id)s", field="meetingId",
+                                values={"id": meeting_id})
+
+    def show(
+        self, request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms,
+        status_code: int = 200, *, fragment: str | None = None,
+    ) -> Template:
+        """The workspace; NotFoundError for anyone who may not see it."""
+        caller = self.caller
+        relationship = self.mentoring.get_relationship(relationship_id, caller)
+        places = self.locator().places(relationship)
+        member = relationship.involves(caller.member_id)
+        other_id = relationship.counterpart_of(caller.member_id) if member else None
+        meeting_views = [MeetingView.of(meeting, caller.member_id, places)
+                         for meeting in self.meetings.meetings_of(relationship.id)]
+        timeline = self._timeline(relationship.id)
+        names = _names(request, self.accounts, {
+            relationship.mentee_id, relationship.mentor_id,
+            *(entry.who for entry in timeline if entry.who)})
+        return render(
+            request, _WORKSPACE, fragment=fragment, status_code=status_code,
+            relationship=relationship, status=relationship.status_at(self.mentoring.clock()),
+            member=member, me=caller.member_id, other_id=other_id,
+            other_zone=places[other_id].time_zone if other_id else None, names=names,
+            messages=self._conversation(relationship), meetings=meeting_views,
+            meeting_now=self.meetings.clock(),
+            open_for_meetings=relationship.status in CURRENT, timeline=timeline, forms=forms,
+        )
+
+    def show_action_refused(
+        self, request: Request[Any, Any, Any], relationship_id: UUID, refused: Refusal
+    ) -> Template:
+        """A button's step was refused: the workspace again, the reason at the top."""
+        forms = _Forms.blank()
+        forms.action_error = refused.problem
+        return self.show(request, relationship_id, forms, refused.status_code)
+
+    def _conversation(self, relationship: Relationship) -> list[MessageView]:
+        if not relationship.involves(self.caller.member_id):
+            return []  # programme admins and auditors see the steps, never the conversation
+        return [MessageView.of(message)
+                for message in self.mentoring.messages(relationship.id, self.caller)]
+
+    def _timeline(self, relationship_id: UUID) -> list[TimelineEntryView]:
+        timelines = open_read_model(self.ithaca, self.tenant, TIMELINES)
+        summary = relationship_summary(timelines.store, relationship_id)
+        if summary is None:
+            return []  # not projected yet
+        page = timeline_page(timelines.store, relationship_id, 0, TIMELINE_LIMIT)
+        return [week_view(row) if is_week else entry_view(row, summary, self.caller.member_id)
+                for is_week, row in page.items]
 
 
-def _timeline(
-    request: Request[Any, Any, Any], relationship_id: UUID, caller: Caller
-) -> list[TimelineEntryView]:
-    timelines = open_read_model(ithaca_of(request), request.state.tenant, TIMELINES)
-    summary = relationship_summary(timelines.store, relationship_id)
-    if summary is None:
-        return []  # not projected yet
-    page = timeline_page(timelines.store, relationship_id, 0, TIMELINE_LIMIT)
-    return [week_view(row) if is_week else entry_view(row, summary, caller.member_id)
-            for is_week, row in page.items]
+def provide_workspace(
+    ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+    accounts: NamedDependency[Accounts], meetings: NamedDependency[Meetings],
+    mentoring: NamedDependency[Mentoring], profiles: NamedDependency[Profiles],
+    caller: NamedDependency[Caller],
+) -> Workspace:
+    return Workspace(ithaca, tenant, accounts, meetings, mentoring, profiles, caller)
 
 
-def _workspace(
-    request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms
-) -> dict[str, Any]:
-    """Everything the workspace shows; NotFoundError for anyone who may not see it."""
-    caller: Caller = request.state.caller
-    tenant: TenantRecord = request.state.tenant
-    mentoring = service(request, Mentoring)
-    meetings = service(request, Meetings)
-    relationship = mentoring.get_relationship(relationship_id, caller)
-    places = Locator(service(request, Profiles), tenant.time_zone).places(relationship)
-    member = relationship.involves(caller.member_id)
-    other_id = relationship.counterpart_of(caller.member_id) if member else None
-    meeting_views = [MeetingView.of(meeting, caller.member_id, places)
-                     for meeting in meetings.meetings_of(relationship.id)]
-    timeline = _timeline(request, relationship.id, caller)
-    names = _names(request, {relationship.mentee_id, relationship.mentor_id,
-                             *(entry.who for entry in timeline if entry.who)})
-    now = mentoring.clock()
-    return {
-        "relationship": relationship,
-        "status": relationship.status_at(now),
-        "member": member,
-        "me": caller.member_id,
-        "other_id": other_id,
-        "other_zone": places[other_id].time_zone if other_id else None,
-        "names": names,
-        "messages": _conversation(request, relationship, caller),
-        "meetings": meeting_views,
-        "meeting_now": meetings.clock(),
-        "open_for_meetings": relationship.status in CURRENT,
-        "timeline": timeline,
-        "forms": forms,
-    }
-
-
-async def _show(
-    request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms, status_code: int,
-    *, fragment: str | None = None,
-) -> Template:
-    context = await in_thread(lambda: _workspace(request, relationship_id, forms))
-    return render(request, _WORKSPACE, fragment=fragment, status_code=status_code, **context)
+WORKSPACE = {**SERVICES, "workspace": Provide(provide_workspace, sync_to_thread=False)}
 
 
 def _back(request: Request[Any, Any, Any], relationship_id: UUID, anchor: str = "") -> Redirect:
     return Redirect(page_context(request).url(f"/relationships/{relationship_id}{anchor}"))
 
 
-@get("/relationships/{relationship_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True)
-def workspace(request: Request[Any, Any, Any], relationship_id: FromPath[UUID]) -> Template:
-    context = _workspace(request, relationship_id, _Forms.blank())
-    return render(request, _WORKSPACE, fragment=_CONVERSATION, **context)
-
-
-async def _show_action_refused(
-    request: Request[Any, Any, Any], relationship_id: UUID, refused: Refusal
+@get("/relationships/{relationship_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True,
+     dependencies=WORKSPACE)
+def workspace(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+    workspace: NamedDependency[Workspace],
 ) -> Template:
-    """A button's step was refused: the workspace again, the reason at the top."""
-    forms = _Forms.blank()
-    forms.action_error = refused.problem
-    return await _show(request, relationship_id, forms, refused.status_code)
+    return workspace.show(request, relationship_id, _Forms.blank(), fragment=_CONVERSATION)
 
 
 # The conversation ----------------------------------------------------------------------------
 
 
-@post("/relationships/{relationship_id:uuid}/messages", opt=roles(ANY_MEMBER))
-async def send_message(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+@post("/relationships/{relationship_id:uuid}/messages", opt=roles(ANY_MEMBER),
+      sync_to_thread=True, dependencies=WORKSPACE)
+def send_message(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], data: FormBody,
+    mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
+    actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller: Caller = request.state.caller
+    values = submitted(data)
     forms = _Forms.blank()
     with refusals(request) as refused:
-        data = read_form(request, values, SendMessage)
-        mentoring, actor = service(request, Mentoring), provide_actor(request)
-        await in_thread(lambda: mentoring.send_message(relationship_id, caller, data.body,
-                                                        actor))
+        form = read_form(request, values, SendMessage)
+        mentoring.send_message(relationship_id, caller, form.body, actor)
     if refused:
         forms.message_values = keep(values)
         forms.message_errors = refused.beside(_MESSAGE_FIELDS)
-        return await _show(request, relationship_id, forms, refused.status_code,
-                           fragment=_CONVERSATION)
+        return workspace.show(request, relationship_id, forms, refused.status_code,
+                              fragment=_CONVERSATION)
     if request.headers.get("hx-request"):
-        return await _show(request, relationship_id, forms, 200, fragment=_CONVERSATION)
+        return workspace.show(request, relationship_id, forms, fragment=_CONVERSATION)
     return _back(request, relationship_id, "#conversation")
 
 
@@ -252,112 +266,99 @@ def _proposal(values: dict[str, Any], time_zone: str, gettext: Callable[[str], s
     return {**body, "startsAt": f"{day}T{clock}", "timeZone": time_zone}
 
 
-@post("/relationships/{relationship_id:uuid}/meetings", opt=roles(ANY_MEMBER))
-async def propose_meeting(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+@post("/relationships/{relationship_id:uuid}/meetings", opt=roles(ANY_MEMBER),
+      sync_to_thread=True, dependencies=WORKSPACE)
+def propose_meeting(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], data: FormBody,
+    meetings: NamedDependency[Meetings], mentoring: NamedDependency[Mentoring],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+    workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller: Caller = request.state.caller
-    tenant: TenantRecord = request.state.tenant
+    values = submitted(data)
     forms = _Forms.blank()
     page = page_context(request)
     with refusals(request) as refused:
         body = _proposal(values, page.format.time_zone, page.gettext)
-        data = read_form(request, body, ProposeMeeting)
-        mentoring, meetings = service(request, Mentoring), service(request, Meetings)
-        locator = Locator(service(request, Profiles), tenant.time_zone)
-        actor = provide_actor(request)
-
-        def propose() -> None:
-            relationship = mentoring.get_relationship(relationship_id, caller)
-            meetings.propose(
-                relationship, caller, locator, starts_at=data.starts_at,
-                time_zone=data.time_zone, fold=data.fold,
-                duration_minutes=data.duration_minutes, agenda=data.agenda,
-                video_link=data.video_link, actor=actor,
-            )
-
-        await in_thread(propose)
+        form = read_form(request, body, ProposeMeeting)
+        relationship = mentoring.get_relationship(relationship_id, caller)
+        meetings.propose(
+            relationship, caller, workspace.locator(), starts_at=form.starts_at,
+            time_zone=form.time_zone, fold=form.fold, duration_minutes=form.duration_minutes,
+            agenda=form.agenda, video_link=form.video_link, actor=actor,
+        )
     if refused:
         forms.meeting_values = keep(values)
         forms.meeting_errors = refused.beside(_PROPOSE_FIELDS)
-        return await _show(request, relationship_id, forms, refused.status_code)
+        return workspace.show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id, "#meetings")
 
 
 def _meeting_step(
-    verb: str, command: Callable[[Meetings, UUID, Caller, Any], object]
+    verb: str, command: Callable[[Meetings, UUID, Caller, Actor], object]
 ) -> ControllerRouterHandler:
     """A button on a meeting: accept, decline, cancel, confirm the session log."""
 
     @post(f"/relationships/{{relationship_id:uuid}}/meetings/{{meeting_id:uuid}}/{verb}",
-          opt=roles(ANY_MEMBER), name=f"relationship-meeting-{verb.replace('/', '-')}")
-    async def step(
-        request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting_id: FromPath[UUID]
+          opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=WORKSPACE,
+          name=f"relationship-meeting-{verb.replace('/', '-')}")
+    def step(
+        request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+        meeting_id: FromPath[UUID], meetings: NamedDependency[Meetings],
+        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+        workspace: NamedDependency[Workspace],
     ) -> Response[Any] | Template:
-        caller: Caller = request.state.caller
-        meetings, actor = service(request, Meetings), provide_actor(request)
         with refusals(request) as refused:
-            await in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
-            await in_thread(lambda: command(meetings, meeting_id, caller, actor))
+            workspace.check_meeting(relationship_id, meeting_id)
+            command(meetings, meeting_id, caller, actor)
         if refused:
-            return await _show_action_refused(request, relationship_id, refused)
+            return workspace.show_action_refused(request, relationship_id, refused)
         return _back(request, relationship_id, "#meetings")
 
     return step
 
 
-def _check_meeting(request: Request[Any, Any, Any], relationship_id: UUID,
-                   meeting_id: UUID) -> None:
-    """The meeting, seen by the caller, belongs to this relationship (else a 404)."""
-    meeting = service(request, Meetings).get_meeting(meeting_id, request.state.caller)
-    if meeting.relationship_id != relationship_id:
-        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
-                            values={"id": meeting_id})
-
-
 @post("/relationships/{relationship_id:uuid}/meetings/{meeting_id:uuid}/session-log",
-      opt=roles(ANY_MEMBER))
-async def log_session(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting_id: FromPath[UUID]
+      opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=WORKSPACE)
+def log_session(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting_id: FromPath[UUID],
+    data: FormBody, meetings: NamedDependency[Meetings], caller: NamedDependency[Caller],
+    actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller: Caller = request.state.caller
+    values = submitted(data)
     forms = _Forms.blank()
     with refusals(request) as refused:
-        data = read_form(request, values, LogSession)
-        meetings, actor = service(request, Meetings), provide_actor(request)
-        await in_thread(lambda: _check_meeting(request, relationship_id, meeting_id))
-        await in_thread(lambda: meetings.log_session(
-            meeting_id, caller, duration_minutes=data.duration_minutes, summary=data.summary,
-            agreements=data.agreements, next_steps=data.next_steps, actor=actor))
+        form = read_form(request, values, LogSession)
+        workspace.check_meeting(relationship_id, meeting_id)
+        meetings.log_session(
+            meeting_id, caller, duration_minutes=form.duration_minutes, summary=form.summary,
+            agreements=form.agreements, next_steps=form.next_steps, actor=actor)
     if refused:
         forms.log_meeting, forms.log_values, forms.log_errors = (
             meeting_id, keep(values), refused.beside(_LOG_FIELDS))
-        return await _show(request, relationship_id, forms, refused.status_code)
+        return workspace.show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id, "#meetings")
 
 
 @get("/relationships/{relationship_id:uuid}/meetings/{meeting:str}", opt=roles(ANY_MEMBER),
-     sync_to_thread=True, media_type=CALENDAR_MEDIA_TYPE)
+     sync_to_thread=True, dependencies=SERVICES, media_type=CALENDAR_MEDIA_TYPE)
 def meeting_ics(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], meeting: FromPath[str]
+    relationship_id: FromPath[UUID], meeting: FromPath[str],
+    tenant: NamedDependency[TenantRecord], meetings: NamedDependency[Meetings],
+    caller: NamedDependency[Caller],
 ) -> Response[bytes]:
     """The meeting as an iCalendar file (`{meeting id}.ics`), as the API's
     `/api/v1/meetings/{id}.ics` answers it."""
+    unknown = NotFoundError("no meeting with id %(id)s", field="meetingId",
+                            values={"id": meeting})
     try:
         meeting_id = UUID(meeting.removesuffix(_ICS_SUFFIX))
     except ValueError:
-        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
-                            values={"id": meeting}) from None
+        raise unknown from None
     if not meeting.endswith(_ICS_SUFFIX):
-        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
-                            values={"id": meeting})
-    tenant: TenantRecord = request.state.tenant
-    found = service(request, Meetings).get_meeting(meeting_id, request.state.caller)
+        raise unknown
+    found = meetings.get_meeting(meeting_id, caller)
     if found.relationship_id != relationship_id:
-        raise NotFoundError("no meeting with id %(id)s", field="meetingId",
-                            values={"id": meeting})
+        raise unknown
     return Response(
         meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca"),
         media_type=CALENDAR_MEDIA_TYPE,
@@ -372,36 +373,37 @@ def _relationship_step(verb: str) -> ControllerRouterHandler:
     """A button on the relationship: start, pause, resume, complete."""
 
     @post(f"/relationships/{{relationship_id:uuid}}/{verb}", opt=roles(ANY_MEMBER),
-          name=f"relationship-{verb}")
-    async def step(
-        request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+          sync_to_thread=True, dependencies=WORKSPACE, name=f"relationship-{verb}")
+    def step(
+        request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+        mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
     ) -> Response[Any] | Template:
-        caller: Caller = request.state.caller
-        mentoring, actor = service(request, Mentoring), provide_actor(request)
         command = getattr(mentoring, verb)
         with refusals(request) as refused:
-            await in_thread(lambda: command(relationship_id, caller, actor))
+            command(relationship_id, caller, actor)
         if refused:
-            return await _show_action_refused(request, relationship_id, refused)
+            return workspace.show_action_refused(request, relationship_id, refused)
         return _back(request, relationship_id)
 
     return step
 
 
-@post("/relationships/{relationship_id:uuid}/end", opt=roles(ANY_MEMBER))
-async def end_relationship(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID]
+@post("/relationships/{relationship_id:uuid}/end", opt=roles(ANY_MEMBER), sync_to_thread=True,
+      dependencies=WORKSPACE)
+def end_relationship(
+    request: Request[Any, Any, Any], relationship_id: FromPath[UUID], data: FormBody,
+    mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
+    actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = await submitted(request)
-    caller: Caller = request.state.caller
+    values = submitted(data)
     forms = _Forms.blank()
     with refusals(request) as refused:
-        data = read_form(request, values, End)
-        mentoring, actor = service(request, Mentoring), provide_actor(request)
-        await in_thread(lambda: mentoring.end(relationship_id, caller, data.reason, actor))
+        form = read_form(request, values, End)
+        mentoring.end(relationship_id, caller, form.reason, actor)
     if refused:
         forms.end_values, forms.end_errors = keep(values), refused.beside(_END_FIELDS)
-        return await _show(request, relationship_id, forms, refused.status_code)
+        return workspace.show(request, relationship_id, forms, refused.status_code)
     return _back(request, relationship_id)
 
 

@@ -30,6 +30,8 @@ from infra.web.pages import (
 )
 from infra.web.pages.guard import SignInRequiredError, authorize_page
 from infra.web.pages.rendering import template_config
+from infra.web.tenant_api import caller_dependencies
+from tenants.controllers import operator_dependencies
 from tenants.middleware import TENANT_SLUG_PARAMETER, PlatformHostMiddleware, TenantMiddleware
 
 __all__ = [
@@ -73,7 +75,8 @@ def page_routers() -> list[Router]:
         Router(
             path=path, route_handlers=TENANT_PAGES,
             middleware=[TenantMiddleware(), SessionBoundCsrf()],
-            guards=[authorize_page], response_headers=SECURITY_HEADERS,
+            guards=[authorize_page], dependencies=caller_dependencies(),
+            response_headers=SECURITY_HEADERS,
             exception_handlers={SignInRequiredError: _sign_in_first},
             include_in_schema=False,
         )
@@ -87,7 +90,7 @@ def operator_router() -> Router:
     (`operator.authorize_operator`), with CSRF tokens like every page."""
     return Router(path="/platform", route_handlers=operator.PAGES,
                   middleware=[PlatformHostMiddleware(), SessionBoundCsrf()],
-                  guards=[operator.authorize_operator],
+                  guards=[operator.authorize_operator], dependencies=operator_dependencies(),
                   response_headers=SECURITY_HEADERS,
                   exception_handlers={SignInRequiredError: _sign_in_first},
                   include_in_schema=False)

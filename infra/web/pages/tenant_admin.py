@@ -15,19 +15,22 @@ Each form takes an optional reason, recorded with the change for the audit trail
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
+from infra.container import Ithaca
 from infra.web.pages.brand_colours import brand_variables
-from infra.web.pages.forms import error_of, keep, read_form, refusals, submitted
-from infra.web.pages.handlers import in_thread, ithaca_of
+from infra.web.pages.forms import FormBody, error_of, keep, read_form, refusals, submitted
 from infra.web.pages.rendering import FormErrors, page_context, render
-from infra.web.tenant_api import provide_actor, roles
+from infra.web.tenant_api import application, roles
 from services.accounts.domain import Role
+from services.actor import Actor
 from services.audit_log.schemas import REASON_MAX
 from services.errors import InvalidInputError, IthacaError
 from services.programme.application import Programme
@@ -47,21 +50,17 @@ __all__ = ["PAGES"]
 
 
 ADMIN = roles(Role.TENANT_ADMIN)
+PROGRAMME = {"programme": application(Programme)}
 _COLOUR = re.compile(COLOUR_PATTERN)
 _LIST_SEPARATORS = re.compile(r"[,\s]+")
-
-
-def _tenant(request: Request[Any, Any, Any]) -> TenantRecord:
-    record: TenantRecord = request.state.tenant
-    return record
 
 
 # Overview ------------------------------------------------------------------------------------
 
 
 @get("/settings", opt=ADMIN, sync_to_thread=False)
-def overview(request: Request[Any, Any, Any]) -> Template:
-    return render(request, "tenant_admin/overview.html", tenant=_tenant(request))
+def overview(request: Request[Any, Any, Any], tenant: NamedDependency[TenantRecord]) -> Template:
+    return render(request, "tenant_admin/overview.html", tenant=tenant)
 
 
 # Branding ------------------------------------------------------------------------------------
@@ -97,22 +96,25 @@ def _colour(value: object, fallback: str) -> str:
 
 
 @get("/settings/branding", opt=ADMIN, sync_to_thread=False)
-def branding_form(request: Request[Any, Any, Any], saved: FromQuery[bool] = False) -> Template:
-    values = _branding_values(_tenant(request).branding)
+def branding_form(
+    request: Request[Any, Any, Any], tenant: NamedDependency[TenantRecord],
+    saved: FromQuery[bool] = False,
+) -> Template:
+    values = _branding_values(tenant.branding)
     return render(request, "tenant_admin/branding.html", values=values, errors={}, saved=saved,
-                  preview=_preview(values, _tenant(request).branding))
+                  preview=_preview(values, tenant.branding))
 
 
-@post("/settings/branding", opt=ADMIN)
-async def change_branding(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    tenant = _tenant(request)
+@post("/settings/branding", opt=ADMIN, sync_to_thread=True)
+def change_branding(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     errors: FormErrors
     with refusals(request) as refused:
         branding, reason = _read_branding(request, values), _reason(values)
-        ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.rebrand_tenant(
-            tenant.slug, branding, actor, reason))
+        ithaca.registry.rebrand_tenant(tenant.slug, branding, actor, reason)
     if not refused:
         return Redirect(page_context(request).url("/settings/branding?saved=true"))
     errors, status = refused.errors, refused.status_code
@@ -129,15 +131,17 @@ def _preview(values: dict[str, Any], current: Branding) -> dict[str, str]:
     }
 
 
-@post("/settings/branding/preview", opt=ADMIN)
-async def branding_preview(request: Request[Any, Any, Any]) -> Template:
+@post("/settings/branding/preview", opt=ADMIN, sync_to_thread=False)
+def branding_preview(
+    request: Request[Any, Any, Any], data: FormBody, tenant: NamedDependency[TenantRecord],
+) -> Template:
     """The preview of the brand as typed, not saved: swapped in by HTMX."""
-    values = await submitted(request)
+    values = submitted(data)
     with refusals(request) as refused:
         _read_branding(request, values)
     errors = refused.errors
     return render(request, "tenant_admin/partials/brand_preview.html",
-                  preview=_preview(values, _tenant(request).branding), errors=errors)
+                  preview=_preview(values, tenant.branding), errors=errors)
 
 
 @get("/settings/branding/preview.css", opt=ADMIN, sync_to_thread=False, media_type="text/css",
@@ -157,81 +161,93 @@ def branding_preview_stylesheet(
 
 
 @get("/settings/domains", opt=ADMIN, sync_to_thread=False)
-def domains(request: Request[Any, Any, Any]) -> Template:
-    return _domains_page(request, {}, {})
+def domains(
+    request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord],
+) -> Template:
+    return _domains_page(request, ithaca, tenant, {}, {})
 
 
-def _domains_page(request: Request[Any, Any, Any], values: dict[str, Any], errors: FormErrors,
-                  status_code: int = 200, tenant: TenantRecord | None = None) -> Template:
-    record = tenant or _tenant(request)
-    return render(request, "tenant_admin/domains.html", domains=record.domains,
-                  pending_domains=record.pending_domains, values=values, errors=errors,
-                  base_domain=ithaca_of(request).directory.base_domain, status_code=status_code)
+def _domains_page(request: Request[Any, Any, Any], ithaca: Ithaca, tenant: TenantRecord,
+                  values: dict[str, Any], errors: FormErrors, status_code: int = 200
+                  ) -> Template:
+    return render(request, "tenant_admin/domains.html", domains=tenant.domains,
+                  pending_domains=tenant.pending_domains, values=values, errors=errors,
+                  base_domain=ithaca.directory.base_domain, status_code=status_code)
 
 
-@post("/settings/domains", opt=ADMIN)
-async def attach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    slug = _tenant(request).slug
+@post("/settings/domains", opt=ADMIN, sync_to_thread=True)
+def attach_domain(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     with refusals(request) as refused:
-        data = read_form(request, values, AttachDomain)
-        ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.attach_domain(
-            slug, data.domain, actor, data.reason))
+        form = read_form(request, values, AttachDomain)
+        ithaca.registry.attach_domain(tenant.slug, form.domain, actor, form.reason)
     if refused:
-        return _domains_page(request, keep(values), refused.errors, refused.status_code)
-    return Redirect(page_context(request).url("/settings/domains"))
-
-
-@post("/settings/domains/verify", opt=ADMIN)
-async def verify_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    slug = _tenant(request).slug
-    domain = str(values.get("domain", ""))
-    try:
-        ithaca, actor = ithaca_of(request), provide_actor(request)
-        await in_thread(lambda: ithaca.registry.verify_domain(slug, domain, actor))
-    except IthacaError as refused:
-        errors = error_of(request, refused)
-        return _domains_page(request, {}, {"form": next(iter(errors.values()))},
+        return _domains_page(request, ithaca, tenant, keep(values), refused.errors,
                              refused.status_code)
     return Redirect(page_context(request).url("/settings/domains"))
 
 
-@post("/settings/domains/detach", opt=ADMIN)
-async def detach_domain(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    slug = _tenant(request).slug
-    domain = str(values.get("domain", ""))
+def _domain_step(
+    request: Request[Any, Any, Any], ithaca: Ithaca, tenant: TenantRecord,
+    step: Callable[[], object],
+) -> Response[Any] | Template:
+    """A button on a domain (verify, detach): back to the list, or the list with the refusal
+    at the top."""
     try:
-        ithaca, actor, reason = ithaca_of(request), provide_actor(request), _reason(values)
-        await in_thread(lambda: ithaca.registry.detach_domain(slug, domain, actor, reason))
+        step()
     except IthacaError as refused:
         errors = error_of(request, refused)
-        return _domains_page(request, {}, {"form": next(iter(errors.values()))},
+        return _domains_page(request, ithaca, tenant, {}, {"form": next(iter(errors.values()))},
                              refused.status_code)
     return Redirect(page_context(request).url("/settings/domains"))
+
+
+@post("/settings/domains/verify", opt=ADMIN, sync_to_thread=True)
+def verify_domain(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    domain = str(submitted(data).get("domain", ""))
+    return _domain_step(request, ithaca, tenant,
+                        lambda: ithaca.registry.verify_domain(tenant.slug, domain, actor))
+
+
+@post("/settings/domains/detach", opt=ADMIN, sync_to_thread=True)
+def detach_domain(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
+    domain = str(values.get("domain", ""))
+    return _domain_step(request, ithaca, tenant, lambda: ithaca.registry.detach_domain(
+        tenant.slug, domain, actor, _reason(values)))
 
 
 # Languages -----------------------------------------------------------------------------------
 
 
 @get("/settings/languages", opt=ADMIN, sync_to_thread=False)
-def languages(request: Request[Any, Any, Any], saved: FromQuery[bool] = False) -> Template:
+def languages(
+    request: Request[Any, Any, Any], tenant: NamedDependency[TenantRecord],
+    saved: FromQuery[bool] = False,
+) -> Template:
     return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
-                  values={"defaultLocale": _tenant(request).default_locale}, errors={},
-                  saved=saved)
+                  values={"defaultLocale": tenant.default_locale}, errors={}, saved=saved)
 
 
-@post("/settings/languages", opt=ADMIN)
-async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | Template:
-    values = await submitted(request)
-    slug = _tenant(request).slug
+@post("/settings/languages", opt=ADMIN, sync_to_thread=True)
+def change_languages(
+    request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
+    tenant: NamedDependency[TenantRecord], actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     locale = str(values.get("defaultLocale", ""))
     with refusals(request) as refused:
-        ithaca, actor, reason = ithaca_of(request), provide_actor(request), _reason(values)
-        await in_thread(lambda: ithaca.registry.change_default_locale(
-            slug, locale, actor, reason))
+        ithaca.registry.change_default_locale(tenant.slug, locale, actor, _reason(values))
     if refused:
         return render(request, "tenant_admin/languages.html", locales=INTERFACE_LOCALES,
                       values=keep(values), errors=refused.errors, saved=False,
@@ -240,10 +256,6 @@ async def change_languages(request: Request[Any, Any, Any]) -> Response[Any] | T
 
 
 # Programme -----------------------------------------------------------------------------------
-
-
-def _programme(request: Request[Any, Any, Any]) -> Programme:
-    return ithaca_of(request).tenant_application(_tenant(request), Programme)
 
 
 def _programme_values(settings: ProgrammeSettings) -> dict[str, Any]:
@@ -261,17 +273,21 @@ def _split(value: object) -> list[str]:
     return [item for item in _LIST_SEPARATORS.split(str(value or "")) if item]
 
 
-@get("/settings/programme", opt=ADMIN, sync_to_thread=True)
-def programme_settings(request: Request[Any, Any, Any], saved: FromQuery[bool] = False
-                       ) -> Template:
-    values = _programme_values(_programme(request).get_settings())
+@get("/settings/programme", opt=ADMIN, sync_to_thread=True, dependencies=PROGRAMME)
+def programme_settings(
+    request: Request[Any, Any, Any], programme: NamedDependency[Programme],
+    saved: FromQuery[bool] = False,
+) -> Template:
+    values = _programme_values(programme.get_settings())
     return render(request, "tenant_admin/programme.html", values=values, errors={}, saved=saved)
 
 
-@post("/settings/programme", opt=ADMIN)
-async def change_programme_settings(request: Request[Any, Any, Any]
-                                    ) -> Response[Any] | Template:
-    values = await submitted(request)
+@post("/settings/programme", opt=ADMIN, sync_to_thread=True, dependencies=PROGRAMME)
+def change_programme_settings(
+    request: Request[Any, Any, Any], data: FormBody, programme: NamedDependency[Programme],
+    actor: NamedDependency[Actor],
+) -> Response[Any] | Template:
+    values = submitted(data)
     shaped: dict[str, Any] = {
         "requestExpiryDays": values.get("requestExpiryDays", ""),
         "maxOpenRequests": values.get("maxOpenRequests", ""),
@@ -283,9 +299,8 @@ async def change_programme_settings(request: Request[Any, Any, Any]
     }
     errors: FormErrors
     with refusals(request) as refused:
-        data = read_form(request, shaped, ChangeProgrammeSettings)
-        programme, actor = _programme(request), provide_actor(request)
-        await in_thread(lambda: programme.change_settings(data.to_domain(), actor, data.reason))
+        form = read_form(request, shaped, ChangeProgrammeSettings)
+        programme.change_settings(form.to_domain(), actor, form.reason)
     if not refused:
         return Redirect(page_context(request).url("/settings/programme?saved=true"))
     errors, status = refused.errors, refused.status_code
