@@ -10,7 +10,7 @@ from uuid import UUID
 from projections.matching.projection import BLOCKS, RELATIONSHIPS
 from projections.store import ReadModelStore
 from projections.tables import Row, Table
-from services.mentoring.domain import CURRENT, RelationshipStatus
+from services.mentoring.values import CURRENT, RelationshipStatus
 
 __all__ = ["blocked_for", "changed_rows", "excluded_for"]
 

@@ -33,12 +33,8 @@ from projections.tables import Column, ColumnType, Row, Table
 from services.actor import Actor
 from services.impact.domain import ImpactSurveys
 from services.meetings.domain import Meeting
-from services.mentoring.domain import (
-    Conversation,
-    Relationship,
-    RelationshipStatus,
-    WithdrawalCause,
-)
+from services.mentoring.domain import Conversation, Relationship
+from services.mentoring.values import RelationshipStatus, WithdrawalCause
 
 __all__ = [
     "CONVERSATIONS",

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from projections.tables import Row
 from projections.timelines.projection import EntryKind
 from projections.timelines.queries import MessageTotals
-from services.mentoring.domain import (
+from services.mentoring.values import (
     DeclineReason,
     RelationshipStatus,
     Side,

@@ -13,9 +13,7 @@ messages apart from it, so loading a relationship stays cheap however long the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID, uuid5
 
@@ -23,16 +21,36 @@ from eventsourcing.domain import Aggregate, event
 
 from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError
+from services.mentoring.values import (
+    CURRENT,
+    INTRODUCTION_MAX,
+    INTRODUCTION_MIN,
+    NOTE_MAX,
+    CaseEntry,
+    DeclineReason,
+    Message,
+    RelationshipStatus,
+    Side,
+    WithdrawalCause,
+    check_decline_note,
+    check_end_reason,
+    check_message_body,
+    require_status,
+    status_as_of,
+)
 from services.personal_data import PersonalText
 
+# Also named here for the importers that predate `services.mentoring.values`.
 __all__ = [
     "CURRENT",
+    "INTRODUCTION_MAX",
+    "INTRODUCTION_MIN",
+    "NOTE_MAX",
     "Block",
     "CaseEntry",
     "Caseload",
     "Conversation",
     "DeclineReason",
-    "Message",
     "Relationship",
     "RelationshipStatus",
     "Side",
@@ -40,51 +58,6 @@ __all__ = [
 ]
 
 _NAMESPACE = UUID("9a4c2f6e-1d3b-4b8a-8e5f-7c2d1a0b3e64")
-
-INTRODUCTION_MIN, INTRODUCTION_MAX = 50, 2000
-MESSAGE_MAX = 5000
-NOTE_MAX = 1000
-
-
-class RelationshipStatus(StrEnum):
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    COMPLETED = "completed"
-    ENDED = "ended"
-
-
-CURRENT = frozenset({
-    RelationshipStatus.ACCEPTED, RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED,
-})
-"""The states that hold a place in a mentor's capacity and allow messages and meetings."""
-
-
-class DeclineReason(StrEnum):
-    TOO_BUSY = "too_busy"
-    NOT_A_FIT = "not_a_fit"
-    OTHER = "other"
-
-
-class WithdrawalCause(StrEnum):
-    """Why an open request was withdrawn: by the mentee, or as a consequence they were told of."""
-
-    MENTEE = "mentee"
-    BLOCK = "block"
-    SUSPENSION = "suspension"
-    ERASURE = "erasure"
-
-
-class Side(StrEnum):
-    """Which side of a relationship a member is on."""
-
-    MENTEE = "mentee"
-    MENTOR = "mentor"
-
 
 class Relationship(Aggregate):
     """An entrepreneur's request to a mentor, and the mentoring that follows if accepted."""
@@ -161,16 +134,6 @@ class Relationship(Aggregate):
         self.ended_by: UUID | None = None
         self.end_reason = ""
 
-    @staticmethod
-    def check_introduction(introduction: str) -> str:
-        text = introduction.strip()
-        if not INTRODUCTION_MIN <= len(text) <= INTRODUCTION_MAX:
-            raise InvalidInputError(
-                "must be %(least)s to %(most)s characters (not counting surrounding spaces)",
-                field="introduction", values={"least": INTRODUCTION_MIN, "most": INTRODUCTION_MAX},
-            )
-        return text
-
     # Queries --------------------------------------------------------------------------------
 
     def member_ids(self) -> tuple[UUID, UUID]:
@@ -193,9 +156,7 @@ class Relationship(Aggregate):
         return self.status is RelationshipStatus.REQUESTED and now >= self.expires_at
 
     def status_at(self, now: datetime) -> RelationshipStatus:
-        """The status as of `now`: an unanswered request past its expiry reads as expired even
-        before the expiry has been recorded."""
-        return RelationshipStatus.EXPIRED if self.is_overdue(now) else self.status
+        return status_as_of(self.status, self.expires_at, now)
 
     @property
     def is_open_for_meetings(self) -> bool:
@@ -204,20 +165,17 @@ class Relationship(Aggregate):
     # Commands -------------------------------------------------------------------------------
 
     def accept(self, at: datetime, actor: Actor) -> None:
-        self._require(at, "accepted", RelationshipStatus.REQUESTED)
+        require_status(self.status_at(at), "accepted", RelationshipStatus.REQUESTED)
         self._accept(at=at, actor=actor)
 
     def decline(
         self, by: UUID, reason: DeclineReason, note: str, at: datetime, actor: Actor
     ) -> None:
-        self._require(at, "declined", RelationshipStatus.REQUESTED)
-        if len(note) > NOTE_MAX:
-            raise InvalidInputError("must be at most %(most)s characters", field="note",
-                                    values={"most": NOTE_MAX})
-        self._decline(by=by, reason=reason, note=note.strip(), at=at, actor=actor)
+        require_status(self.status_at(at), "declined", RelationshipStatus.REQUESTED)
+        self._decline(by=by, reason=reason, note=check_decline_note(note), at=at, actor=actor)
 
     def withdraw(self, cause: WithdrawalCause, at: datetime, actor: Actor) -> None:
-        self._require(at, "withdrawn", RelationshipStatus.REQUESTED)
+        require_status(self.status_at(at), "withdrawn", RelationshipStatus.REQUESTED)
         self._withdraw(cause=cause, at=at, actor=actor)
 
     def expire(self, at: datetime, actor: Actor) -> None:
@@ -229,37 +187,26 @@ class Relationship(Aggregate):
         self._expire(at=at, actor=actor)
 
     def start(self, at: datetime, actor: Actor) -> None:
-        self._require(at, "started", RelationshipStatus.ACCEPTED)
+        require_status(self.status_at(at), "started", RelationshipStatus.ACCEPTED)
         self._start(at=at, actor=actor)
 
     def pause(self, at: datetime, actor: Actor) -> None:
-        self._require(at, "paused", RelationshipStatus.ACTIVE)
+        require_status(self.status_at(at), "paused", RelationshipStatus.ACTIVE)
         self._pause(at=at, actor=actor)
 
     def resume(self, at: datetime, actor: Actor) -> None:
-        self._require(at, "resumed", RelationshipStatus.PAUSED)
+        require_status(self.status_at(at), "resumed", RelationshipStatus.PAUSED)
         self._resume(at=at, actor=actor)
 
     def complete(self, at: datetime, actor: Actor) -> None:
-        self._require(at, "completed", RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED)
+        require_status(
+            self.status_at(at), "completed", RelationshipStatus.ACTIVE, RelationshipStatus.PAUSED
+        )
         self._complete(at=at, actor=actor)
 
     def end(self, by: UUID, reason: str, at: datetime, actor: Actor) -> None:
-        self._require(at, "ended", *CURRENT)
-        text = reason.strip()
-        if not 1 <= len(text) <= NOTE_MAX:
-            raise InvalidInputError("must be 1 to %(most)s characters", field="reason",
-                                    values={"most": NOTE_MAX})
-        self._end(by=by, reason=text, at=at, actor=actor)
-
-    def _require(self, now: datetime, verb: str, *allowed: RelationshipStatus) -> None:
-        current = self.status_at(now)
-        if current not in allowed:
-            raise ConflictError(
-                "the relationship is %(status)s; only a relationship that is %(allowed)s can "
-                "be %(verb)s", field="status",
-                values={"status": current, "allowed": " or ".join(allowed), "verb": verb},
-            )
+        require_status(self.status_at(at), "ended", *CURRENT)
+        self._end(by=by, reason=check_end_reason(reason), at=at, actor=actor)
 
     @event(Accepted)
     def _accept(self, at: datetime, actor: Actor) -> None:
@@ -310,23 +257,6 @@ class Relationship(Aggregate):
         self.status = RelationshipStatus.ENDED
         self.closed_at = at
         self.ended_by, self.end_reason = by, reason
-
-
-@dataclass
-class CaseEntry:
-    """One relationship as one of its members' caseload sees it."""
-
-    relationship_id: UUID
-    side: Side
-    counterpart_id: UUID
-    status: RelationshipStatus
-    expires_at: datetime
-    changed_at: datetime
-
-    def status_at(self, now: datetime) -> RelationshipStatus:
-        if self.status is RelationshipStatus.REQUESTED and now >= self.expires_at:
-            return RelationshipStatus.EXPIRED
-        return self.status
 
 
 class Caseload(Aggregate):
@@ -394,18 +324,14 @@ class Caseload(Aggregate):
 
     def mentees(self) -> list[CaseEntry]:
         """The relationships that take a place in this member's capacity as a mentor."""
-        return [
-            entry for entry in self.entries.values()
-            if entry.side is Side.MENTOR and entry.status in CURRENT
-        ]
+        return [e for e in self.entries.values() if e.side is Side.MENTOR and e.status in CURRENT]
 
     def with_member(self, member_id: UUID, now: datetime) -> list[CaseEntry]:
         """Open requests and current relationships between this member and another."""
         return [
             entry for entry in self.entries.values()
             if entry.counterpart_id == member_id
-            and (entry.status in CURRENT
-                 or entry.status_at(now) is RelationshipStatus.REQUESTED)
+            and (entry.status in CURRENT or entry.status_at(now) is RelationshipStatus.REQUESTED)
         ]
 
     # Commands -------------------------------------------------------------------------------
@@ -506,15 +432,6 @@ class Block(Aggregate):
         self.blockers.discard(by)
 
 
-@dataclass
-class Message:
-    number: int
-    sender_id: UUID
-    body: str
-    sent_at: datetime
-    read_at: datetime | None = None
-
-
 class Conversation(Aggregate):
     """The messages of one relationship between its two members, numbered from 1."""
 
@@ -548,12 +465,9 @@ class Conversation(Aggregate):
         self.messages: list[Message] = []
 
     def send(self, sender_id: UUID, body: str, sent_at: datetime, actor: Actor) -> int:
-        text = body.strip()
-        if not 1 <= len(text) <= MESSAGE_MAX:
-            raise InvalidInputError("must be 1 to %(most)s characters", field="body",
-                                    values={"most": MESSAGE_MAX})
         number = len(self.messages) + 1
-        self._send(number=number, sender_id=sender_id, body=text, sent_at=sent_at, actor=actor)
+        self._send(number=number, sender_id=sender_id, body=check_message_body(body),
+                   sent_at=sent_at, actor=actor)
         return number
 
     def unread_for(self, reader_id: UUID, up_to: int) -> list[Message]:

@@ -9,7 +9,8 @@ from uuid import UUID
 from msgspec import Meta
 
 from services.accounts.application import Caller
-from services.mentoring.domain import (
+from services.mentoring.domain import Relationship
+from services.mentoring.values import (
     INTRODUCTION_MAX,
     INTRODUCTION_MIN,
     MESSAGE_MAX,
@@ -17,7 +18,6 @@ from services.mentoring.domain import (
     CaseEntry,
     DeclineReason,
     Message,
-    Relationship,
     RelationshipStatus,
     Side,
     WithdrawalCause,

@@ -11,7 +11,7 @@ from uuid import UUID
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.errors import ConflictError
-from services.mentoring.domain import RelationshipStatus
+from services.mentoring.values import RelationshipStatus
 from tests.mentoring.conftest import Cohort
 
 RACERS = 6

@@ -19,7 +19,8 @@ from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import ConflictError
-from services.mentoring.domain import Caseload, RelationshipStatus
+from services.mentoring.domain import Caseload
+from services.mentoring.values import RelationshipStatus
 from tests.mentoring.conftest import INTRODUCTION, Cohort
 
 AT_ONCE = 64

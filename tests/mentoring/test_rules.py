@@ -9,7 +9,7 @@ from uuid import UUID
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.actor import Actor
-from services.mentoring.domain import RelationshipStatus
+from services.mentoring.values import RelationshipStatus
 from tests.mentoring.conftest import Cohort
 from tests.tenant_api import TenantApi
 
