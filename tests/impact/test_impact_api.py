@@ -14,14 +14,16 @@ from services.actor import Actor
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
 from tests.moderation.scenes import activate, impact, mentor, request
+from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import SignedInMember, TenantApi
 
 
 @pytest.fixture
-def clock(acme: TenantApi) -> SettableClock:
-    clock = SettableClock(datetime(2026, 1, 10, 12, tzinfo=UTC))
-    impact(acme).clock = clock
-    return clock
+def clock(ithaca_clock: SettableClock, monkeypatch: pytest.MonkeyPatch) -> SettableClock:
+    """The story's clock: surveys fall due months apart, so its members stay signed in."""
+    ithaca_clock.set(datetime(2026, 1, 10, 12, tzinfo=UTC))
+    sessions_outlast_the_story(monkeypatch)
+    return ithaca_clock
 
 
 def answers(**change: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from uuid import UUID
 
+from infra.clock import SettableClock
 from services.actor import Actor
 from services.impact.application import Impact
 from services.mentoring.application import Mentoring
@@ -17,6 +18,13 @@ INTRODUCTION = (
     "I run a small bakery in Porto and want to open a second shop next year; your retail "
     "experience would help me plan it."
 )
+
+
+def clock(acme: TenantApi) -> SettableClock:
+    """The served app's one clock (the test's `ithaca_clock`)."""
+    served_clock = acme.served.ithaca.clock
+    assert isinstance(served_clock, SettableClock), "the served app runs on the test's clock"
+    return served_clock
 
 
 def mentoring(acme: TenantApi) -> Mentoring:
@@ -64,11 +72,8 @@ def activate(
     relationship_id = request(acme, mentee, mentor_)
     path = f"/api/v1/relationships/{relationship_id}"
     assert acme.post(f"{path}/accept", mentor_).status_code == 200
-    clock = mentoring(acme).clock
-    mentoring(acme).clock = lambda: at
-    try:
+    with clock(acme).borrowed() as story:
+        story.set(at)
         response = acme.post(f"{path}/start", mentor_)
         assert response.status_code == 200, response.text
-    finally:
-        mentoring(acme).clock = clock
     return relationship_id

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from eventsourcing.utils import get_topic
 
+from infra.clock import SettableClock
 from services.actor import Actor
 from services.audit_log.domain import AuditorRead
 from tests.moderation.scenes import activate, mentor, moderation, request
@@ -275,11 +276,13 @@ def test_bad_decisions_name_the_field_and_store_nothing(acme: TenantApi) -> None
     assert acme.accounts().position == before
 
 
-def test_decision_times_come_from_the_applications_clock(acme: TenantApi) -> None:
+def test_decision_times_come_from_the_applications_clock(
+    acme: TenantApi, ithaca_clock: SettableClock,
+) -> None:
     ana = acme.member("Ana", roles=["entrepreneur"])
     kai = acme.member("Kai", roles=["mentor"])
     pia = acme.member("Pia", roles=["programme_admin"])
-    moderation(acme).clock = lambda: datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
+    ithaca_clock.set(datetime(2026, 3, 2, 10, 30, tzinfo=UTC))
     report_id = report(acme, ana, kai)
     acme.post(f"/api/v1/reports/{report_id}/warn", pia, json={"note": "Mind the tone."})
     shown = acme.get(f"/api/v1/reports/{report_id}", pia).json()
