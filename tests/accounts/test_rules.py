@@ -1,13 +1,23 @@
 """The rules of accounts, told against the application alone: who may sign up as what, one
-account per address, how sign-in locks after failures, who may change whose roles, and what
-suspension does to a member's sessions."""
+account per address, how sign-in locks after failures, how long sessions last, who may change
+whose roles, what suspension does to a member's sessions, and the links that verify an address
+or reset a password."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
-from services.accounts.application import Accounts, NotSignedInError, TooManyAttemptsError
+from services.accounts.application import (
+    RESET_LIFETIME,
+    VERIFICATION_LIFETIME,
+    Accounts,
+    NotSignedInError,
+    TooManyAttemptsError,
+)
 from services.accounts.domain import Role, SessionKind
+from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.mentoring.application import Mentoring
@@ -18,6 +28,7 @@ pytestmark = pytest.mark.rules
 
 SIGN_UP = Actor(kind="anonymous", id="sign-up")
 SOMEONE_ELSES_PASSWORD = "another long password"  # noqa: S105 - a test fixture
+NEW_PASSWORD = "a brand new password"  # noqa: S105 - a test fixture
 
 
 def test_people_sign_themselves_up_as_entrepreneurs_or_mentors_only(
@@ -210,3 +221,68 @@ def test_a_member_speaks_one_of_the_interface_languages(embedded_tenant: Embedde
     with pytest.raises(InvalidInputError) as refused:
         accounts.change_locale(ana.member_id, "de", ana.actor())
     assert refused.value.field == "locale"
+
+
+def link(accounts: Accounts, purpose: str, member_id: UUID, nonce: str = "") -> str:
+    """The link's token as the mailer mints it when it sends the mail."""
+    lifetime = VERIFICATION_LIFETIME if purpose == VERIFY_EMAIL else RESET_LIFETIME
+    return accounts.tokens.sign(LinkToken(
+        purpose=purpose, member_id=member_id, nonce=nonce,
+        expires_at=accounts.clock() + lifetime,
+    ))
+
+
+def test_an_address_is_verified_by_its_link_and_then_needs_no_more_mail(
+    embedded_tenant: EmbeddedTenant,
+) -> None:
+    accounts = embedded_tenant.app(Accounts)
+    ana = embedded_tenant.member("Ana", Role.ENTREPRENEUR)
+    token = link(accounts, VERIFY_EMAIL, ana.member_id)
+    accounts.request_verification_mail(ana.member_id, ana.actor())
+
+    # A reset link does not verify an address.
+    with pytest.raises(InvalidInputError) as wrong_purpose:
+        accounts.verify_email(link(accounts, PASSWORD_RESET, ana.member_id), SIGN_UP)
+    assert wrong_purpose.value.field == "token"
+
+    accounts.verify_email(token, SIGN_UP)
+    accounts.verify_email(token, SIGN_UP)  # a second click changes nothing
+    assert accounts.get_member(ana.member_id).email_verified
+    with pytest.raises(ConflictError) as verified:
+        accounts.request_verification_mail(ana.member_id, ana.actor())
+    assert verified.value.field == "emailVerified"
+
+
+def test_a_reset_link_works_once_within_the_hour_and_ends_every_session(
+    embedded_tenant: EmbeddedTenant,
+) -> None:
+    accounts = embedded_tenant.app(Accounts)
+    ana = embedded_tenant.member("Ana", Role.ENTREPRENEUR)
+    session = accounts.sign_in(email="ana@acme.example", password=PASSWORD,
+                               kind=SessionKind.BEARER, actor=SIGN_UP).token
+
+    def reset_link() -> str:
+        accounts.request_password_reset("ana@acme.example", SIGN_UP)
+        nonce = accounts.tokens.reset_nonce(ana.member_id, embedded_tenant.clock())
+        return link(accounts, PASSWORD_RESET, ana.member_id, nonce)
+
+    token = reset_link()
+    accounts.reset_password(token, NEW_PASSWORD, SIGN_UP)
+    with pytest.raises(NotSignedInError):
+        accounts.authenticate(session)
+    accounts.sign_in(email="ana@acme.example", password=NEW_PASSWORD, kind=SessionKind.BEARER,
+                     actor=SIGN_UP)
+    # The mail reached her, so her address counts as verified.
+    assert accounts.get_member(ana.member_id).email_verified
+
+    with pytest.raises(InvalidInputError) as used:
+        accounts.reset_password(token, PASSWORD, SIGN_UP)
+    assert used.value.field == "token"
+
+    embedded_tenant.clock.advance(minutes=5)
+    late = reset_link()
+    embedded_tenant.clock.advance(minutes=61)
+    with pytest.raises(InvalidInputError) as expired:
+        accounts.reset_password(late, PASSWORD, SIGN_UP)
+    assert expired.value.field == "token"
+    assert "expired" in expired.value.problem
