@@ -2,7 +2,7 @@
 workspace: they write to each other, Ana proposes a meeting on her clock and each of them sees
 it on both clocks, download it for their calendars, and a stranger finds nothing there.
 
-The services' clocks are set by the test (3 March 2031), never today's date."""
+The one clock is set by the test (3 March 2031), never today's date."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from infra.clock import SettableClock
 from infra.web.i18n import Formatter
-from services.meetings.application import Meetings
-from services.mentoring.application import Mentoring
+from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import SignedInMember
 from tests.web.pages.conftest import TenantPages, Visitor
 
@@ -33,13 +33,10 @@ def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
 class Pair:
     """Ana and Budi in an active relationship, each with a browser (and an API token)."""
 
-    def __init__(self, acme: TenantPages) -> None:
+    def __init__(self, acme: TenantPages, clock: SettableClock) -> None:
         self.acme = acme
-        ithaca = acme.served.ithaca
-        tenant = ithaca.tenant(acme.slug)
-        self.now = NOW
-        ithaca.tenant_application(tenant, Mentoring).clock = lambda: self.now
-        ithaca.tenant_application(tenant, Meetings).clock = lambda: self.now
+        self.clock = clock
+        clock.set(NOW)
         api = acme.api
         self.ana_api = api.member("Ana Ruiz", roles=["entrepreneur"])
         self.budi_api = api.member("Budi Santoso", roles=["mentor"])
@@ -79,8 +76,12 @@ class Pair:
 
 
 @pytest.fixture
-def pair(acme_pages: TenantPages) -> Pair:
-    return Pair(acme_pages)
+def pair(
+    acme_pages: TenantPages, ithaca_clock: SettableClock, monkeypatch: pytest.MonkeyPatch,
+) -> Pair:
+    # The meeting is held five weeks after Ana and Budi signed in.
+    sessions_outlast_the_story(monkeypatch)
+    return Pair(acme_pages, ithaca_clock)
 
 
 def test_a_meeting_proposed_on_one_clock_shows_on_both_and_downloads(pair: Pair) -> None:
@@ -120,7 +121,7 @@ def test_a_meeting_proposed_on_one_clock_shows_on_both_and_downloads(pair: Pair)
     assert "STATUS:CONFIRMED" in pair.ana.get(f"{pair.path}/meetings/{meeting_id}.ics").text
 
     # After the meeting, Ana logs the session and Budi confirms her log.
-    pair.now = datetime(2031, 4, 8, 9, 5, tzinfo=UTC)
+    pair.clock.set(datetime(2031, 4, 8, 9, 5, tzinfo=UTC))
     assert "Log this session" in pair.ana.get(pair.path).text
     bad_log = pair.ana.post(f"{pair.path}/meetings/{meeting_id}/session-log",
                             {"durationMinutes": "55", "summary": ""})
