@@ -2,7 +2,7 @@
 
 A test gets a fresh tenant on the embedded store (SQLite files in the test's temporary
 directory), wired by `bootstrap` as every process is, and calls commands on the applications
-themselves: no HTTP, no PostgreSQL, so a whole context's rules run in a second or two. The HTTP
+themselves: no HTTP, no PostgreSQL, so a whole context's rules run in seconds. The HTTP
 journeys beside them prove the wiring (routes, bodies, status codes); these prove the rules.
 
     pytestmark = pytest.mark.rules
