@@ -1,13 +1,14 @@
 """The rules of meetings, told against the application alone: proposing a time on one's own
-clock, who answers, moving and cancelling, the hours clocks skip or repeat, and logging and
-confirming the session held (which the mentor's volunteer hours add up).
+clock, who answers, moving and cancelling, the hours clocks skip or repeat, logging and
+confirming the session held (which the mentor's volunteer hours add up), and the distance aids
+that help two members far apart find a time.
 
 Ana (an entrepreneur in Lisbon) is mentored by Ben (in Madrid); the story starts on Monday
 3 March 2031, 09:00 UTC, when both cities are on winter time (UTC+0 and UTC+1)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pytest
@@ -256,3 +257,31 @@ def test_nothing_is_confirmed_before_it_is_logged(pair: Pair) -> None:
     with pytest.raises(ConflictError) as unlogged:
         pair.meetings.confirm_session(meeting.id, pair.ben, pair.ben.actor())
     assert unlogged.value.field == "sessionLog"
+
+
+def test_distance_aids_show_the_hours_both_work_and_the_clock_changes_ahead(
+    embedded_tenant: EmbeddedTenant, pair: Pair,
+) -> None:
+    # Carl mentors Ana from New York, five hours behind her in early March.
+    carl = embedded_tenant.mentor("Carl", time_zone="America/New_York")
+    relationship = embedded_tenant.app(Mentoring).get_relationship(
+        embedded_tenant.mentoring(pair.ana, carl), pair.ana)
+    monday = date(2031, 3, 3)
+
+    view = pair.meetings.distance(relationship, pair.ana, pair.locator, monday, monday)
+    assert (view.you.time_zone, view.them.time_zone) == ("Europe/Lisbon", "America/New_York")
+    assert view.gap_minutes == -300
+    # Both work 9 to 5 on their own clocks: they share 14:00-17:00 of hers, 9-12 of his.
+    [shared] = view.shared_hours[0].windows
+    assert (shared.starts_at_utc, shared.minutes) == (utc("2031-03-03T14:00"), 180)
+    assert (shared.your_start.hour, shared.their_start.hour) == (14, 9)
+
+    # New York springs forward three weeks before Lisbon: each time, a weekly call kept at the
+    # same hour on the changer's clock comes an hour earlier on the other's.
+    assert [(c.changes_for, c.local_date, c.moves_by_minutes) for c in view.clock_changes] == [
+        ("them", date(2031, 3, 9), -60), ("you", date(2031, 3, 30), -60)]
+
+    with pytest.raises(InvalidInputError) as backwards:
+        pair.meetings.distance(relationship, pair.ana, pair.locator, monday,
+                               date(2031, 3, 1))
+    assert backwards.value.field == "to"

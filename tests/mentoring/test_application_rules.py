@@ -105,7 +105,10 @@ def test_an_entrepreneur_holds_at_most_the_programmes_open_requests(
     assert "2 open requests" in third.value.problem
 
     # An answered request no longer counts.
-    mentoring.decline(to_ben, ben, DeclineReason.TOO_BUSY, "", ben.actor())
+    declined = mentoring.decline(to_ben, ben, DeclineReason.TOO_BUSY, " Full until June. ",
+                                 ben.actor()).relationship
+    assert (declined.status, declined.decline_reason, declined.decline_note) == (
+        RelationshipStatus.DECLINED, DeclineReason.TOO_BUSY, "Full until June.")
     embedded_tenant.requested(ana, dan)
 
 
@@ -185,6 +188,10 @@ def test_a_relationship_moves_from_request_to_completion_one_step_at_a_time(
     assert status_after("start", ana) is RelationshipStatus.ACTIVE
     assert status_after("pause", ben) is RelationshipStatus.PAUSED
     assert status_after("resume", ana) is RelationshipStatus.ACTIVE
+    # Ending early takes a reason; completing does not.
+    with pytest.raises(InvalidInputError) as no_reason:
+        mentoring.end(relationship, ana, "  ", ana.actor())
+    assert no_reason.value.field == "reason"
     assert status_after("complete", ben) is RelationshipStatus.COMPLETED
 
     # A finished relationship stays finished.
