@@ -24,7 +24,8 @@ import psycopg
 from eventsourcing.domain import Aggregate, event
 
 from bench.append import DEFAULT_URL, fresh_database, run_threads
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication
 from infra.settings import Settings
 from services.actor import Actor

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from projections.engine import CatchUp, Projection, Projector
 from projections.leases import leases_for
 from projections.reading import open_read_model

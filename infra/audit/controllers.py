@@ -15,7 +15,7 @@ from litestar.params import QueryParameter
 from litestar.response import Stream
 
 from infra.audit.export import EXPORT_MEDIA_TYPE, export_lines, export_range, tenant_stream
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.signing import SIGNATURE_ALGORITHM
 from infra.web.tenant_api import PUBLIC, provide_actor, refusals, roles

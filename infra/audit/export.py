@@ -31,7 +31,7 @@ from infra.audit.verify import (
     chain_hash,
     genesis_hash,
 )
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.postgres import NotificationRow

@@ -24,7 +24,7 @@ from infra.audit.export import (
     tenant_stream,
 )
 from infra.audit.verify import verify_export
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.console import CommandRuntime, progress_bar
 from infra.eventstore.chain_check import StreamCheck, check_stream
 

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication
 from infra.mail.message import MailContent, Recipient, tenant_link
 from infra.mail.outbox import DueMail, QueuedMail

@@ -12,7 +12,7 @@ import msgspec
 from litestar import Response, get
 from litestar.di import NamedDependency
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.streams import Storage
 from infra.logging import get_logger
 

@@ -38,7 +38,7 @@ from litestar.types import (
     Send,
 )
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.held import HeldAppends, holding_appends
 from infra.logging import get_logger
 from infra.web.errors import error_response

@@ -38,7 +38,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
-    from infra.bootstrap import Ithaca
+    from infra.container import Ithaca
 
 __all__ = ["IthacaMetrics", "MetricsAccessMiddleware", "ProjectionLag", "metrics_endpoint"]
 

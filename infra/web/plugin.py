@@ -1,16 +1,16 @@
 """`IthacaCore`: the one plugin that wires Ithaca's web shell.
 
-Registers the routes (platform API, tenant-scoped routes twice: at the root and under
-`/t/{tenant_slug}`, health, metrics), the request-context middleware, the error mapper, the
-OpenAPI document (`/schema`, `/schema/openapi.json`), the dependencies handlers ask for (`ithaca`,
-`tenant`), and a lifespan that configures logging, bootstraps the `Ithaca` onto `app.state`
-(off the event loop: bootstrapping opens pools and reads the platform stream) and closes it on
-shutdown.
+Registers the routes (platform API; the tenant-scoped routes and pages the features declare
+(`infra.features`), twice: at the root and under `/t/{tenant_slug}`; health, metrics), the
+request-context middleware, the error mapper, the OpenAPI document (`/schema`,
+`/schema/openapi.json`), the dependencies handlers ask for (`ithaca`, `tenant`), and a lifespan
+that configures logging, bootstraps the `Ithaca` onto `app.state` (off the event loop:
+bootstrapping opens pools and reads the platform stream) and closes it on shutdown.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
@@ -24,9 +24,11 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import InitPlugin
 
-from infra.audit.controllers import ROUTES as AUDIT_ROUTES
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
 from infra.clock import Clock, system_clock
+from infra.container import Ithaca
+from infra.feature import Feature
+from infra.features import FEATURES
 from infra.logging import configure_logging, get_logger
 from infra.mail.mailer import Mailer
 from infra.settings import Settings
@@ -54,38 +56,17 @@ from infra.web.tenant_api import (
     authorize,
     caller_dependencies,
 )
-from projections.audit_trail.controllers import ROUTES as AUDIT_TRAIL_ROUTES
-from projections.dashboards.controllers import ROUTES as DASHBOARD_ROUTES
-from projections.matching.controllers import ROUTES as MATCHING_ROUTES
 from projections.matching.warming import MatchIndexWarmer
 from projections.reading import ParkedReads
-from projections.replay.controllers import ROUTES as REPLAY_ROUTES
 from projections.status import statuses
-from projections.timelines.controllers import ROUTES as TIMELINE_ROUTES
 from projections.worker import ProjectionWorker
-from services.accounts.controllers import ROUTES as ACCOUNT_ROUTES
-from services.impact.controllers import ROUTES as IMPACT_ROUTES
-from services.matching.controllers import ROUTES as MATCHING_WEIGHT_ROUTES
-from services.meetings.controllers import ROUTES as MEETING_ROUTES
-from services.mentoring.controllers import ROUTES as MENTORING_ROUTES
-from services.moderation.controllers import ROUTES as MODERATION_ROUTES
-from services.privacy.controllers import ROUTES as PRIVACY_ROUTES
-from services.profiles.controllers import ROUTES as PROFILE_ROUTES
-from services.programme.controllers import ROUTES as PROGRAMME_ROUTES
-from tenants.controllers import OPERATOR_TOKEN_SCHEME, TENANT_ROUTES, PlatformController
+from tenants.controllers import OPERATOR_TOKEN_SCHEME, PlatformController
 from tenants.middleware import TENANT_SLUG_PARAMETER, TenantMiddleware, provide_tenant
 
 __all__ = ["IthacaCore"]
 
 PRODUCT = "Ithaca"
 
-TENANT_API = [
-    *TENANT_ROUTES, *ACCOUNT_ROUTES, *PROFILE_ROUTES, *PROGRAMME_ROUTES, *MENTORING_ROUTES,
-    *MEETING_ROUTES, *MODERATION_ROUTES, *IMPACT_ROUTES, *TIMELINE_ROUTES, *DASHBOARD_ROUTES,
-    *MATCHING_ROUTES, *MATCHING_WEIGHT_ROUTES, *AUDIT_ROUTES, *REPLAY_ROUTES,
-    *AUDIT_TRAIL_ROUTES, *PRIVACY_ROUTES,
-]
-"""Every tenant-scoped route; each declares the roles that may call it (`opt=roles(...)`)."""
 
 
 def _version() -> str:
@@ -101,9 +82,13 @@ def provide_ithaca(state: State) -> Ithaca:
 
 
 class IthacaCore(InitPlugin):
-    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock = system_clock,
+        features: Sequence[Feature] = FEATURES,
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.features = tuple(features)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         metrics = IthacaMetrics()
@@ -111,9 +96,12 @@ class IthacaCore(InitPlugin):
         app_config.state[ERROR_PAGE] = error_page
         app_config.state.parked_reads = ParkedReads(
             self.settings.read_waits_per_member, self.settings.read_waits_per_tenant)
+        # Every tenant-scoped route, from the features; each declares the roles that may call it.
+        tenant_api = [route for feature in self.features for route in feature.api]
+        tenant_pages = [page for feature in self.features for page in feature.pages]
         tenant_scoped = [
             Router(
-                path=path, route_handlers=TENANT_API,
+                path=path, route_handlers=tenant_api,
                 middleware=[JsonBodiesOnly(), TenantMiddleware(), IdempotencyMiddleware()],
                 guards=[authorize],
                 dependencies=caller_dependencies(),
@@ -125,7 +113,7 @@ class IthacaCore(InitPlugin):
         app_config.route_handlers.extend([
             Router(path="/", route_handlers=[PlatformController, healthz, readyz, metrics_endpoint],
                    middleware=[JsonBodiesOnly()], opt=CSRF_EXEMPT),
-            *tenant_scoped, *page_routers(), operator_router(), static_files(),
+            *tenant_scoped, *page_routers(tenant_pages), operator_router(), static_files(),
         ])
         app_config.request_class = IthacaRequest
         app_config.template_config = template_config()
@@ -168,7 +156,7 @@ class IthacaCore(InitPlugin):
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
         configure_logging(self.settings)
-        ithaca = await anyio.to_thread.run_sync(bootstrap, self.settings, self.clock)
+        ithaca = await anyio.to_thread.run_sync(bootstrap, self.settings, self.clock, self.features)
         app.state.ithaca = ithaca
         metrics: IthacaMetrics = app.state.metrics
         metrics.ithaca = ithaca

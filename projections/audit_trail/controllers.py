@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.types import ControllerRouterHandler
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.web.tenant_api import refusals, roles
 from projections.audit_trail.platform import platform_actions
 from projections.audit_trail.projection import AUDIT_TRAIL

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.logging import get_logger
 from projections.matching.index import index_for
 from projections.matching.projection import MATCHING

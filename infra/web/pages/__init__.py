@@ -2,7 +2,8 @@
 under each tenant's brand, in five languages, with HTMX where swapping part of a page helps.
 
 Each area of the product is one module here with its templates in `templates/<area>/`: `public`
-(landing, sign-up and -in, password reset) and the others `site.TENANT_PAGES` lists.
+(landing, sign-up and -in, password reset) and the others; each feature declares its areas'
+pages (`Feature.pages`).
 Tenant pages are mounted like the tenant API (at the root, resolved by host, and under
 `/t/{slug}`), behind `TenantMiddleware` and the pages' guard (`guard.authorize_page`). Static
 files (`static/`: the style sheet and htmx) are served at `/static` for every host.

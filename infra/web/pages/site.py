@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +16,7 @@ from litestar.types import ControllerRouterHandler
 from infra.settings import Settings
 from infra.web.csrf import CSRF_COOKIE, CSRF_HEADER, SessionBoundCsrf
 from infra.web.malformed import refuse_unreadable_path
-from infra.web.pages import (
-    admin,
-    audit,
-    audit_replay,
-    audit_trail,
-    mentoring,
-    onboarding,
-    operator,
-    privacy,
-    public,
-    relationships,
-    tenant_admin,
-)
+from infra.web.pages import operator
 from infra.web.pages.guard import SignInRequiredError, authorize_page
 from infra.web.pages.rendering import template_config
 from infra.web.tenant_api import caller_dependencies
@@ -59,21 +48,15 @@ SECURITY_HEADERS = [
 CSRF_EXEMPT = {"exclude_from_csrf": True}
 """The `opt` of routers the CSRF middleware leaves alone (the JSON APIs, health, metrics)."""
 
-TENANT_PAGES: list[ControllerRouterHandler] = [
-    *public.PUBLIC_PAGES, *onboarding.PAGES, *mentoring.PAGES, *relationships.PAGES,
-    *admin.PAGES, *tenant_admin.PAGES, *audit.PAGES, *audit_replay.PAGES, *audit_trail.PAGES,
-    *privacy.PAGES,
-]
-
-
 def _sign_in_first(request: Request[Any, Any, Any], error: SignInRequiredError) -> Response[Any]:
     return Redirect(error.sign_in_url)
 
 
-def page_routers() -> list[Router]:
+def page_routers(pages: Sequence[ControllerRouterHandler]) -> list[Router]:
+    """The tenant pages the features declare, at the root and under `/t/{slug}`."""
     return [
         Router(
-            path=path, route_handlers=TENANT_PAGES,
+            path=path, route_handlers=list(pages),
             middleware=[TenantMiddleware(), SessionBoundCsrf()],
             guards=[authorize_page], dependencies=caller_dependencies(),
             response_headers=SECURITY_HEADERS,
