@@ -15,7 +15,7 @@ from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.mentoring.application import Mentoring, Recorded
-from services.mentoring.domain import DeclineReason, RelationshipStatus, WithdrawalCause
+from services.mentoring.values import DeclineReason, RelationshipStatus, WithdrawalCause
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
 from tests.rules import INTRODUCTION, OPERATOR, EmbeddedTenant

@@ -14,7 +14,7 @@ from services.accounts.application import Accounts, Caller
 from services.accounts.domain import Role
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.mentoring.application import Mentoring
-from services.mentoring.domain import RelationshipStatus, WithdrawalCause
+from services.mentoring.values import RelationshipStatus, WithdrawalCause
 from services.moderation.application import Moderation
 from services.moderation.domain import Decision, Report, ReportReason, ReportStatus
 from tests.rules import EmbeddedTenant

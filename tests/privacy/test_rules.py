@@ -15,7 +15,7 @@ from services.accounts.application import Accounts, NotSignedInError
 from services.accounts.domain import MemberStatus, Role, SessionKind
 from services.errors import ConflictError, ForbiddenError, NotFoundError
 from services.mentoring.application import Mentoring
-from services.mentoring.domain import RelationshipStatus, WithdrawalCause
+from services.mentoring.values import RelationshipStatus, WithdrawalCause
 from services.moderation.application import Moderation
 from services.moderation.domain import ReportReason, ReportStatus
 from services.privacy.application import ENDED_BY_ERASURE, REPORT_CLOSED_BY_ERASURE, Privacy
