@@ -333,6 +333,14 @@ def _check_agreement(story: Story) -> None:
                                  ("mentee", pairing.mentee, entrepreneurs))
         if key not in known
     ]
+    joins = {mentor.key: mentor.joins for mentor in story.mentors if mentor.joins is not None}
+    joins |= {entrepreneur.key: entrepreneur.joins for entrepreneur in story.entrepreneurs}
+    problems += [
+        f"relationships.toml: pairings[{index}]: requested on day {pairing.requested}, "
+        f"before '{key}' joins (day {joins[key]})"
+        for index, pairing in enumerate(story.pairings) for key in (pairing.mentor, pairing.mentee)
+        if joins.get(key, -1) >= pairing.requested
+    ]
     problems += [
         f"relationships.toml: reports[{index}]: no member '{key}'"
         for index, report in enumerate(story.reports)

@@ -17,7 +17,7 @@ from services.impact.domain import SurveyKind
 from services.profiles.domain import EntrepreneurDetails, MentorDetails
 from services.programme.application import current_questionnaire
 
-__all__ = ["create_staff", "mentor_joining_day", "plan_mentor_joining", "plan_onboarding"]
+__all__ = ["create_staff", "plan_mentor_joining", "plan_onboarding"]
 
 
 def create_staff(stage: Stage, staff: Staff) -> None:
@@ -48,7 +48,7 @@ def _verify(stage: Stage, member: Member) -> None:
     stage.accounts.verify_email(token, stage.visitor)
 
 
-def mentor_joining_day(stage: Stage, index: int, mentor: Mentor) -> int:
+def _joining_day(stage: Stage, index: int, mentor: Mentor) -> int:
     """The day the file names, or two days after the mentor before, at the latest eight days
     before their first request."""
     if mentor.joins is not None:
@@ -71,7 +71,7 @@ def plan_mentor_joining(stage: Stage, index: int, mentor: Mentor) -> None:
             programme=mentor.programme,
         ), stage.actor(mentor.key))
 
-    stage.at(stage.day(mentor_joining_day(stage, index, mentor), 8 + index % 6), joins)
+    stage.at(stage.day(_joining_day(stage, index, mentor), 8 + index % 6), joins)
 
 
 def plan_onboarding(stage: Stage, e: Entrepreneur) -> None:
