@@ -190,16 +190,17 @@ def _provisioned(directory: Path, resolver: str) -> Path:
 @pytest.fixture
 def embedded_tenant(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, quiet_resolver: DnsServer,
+    ithaca_clock: SettableClock,
 ) -> Iterator[EmbeddedTenant]:
-    """A fresh tenant on SQLite in the test's own directory, its clock stopped at `START`."""
+    """A fresh tenant on SQLite in the test's own directory, on the test's one clock
+    (`ithaca_clock`), stopped at `START`."""
     provisioned = _provisioned(tmp_path_factory.getbasetemp() / "provisioned_acme",
                                quiet_resolver.address)
     # The platform's file is still open in this process, so its write-ahead log is copied
     # with it; its shared-memory index is left for SQLite to rebuild from that log.
     shutil.copytree(provisioned, tmp_path / "data", ignore=shutil.ignore_patterns("*-shm"))
-    tenant = EmbeddedTenant(
-        _settings(tmp_path / "data", quiet_resolver.address), SettableClock(START)
-    )
+    ithaca_clock.set(START)
+    tenant = EmbeddedTenant(_settings(tmp_path / "data", quiet_resolver.address), ithaca_clock)
     try:
         yield tenant
     finally:
