@@ -4,7 +4,7 @@ The files are what a person edits to change the demo: programme.toml (the tenant
 mentors.toml, entrepreneurs.toml, relationships.toml (requests and what became of them,
 reports) and conversations.toml (the words the members write). Each file is decoded into the
 Structs below, which forbid unknown fields, so a typo or a wrong value fails loudly with the
-file's name and the path to the bad field; `load_story` then checks that the files agree with
+file's name and the path to the bad field; `read_story` then checks that the files agree with
 one another (every key names a person, every need has session notes, ...).
 """
 
@@ -14,6 +14,7 @@ from datetime import time
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Annotated, Literal, TypeVar, get_args
 
 import msgspec
@@ -26,7 +27,7 @@ from services.profiles.domain import WorkingHours
 from services.programme.domain import ProgrammeSettings
 from tenants.domain import Branding
 
-__all__ = ["Story", "StoryFileError", "load_story"]
+__all__ = ["Story", "StoryFileError", "load_story", "read_story"]
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
@@ -297,27 +298,32 @@ class Story(msgspec.Struct, frozen=True, kw_only=True):
         return tuple((person.sign_in, person.email) for person in people if person.sign_in)
 
 
-def _read(name: str, shape: type[_Shape]) -> _Shape:
+def _read(directory: Traversable, name: str, shape: type[_Shape]) -> _Shape:
     try:
-        text = files("infra.demo").joinpath(name).read_text(encoding="utf-8")
-        return msgspec.toml.decode(text, type=shape)
+        return msgspec.toml.decode(directory.joinpath(name).read_text(encoding="utf-8"),
+                                   type=shape)
     except (OSError, msgspec.DecodeError) as error:
         raise StoryFileError(f"{name}: {error}") from error
 
 
-@cache
-def load_story() -> Story:
-    """The story told by the files beside this module, read once."""
-    relationships = _read("relationships.toml", _Relationships)
+def read_story(directory: Traversable) -> Story:
+    """The story told by the files in `directory`; a `StoryFileError` names what is wrong."""
+    relationships = _read(directory, "relationships.toml", _Relationships)
     story = Story(
-        programme=_read("programme.toml", Programme),
-        mentors=_read("mentors.toml", _Mentors).mentors,
-        entrepreneurs=_read("entrepreneurs.toml", _Entrepreneurs).entrepreneurs,
+        programme=_read(directory, "programme.toml", Programme),
+        mentors=_read(directory, "mentors.toml", _Mentors).mentors,
+        entrepreneurs=_read(directory, "entrepreneurs.toml", _Entrepreneurs).entrepreneurs,
         pairings=relationships.pairings, reports=relationships.reports,
-        words=_read("conversations.toml", Words),
+        words=_read(directory, "conversations.toml", Words),
     )
     _check_agreement(story)
     return story
+
+
+@cache
+def load_story() -> Story:
+    """The demo's story: the files beside this module, read once."""
+    return read_story(files("infra.demo"))
 
 
 def _check_agreement(story: Story) -> None:
