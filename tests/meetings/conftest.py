@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from infra.clock import SettableClock
-from services.meetings.application import Meetings
+from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import SignedInMember, TenantApi
 
 INTRODUCTION = (
@@ -112,11 +112,11 @@ def clocks_of(meeting: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture
-def clock(acme: TenantApi) -> SettableClock:
-    clock = SettableClock("2026-02-02T12:00:00+00:00")
-    ithaca = acme.served.ithaca
-    ithaca.tenant_application(ithaca.tenant(acme.slug), Meetings).clock = clock
-    return clock
+def clock(ithaca_clock: SettableClock, monkeypatch: pytest.MonkeyPatch) -> SettableClock:
+    """The story's clock, set before the pair sign in; meetings are held months later."""
+    ithaca_clock.set("2026-02-02T12:00:00+00:00")
+    sessions_outlast_the_story(monkeypatch)
+    return ithaca_clock
 
 
 @pytest.fixture
