@@ -11,6 +11,7 @@ answers 202 with Retry-After and the build's progress until it is there
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,8 +21,8 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import FromPath, Parameter, QueryParameter
 
-from infra.bootstrap import Ithaca
-from infra.web.tenant_api import refusals, roles
+from infra.container import Ithaca
+from infra.web.tenant_api import application, refusals, roles
 from projections.dashboards.controllers import (
     Country,
     Employer,
@@ -32,15 +33,11 @@ from projections.dashboards.controllers import (
     ToMonth,
 )
 from projections.dashboards.queries import Filters
-from projections.dashboards.schemas import Dashboard
-from projections.replay.engine import list_replays, open_replay, stream_head
+from projections.replay.engine import OpenReplay, list_replays, open_replay, stream_head
 from projections.replay.schemas import (
     Comparison,
     ReplayBuilding,
     ReplayList,
-    ReplayMatches,
-    ReplayMembers,
-    ReplayRelationships,
 )
 from projections.replay.serving import (
     RETRY_AFTER_SECONDS,
@@ -84,13 +81,12 @@ Before = Annotated[int | None, QueryParameter(ge=0, schema_extra={"minimum": 0},
 Offset = Annotated[int, QueryParameter(ge=0, description="Members to skip (by name)")]
 
 
-Tenant = NamedDependency[TenantRecord]
-CallerOf = NamedDependency[Caller]
-
-
-def _ithaca(request: Request[Any, Any, Any]) -> Ithaca:
-    ithaca: Ithaca = request.app.state.ithaca
-    return ithaca
+def _read_at(
+    ithaca: Ithaca, tenant: TenantRecord, at: str, read: Callable[[OpenReplay], object]
+) -> Response[Any]:
+    """What `read` answers from the replay as of `at`."""
+    with replay_at(ithaca, tenant, at) as replay:
+        return Response(read(replay))
 
 
 def _building(_: Request[Any, Any, Any], waiting: NotReadyYet) -> Response[Any]:
@@ -99,10 +95,10 @@ def _building(_: Request[Any, Any, Any], waiting: NotReadyYet) -> Response[Any]:
                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-def _filters(ithaca: Ithaca, tenant: TenantRecord, **given: Any) -> tuple[Filters, bool]:
+def _filters(programme_settings: Programme, **given: Any) -> tuple[Filters, bool]:
     # The programme's settings as they are now: which programmes exist, and whether it is a
     # corporate programme (documented limit: they are not replayed).
-    settings = ithaca.tenant_application(tenant, Programme).get_settings()
+    settings = programme_settings.get_settings()
     return Filters.checked(programmes=settings.programmes, **given), settings.corporate
 
 
@@ -110,12 +106,14 @@ class ReplayController(Controller):
     exception_handlers = {NotReadyYet: _building}  # noqa: RUF012 - Litestar's declared class attribute
     path = "/api/v1/audit"
     tags = ["audit"]  # noqa: RUF012 - Litestar's declared class attribute
+    dependencies = {"programme": application(Programme)}  # noqa: RUF012
 
     @get("/replays", opt=READERS, sync_to_thread=True,
          summary="The tenant's replays: position, as-of time, when built, size",
          responses=refusals(401, 403))
-    def replays(self, request: Request[Any, Any, Any], tenant: Tenant) -> ReplayList:
-        ithaca = _ithaca(request)
+    def replays(
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord]
+    ) -> ReplayList:
         views = []
         for placed in list_replays(ithaca, tenant):
             with open_replay(ithaca, tenant, placed.info.position) as replay:
@@ -125,62 +123,61 @@ class ReplayController(Controller):
     @get("/replays/{at:str}", opt=READERS, sync_to_thread=True,
          summary="A replay as of a position or time (built on first asking)",
          responses=_RESPONSES)
-    def replay(self, request: Request[Any, Any, Any], tenant: Tenant,
-               at: FromPath[At]) -> Response[Any]:
-        with replay_at(_ithaca(request), tenant, at) as replay:
-            return Response(replay_view(replay))
+    def replay(
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        at: FromPath[At],
+    ) -> Response[Any]:
+        return _read_at(ithaca, tenant, at, replay_view)
 
     @get("/replays/{at:str}/members", opt=READERS, sync_to_thread=True,
          summary="The member directory as it was: names, roles, standing, country",
          responses=_RESPONSES)
-    def members(self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
-                limit: Limit = 200, offset: Offset = 0) -> Response[Any]:
-        with replay_at(_ithaca(request), tenant, at) as replay:
-            answer: ReplayMembers = replay_members(replay, limit, offset)
-            return Response(answer)
+    def members(
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        at: FromPath[At], limit: Limit = 200, offset: Offset = 0,
+    ) -> Response[Any]:
+        return _read_at(ithaca, tenant, at, lambda replay: replay_members(replay, limit, offset))
 
     @get("/replays/{at:str}/dashboard", opt=READERS, sync_to_thread=True,
          summary="The impact dashboard as it was, with the live dashboard's filters",
          responses=_RESPONSES)
     def dashboard(
-        self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        programme: NamedDependency[Programme], at: FromPath[At],
         country: Country = None, industry: Industry = None, programme_slug: ProgrammeSlug = None,
         employer: Employer = None, from_month: FromMonth = None, to_month: ToMonth = None,
         months_after: MonthsAfter = None,
     ) -> Response[Any]:
-        ithaca = _ithaca(request)
         filters, corporate = _filters(
-            ithaca, tenant, country=country, industry=industry, programme=programme_slug,
+            programme, country=country, industry=industry, programme=programme_slug,
             employer=employer, from_month=from_month, to_month=to_month,
             months_after=months_after)
-        with replay_at(ithaca, tenant, at) as replay:
-            answer: Dashboard = replay_dashboard(replay, filters, corporate=corporate)
-            return Response(answer)
+        return _read_at(ithaca, tenant, at, lambda replay: replay_dashboard(
+            replay, filters, corporate=corporate))
 
     @get("/replays/{at:str}/relationships", opt=READERS, sync_to_thread=True,
          summary="Relationships as they stood, newest request first",
          responses=_RESPONSES)
     def relationships(
-        self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        at: FromPath[At],
         member_id: Annotated[UUID | None, QueryParameter(
             name="memberId", description="Only this member's relationships")] = None,
         before: Before = None, limit: Limit = 50,
     ) -> Response[Any]:
-        with replay_at(_ithaca(request), tenant, at) as replay:
-            answer: ReplayRelationships = replay_relationships(replay, limit, before,
-                                                               member_id)
-            return Response(answer)
+        return _read_at(ithaca, tenant, at, lambda replay: replay_relationships(
+            replay, limit, before, member_id))
 
     @get("/replays/{at:str}/relationships/{relationship_id:uuid}/timeline", opt=READERS,
          sync_to_thread=True, summary="A relationship's timeline as it was",
          responses=_RESPONSES)
     def timeline(
-        self, request: Request[Any, Any, Any], tenant: Tenant, caller: CallerOf,
-        at: FromPath[At], relationship_id: FromPath[UUID],
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        caller: NamedDependency[Caller], at: FromPath[At], relationship_id: FromPath[UUID],
         cursor: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
     ) -> Response[Any]:
-        with replay_at(_ithaca(request), tenant, at) as replay:
+        with replay_at(ithaca, tenant, at) as replay:
             row = relationship_summary(replay.store, relationship_id)
             if row is None:
                 raise NotFoundError("no relationship with id %(id)s", field="relationshipId",
@@ -198,25 +195,26 @@ class ReplayController(Controller):
     @get("/replays/{at:str}/matches/{member_id:uuid}", opt=READERS, sync_to_thread=True,
          summary="A member's match lists as they were, with the weights then in force",
          responses=_RESPONSES)
-    def matches(self, request: Request[Any, Any, Any], tenant: Tenant, at: FromPath[At],
-                member_id: FromPath[UUID],
-                limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20) -> Response[Any]:
-        with replay_at(_ithaca(request), tenant, at) as replay:
-            answer: ReplayMatches = replay_matches(replay, member_id, limit)
-            return Response(answer)
+    def matches(
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        at: FromPath[At], member_id: FromPath[UUID],
+        limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20,
+    ) -> Response[Any]:
+        return _read_at(ithaca, tenant, at, lambda replay: replay_matches(
+            replay, member_id, limit))
 
     @get("/compare", opt=READERS, sync_to_thread=True,
          summary="Two moments side by side: dashboard figures, members and relationships",
          responses=_RESPONSES)
     def compare(
-        self, request: Request[Any, Any, Any], tenant: Tenant,
+        self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
+        programme: NamedDependency[Programme],
         a: Annotated[str, QueryParameter(description="The first moment: position or time",
                                          examples=[Example(value="1200")])],
         b: Annotated[str, QueryParameter(description="The second moment: position or time",
                                          examples=[Example(value="2026-06-30T00:00Z")])],
     ) -> Response[Any]:
-        ithaca = _ithaca(request)
-        filters, corporate = _filters(ithaca, tenant)
+        filters, corporate = _filters(programme)
         # Both moments are checked before either replay is built.
         first_position = position_of(ithaca, tenant, a, "a")
         second_position = position_of(ithaca, tenant, b, "b")

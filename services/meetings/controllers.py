@@ -13,6 +13,7 @@ from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
@@ -61,6 +62,34 @@ def _meeting_id(segment: str) -> UUID:
                             values={"id": segment}) from None
 
 
+def _written(
+    meeting: Meeting, position: int, caller: Caller, locator: Locator, meetings: Meetings
+) -> MeetingWritten:
+    places = locator.places(meetings.relationship_of(meeting))
+    return MeetingWritten(
+        meeting=MeetingView.of(meeting, caller.member_id, places), position=position
+    )
+
+
+def _meeting_step(command: str, path: str, summary: str) -> HTTPRouteHandler:
+    """A button on a meeting that needs nothing but who presses it, named by the `Meetings`
+    command it runs (accept, decline, cancel, confirm_session)."""
+
+    def step(
+        self: Controller, meeting: MeetingSegment, meetings: NamedDependency[Meetings],
+        profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
+    ) -> MeetingWritten:
+        found, position = getattr(meetings, command)(_meeting_id(meeting), caller, actor)
+        return _written(found, position, caller, Locator(profiles, tenant.time_zone), meetings)
+
+    # As if written in the controller's body: the OpenAPI operationId is made from the name,
+    # and Litestar orders a controller's routes by the qualified name.
+    step.__name__, step.__qualname__ = command, f"MeetingsController.{command}"
+    return post(f"/meetings/{{meeting:str}}/{path}", opt=_MEMBERS, sync_to_thread=True,
+                status_code=200, summary=summary, responses=refusals(401, 403, 404, 409))(step)
+
+
 class MeetingsController(Controller):
     path = "/api/v1"
     tags = ["meetings"]  # noqa: RUF012 - Litestar's declared class attribute
@@ -88,7 +117,7 @@ class MeetingsController(Controller):
             fold=data.fold, duration_minutes=data.duration_minutes, agenda=data.agenda,
             video_link=data.video_link, actor=actor,
         )
-        return self._written(meeting, position, caller, locator, meetings)
+        return _written(meeting, position, caller, locator, meetings)
 
     @get("/relationships/{relationship_id:uuid}/meetings", opt=_READERS, sync_to_thread=True,
          summary="A relationship's meetings, each on both members' clocks",
@@ -130,29 +159,10 @@ class MeetingsController(Controller):
         places = locator.places(meetings.relationship_of(found))
         return Response(MeetingView.of(found, caller.member_id, places))
 
-    @post("/meetings/{meeting:str}/accept", opt=_MEMBERS, sync_to_thread=True, status_code=200,
-          summary="Accept the proposed time (the member who did not propose it)",
-          responses=refusals(401, 403, 404, 409))
-    def accept(
-        self, meeting: MeetingSegment, meetings: NamedDependency[Meetings],
-        profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
-        actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
-    ) -> MeetingWritten:
-        found, position = meetings.accept(_meeting_id(meeting), caller, actor)
-        return self._written(found, position, caller, Locator(profiles, tenant.time_zone),
-                             meetings)
-
-    @post("/meetings/{meeting:str}/decline", opt=_MEMBERS, sync_to_thread=True,
-          status_code=200, summary="Decline the proposed time (the member who did not propose it)",
-          responses=refusals(401, 403, 404, 409))
-    def decline(
-        self, meeting: MeetingSegment, meetings: NamedDependency[Meetings],
-        profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
-        actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
-    ) -> MeetingWritten:
-        found, position = meetings.decline(_meeting_id(meeting), caller, actor)
-        return self._written(found, position, caller, Locator(profiles, tenant.time_zone),
-                             meetings)
+    accept = _meeting_step(
+        "accept", "accept", "Accept the proposed time (the member who did not propose it)")
+    decline = _meeting_step(
+        "decline", "decline", "Decline the proposed time (the member who did not propose it)")
 
     @post("/meetings/{meeting:str}/reschedule", opt=_MEMBERS, sync_to_thread=True,
           status_code=200,
@@ -170,18 +180,9 @@ class MeetingsController(Controller):
             time_zone=data.time_zone, fold=data.fold, duration_minutes=data.duration_minutes,
             actor=actor,
         )
-        return self._written(found, position, caller, locator, meetings)
+        return _written(found, position, caller, locator, meetings)
 
-    @post("/meetings/{meeting:str}/cancel", opt=_MEMBERS, sync_to_thread=True, status_code=200,
-          summary="Cancel the meeting (either member)", responses=refusals(401, 403, 404, 409))
-    def cancel(
-        self, meeting: MeetingSegment, meetings: NamedDependency[Meetings],
-        profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
-        actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
-    ) -> MeetingWritten:
-        found, position = meetings.cancel(_meeting_id(meeting), caller, actor)
-        return self._written(found, position, caller, Locator(profiles, tenant.time_zone),
-                             meetings)
+    cancel = _meeting_step("cancel", "cancel", "Cancel the meeting (either member)")
 
     # Distance aids --------------------------------------------------------------------------
 
@@ -224,20 +225,11 @@ class MeetingsController(Controller):
             summary=data.summary, agreements=data.agreements, next_steps=data.next_steps,
             actor=actor,
         )
-        return self._written(found, position, caller, Locator(profiles, tenant.time_zone),
+        return _written(found, position, caller, Locator(profiles, tenant.time_zone),
                              meetings)
 
-    @post("/meetings/{meeting:str}/session-log/confirm", opt=_MEMBERS, sync_to_thread=True,
-          status_code=200, summary="Confirm the other member's session log",
-          responses=refusals(401, 403, 404, 409))
-    def confirm_session(
-        self, meeting: MeetingSegment, meetings: NamedDependency[Meetings],
-        profiles: NamedDependency[Profiles], caller: NamedDependency[Caller],
-        actor: NamedDependency[Actor], tenant: NamedDependency[TenantRecord],
-    ) -> MeetingWritten:
-        found, position = meetings.confirm_session(_meeting_id(meeting), caller, actor)
-        return self._written(found, position, caller, Locator(profiles, tenant.time_zone),
-                             meetings)
+    confirm_session = _meeting_step(
+        "confirm_session", "session-log/confirm", "Confirm the other member's session log")
 
     @get("/me/volunteer-hours", opt=roles(Role.MENTOR), sync_to_thread=True,
          summary="My mentoring sessions and minutes, logged and confirmed",
@@ -248,17 +240,5 @@ class MeetingsController(Controller):
         return VolunteerHoursView.of(
             caller.member_id, meetings.volunteer_hours(caller.member_id)
         )
-
-    # ----------------------------------------------------------------------------------------
-
-    @staticmethod
-    def _written(
-        meeting: Meeting, position: int, caller: Caller, locator: Locator, meetings: Meetings
-    ) -> MeetingWritten:
-        places = locator.places(meetings.relationship_of(meeting))
-        return MeetingWritten(
-            meeting=MeetingView.of(meeting, caller.member_id, places), position=position
-        )
-
 
 ROUTES: list[Any] = [MeetingsController]

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 
 from infra.web.tenant_api import ANY_MEMBER, application, refusals, roles
@@ -44,6 +45,23 @@ def _changed(recorded: Recorded) -> RelationshipChanged:
     return RelationshipChanged(
         id=relationship.id, status=relationship.status, position=recorded.position
     )
+
+
+def _relationship_step(verb: str, summary: str) -> HTTPRouteHandler:
+    """A step in a relationship's life that needs nothing but who takes it, named by the
+    `Mentoring` command that takes it (accept, withdraw, start, pause, resume, complete)."""
+
+    def step(
+        self: Controller, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
+        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+    ) -> RelationshipChanged:
+        return _changed(getattr(mentoring, verb)(relationship_id, caller, actor))
+
+    # As if written in the controller's body: the OpenAPI operationId is made from the name,
+    # and Litestar orders a controller's routes by the qualified name.
+    step.__name__, step.__qualname__ = verb, f"RelationshipsController.{verb}"
+    return post(f"{_ID}/{verb}", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
+                summary=summary, responses=_CHANGE)(step)
 
 
 class RelationshipsController(Controller):
@@ -83,13 +101,7 @@ class RelationshipsController(Controller):
             CaseEntryView.of(entry, now) for entry in mentoring.relationships_of(caller.member_id)
         ])
 
-    @post(f"{_ID}/accept", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
-          summary="Accept a request (the mentor; within capacity)", responses=_CHANGE)
-    def accept(
-        self, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
-    ) -> RelationshipChanged:
-        return _changed(mentoring.accept(relationship_id, caller, actor))
+    accept = _relationship_step("accept", "Accept a request (the mentor; within capacity)")
 
     @post(f"{_ID}/decline", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
           summary="Decline a request (the mentor), with a reason the entrepreneur does not see",
@@ -101,46 +113,12 @@ class RelationshipsController(Controller):
     ) -> RelationshipChanged:
         return _changed(mentoring.decline(relationship_id, caller, data.reason, data.note, actor))
 
-    @post(f"{_ID}/withdraw", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
-          summary="Withdraw a request (the entrepreneur who made it)", responses=_CHANGE)
-    def withdraw(
-        self, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
-    ) -> RelationshipChanged:
-        return _changed(mentoring.withdraw(relationship_id, caller, actor))
-
-    @post(f"{_ID}/start", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
-          summary="Start an accepted relationship (either member)", responses=_CHANGE)
-    def start(
-        self, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
-    ) -> RelationshipChanged:
-        return _changed(mentoring.start(relationship_id, caller, actor))
-
-    @post(f"{_ID}/pause", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
-          summary="Pause an active relationship (either member)", responses=_CHANGE)
-    def pause(
-        self, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
-    ) -> RelationshipChanged:
-        return _changed(mentoring.pause(relationship_id, caller, actor))
-
-    @post(f"{_ID}/resume", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
-          summary="Resume a paused relationship (either member)", responses=_CHANGE)
-    def resume(
-        self, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
-    ) -> RelationshipChanged:
-        return _changed(mentoring.resume(relationship_id, caller, actor))
-
-    @post(f"{_ID}/complete", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
-          summary="Complete an active or paused relationship (either member)",
-          responses=_CHANGE)
-    def complete(
-        self, relationship_id: FromPath[UUID], mentoring: NamedDependency[Mentoring],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
-    ) -> RelationshipChanged:
-        return _changed(mentoring.complete(relationship_id, caller, actor))
+    withdraw = _relationship_step("withdraw", "Withdraw a request (the entrepreneur who made it)")
+    start = _relationship_step("start", "Start an accepted relationship (either member)")
+    pause = _relationship_step("pause", "Pause an active relationship (either member)")
+    resume = _relationship_step("resume", "Resume a paused relationship (either member)")
+    complete = _relationship_step(
+        "complete", "Complete an active or paused relationship (either member)")
 
     @post(f"{_ID}/end", opt=roles(ANY_MEMBER), sync_to_thread=True, status_code=200,
           summary="End a relationship early, with a reason (either member)",

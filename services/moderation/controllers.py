@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 
 from infra.web.tenant_api import ANY_MEMBER, application, refusals, roles
@@ -33,6 +34,26 @@ from services.moderation.schemas import (
 from services.schemas import Written
 
 __all__ = ["ROUTES", "ModerationController"]
+
+
+def _decision_route(decision: Decision, summary: str) -> HTTPRouteHandler:
+    """A programme admin's decision on a report, at `/reports/{id}/<decision>`."""
+
+    def decide(
+        self: Controller, report_id: FromPath[UUID], data: JSONBody[Decide],
+        moderation: NamedDependency[Moderation], mentoring: NamedDependency[Mentoring],
+        actor: NamedDependency[Actor],
+    ) -> Decided:
+        report, position = moderation.decide(
+            report_id, decision, data.note, actor, open_requests=mentoring)
+        return Decided(report_id=report.id, status=report.status, position=position)
+
+    # As if written in the controller's body: the OpenAPI operationId is made from the name,
+    # and Litestar orders a controller's routes by the qualified name.
+    decide.__name__, decide.__qualname__ = decision.value, f"ModerationController.{decision}"
+    return post(f"/reports/{{report_id:uuid}}/{decision.value}", opt=roles(Role.PROGRAMME_ADMIN),
+                sync_to_thread=True, status_code=200, summary=summary,
+                responses=refusals(400, 401, 403, 404, 409))(decide)
 
 
 class ModerationController(Controller):
@@ -69,38 +90,13 @@ class ModerationController(Controller):
     ) -> ReportView:
         return ReportView.of(moderation.get_report(report_id))
 
-    @post("/reports/{report_id:uuid}/dismiss", opt=roles(Role.PROGRAMME_ADMIN),
-          sync_to_thread=True, status_code=200,
-          summary="Dismiss a report: nothing happens to the member",
-          responses=refusals(400, 401, 403, 404, 409))
-    def dismiss(
-        self, report_id: FromPath[UUID], data: JSONBody[Decide],
-        moderation: NamedDependency[Moderation], mentoring: NamedDependency[Mentoring],
-        actor: NamedDependency[Actor],
-    ) -> Decided:
-        return _decide(moderation, mentoring, report_id, Decision.DISMISS, data.note, actor)
-
-    @post("/reports/{report_id:uuid}/warn", opt=roles(Role.PROGRAMME_ADMIN), status_code=200,
-          sync_to_thread=True,
-          summary="Warn the reported member; they read the note among their warnings",
-          responses=refusals(400, 401, 403, 404, 409))
-    def warn(
-        self, report_id: FromPath[UUID], data: JSONBody[Decide],
-        moderation: NamedDependency[Moderation], mentoring: NamedDependency[Mentoring],
-        actor: NamedDependency[Actor],
-    ) -> Decided:
-        return _decide(moderation, mentoring, report_id, Decision.WARN, data.note, actor)
-
-    @post("/reports/{report_id:uuid}/suspend", opt=roles(Role.PROGRAMME_ADMIN), status_code=200,
-          sync_to_thread=True,
-          summary="Suspend the reported member: signed out at once, open requests withdrawn",
-          responses=refusals(400, 401, 403, 404, 409))
-    def suspend(
-        self, report_id: FromPath[UUID], data: JSONBody[Decide],
-        moderation: NamedDependency[Moderation], mentoring: NamedDependency[Mentoring],
-        actor: NamedDependency[Actor],
-    ) -> Decided:
-        return _decide(moderation, mentoring, report_id, Decision.SUSPEND, data.note, actor)
+    dismiss = _decision_route(
+        Decision.DISMISS, "Dismiss a report: nothing happens to the member")
+    warn = _decision_route(
+        Decision.WARN, "Warn the reported member; they read the note among their warnings")
+    suspend = _decision_route(
+        Decision.SUSPEND,
+        "Suspend the reported member: signed out at once, open requests withdrawn")
 
     @post("/members/{member_id:uuid}/suspend", opt=roles(Role.PROGRAMME_ADMIN),
           sync_to_thread=True, status_code=200,
@@ -133,14 +129,6 @@ class ModerationController(Controller):
         return Warnings(warnings=[
             WarningView.of(warning) for warning in moderation.warnings_of(caller.member_id)
         ])
-
-
-def _decide(
-    moderation: Moderation, mentoring: Mentoring, report_id: UUID, decision: Decision,
-    note: str, actor: Actor,
-) -> Decided:
-    report, position = moderation.decide(report_id, decision, note, actor, open_requests=mentoring)
-    return Decided(report_id=report.id, status=report.status, position=position)
 
 
 ROUTES: list[Any] = [ModerationController]
