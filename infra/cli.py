@@ -199,7 +199,7 @@ def serve(
     # Worker processes inherit this context; their request lines are not the CLI's.
     structlog.contextvars.clear_contextvars()
     server = Granian(
-        target="infra.web.app:create_app",
+        target="infra.app:create_app",
         factory=True,
         interface=Interfaces.ASGI,
         address=settings.host,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infra.audit.commands import audit
 from infra.audit.controllers import ROUTES
+from infra.audit.pages import PAGES
 from infra.feature import Command, Feature
-from infra.web.pages import audit as audit_pages
 
-FEATURE = Feature(name="audit", api=ROUTES, pages=audit_pages.PAGES, commands=(Command(audit),))
+FEATURE = Feature(name="audit", api=ROUTES, pages=PAGES, commands=(Command(audit),))

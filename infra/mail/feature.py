@@ -17,7 +17,7 @@ class _OutboxCopies:
     """Queued mail names its member, and an error text may quote their address: an erased
     member's pending mail is dropped and error texts cleared."""
 
-    tables = ("mail_outbox",)
+    tables: tuple[str, ...] = ("mail_outbox",)
 
     def forget(self, ithaca: Ithaca, tenant: TenantRecord, member_id: UUID, now: datetime) -> int:
         return Outbox.of(ithaca.tenant_stream(tenant)).forget(member_id, now)

@@ -1,4 +1,4 @@
-"""Ithaca's web shell: the Litestar app (`app.create_app`), its one core plugin, the error
+"""Ithaca's web shell: its one core plugin (the app factory is `infra.app.create_app`), the error
 mapper, request context, health and metrics. Features contribute routes and pages in their
 declarations; `IthacaCore` registers them.
 

@@ -10,7 +10,7 @@ bootstrapping opens pools and reads the platform stream) and closes it on shutdo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
@@ -24,11 +24,9 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import InitPlugin
 
-from infra.bootstrap import bootstrap
-from infra.clock import Clock, system_clock
+from infra.clock import Clock
 from infra.container import Ithaca
 from infra.feature import Feature
-from infra.features import FEATURES
 from infra.logging import configure_logging, get_logger
 from infra.mail.mailer import Mailer
 from infra.settings import Settings
@@ -81,14 +79,19 @@ def provide_ithaca(state: State) -> Ithaca:
     return ithaca
 
 
+Compose = Callable[[Settings, Clock, Sequence[Feature]], Ithaca]
+"""The composition root (`infra.bootstrap.bootstrap`), given by the app factory: the shell does
+not import it."""
+
+
 class IthacaCore(InitPlugin):
     def __init__(
-        self, settings: Settings, clock: Clock = system_clock,
-        features: Sequence[Feature] = FEATURES,
+        self, settings: Settings, clock: Clock, features: Sequence[Feature], *, compose: Compose,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self.features = tuple(features)
+        self.compose = compose
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         metrics = IthacaMetrics()
@@ -156,7 +159,8 @@ class IthacaCore(InitPlugin):
     @asynccontextmanager
     async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
         configure_logging(self.settings)
-        ithaca = await anyio.to_thread.run_sync(bootstrap, self.settings, self.clock, self.features)
+        ithaca = await anyio.to_thread.run_sync(
+            self.compose, self.settings, self.clock, self.features)
         app.state.ithaca = ithaca
         metrics: IthacaMetrics = app.state.metrics
         metrics.ithaca = ithaca

@@ -11,10 +11,10 @@ import structlog
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from infra.bootstrap import Ithaca
+from infra.app import create_app
 from infra.clock import Clock, system_clock
+from infra.container import Ithaca
 from infra.settings import Settings
-from infra.web.app import create_app
 from services.actor import Actor
 
 PLATFORM_API = "/platform/api/v1"

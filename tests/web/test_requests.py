@@ -10,9 +10,9 @@ import structlog
 from litestar import get
 from structlog.testing import capture_logs
 
+from infra.app import create_app
 from infra.logging import get_logger
 from infra.settings import Settings
-from infra.web.app import create_app
 from tests.web import PLATFORM_API, serving
 
 _CONTEXT = [structlog.contextvars.merge_contextvars]

@@ -1,5 +1,6 @@
-"""What the member data download holds from mentoring: each request or relationship, on
-either side, with its messages and meetings."""
+"""What the member data download holds of a member's mentoring: each request or relationship, on
+either side, with its messages and meetings. Declared by the meetings context because meetings
+know their relationships (the mentoring context knows nothing of meetings)."""
 
 from __future__ import annotations
 
