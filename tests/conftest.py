@@ -17,8 +17,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
 from infra.clock import SettableClock
+from infra.container import Ithaca
 from infra.settings import Settings
 from services.actor import Actor
 from tests.dns import DnsServer, quiet_resolver

@@ -24,8 +24,8 @@ from infra.audit.export import (
     tenant_stream,
 )
 from infra.audit.verify import verify_export
-from infra.container import Ithaca
 from infra.console import CommandRuntime, progress_bar
+from infra.container import Ithaca
 from infra.eventstore.chain_check import StreamCheck, check_stream
 
 __all__ = ["export", "verify"]

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.codec import MsgspecMapper
 from infra.eventstore.streams import EventStream
 from infra.logging import get_logger

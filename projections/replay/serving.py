@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from projections.replay.engine import (
     BUILDS,
     BuildProgress,

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner, Result
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
 from infra.cli import cli
+from infra.container import Ithaca
 from infra.settings import Settings
 from services.accounts.application import Accounts
 from services.accounts.domain import Role, SessionKind

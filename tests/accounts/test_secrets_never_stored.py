@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from infra.audit.export import export_lines, export_range, tenant_stream
-from infra.bootstrap import Ithaca
 from infra.cli import cli
+from infra.container import Ithaca
 from infra.settings import Settings
 from services.accounts.tokens import PASSWORD_RESET, TokenSigner
 from services.application import IdempotentCommand

@@ -27,8 +27,8 @@ from psycopg import sql
 
 from infra.audit.export import tenant_stream
 from infra.audit.verify import canonical_json
-from infra.bootstrap import Ithaca
 from infra.cli import cli
+from infra.container import Ithaca
 from infra.eventstore.chain_check import StreamCheck, check_stream
 from infra.eventstore.sqlite import SQLiteStorage
 from infra.settings import Settings

@@ -18,8 +18,9 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
 from infra.clock import SettableClock
+from infra.container import Ithaca
 from infra.settings import Settings
 from services.actor import Actor
 from tenants.domain import Branding

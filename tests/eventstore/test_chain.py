@@ -21,7 +21,8 @@ from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 from structlog.testing import capture_logs
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.container import Ithaca
 from infra.eventstore.chain import (
     ChainBrokenError,
     checkpoint_message,

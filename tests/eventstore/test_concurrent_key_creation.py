@@ -11,7 +11,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from uuid import UUID, uuid4
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.container import Ithaca
 from infra.eventstore.personal import STREAM_SECRET_SUBJECT, PersonalKeys
 from infra.settings import Settings
 from services.accounts.application import Accounts

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from eventsourcing.domain import Aggregate, event
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.codec import PersonalDataErasedError
 from infra.eventstore.sqlite import SQLiteStorage
 from infra.eventstore.streams import StreamApplication

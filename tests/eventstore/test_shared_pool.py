@@ -16,7 +16,8 @@ import psycopg
 import pytest
 from eventsourcing.domain import Aggregate, event
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication
 from infra.settings import Settings
 from services.actor import Actor

@@ -12,7 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import RecordConflictError
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.streams import OpenStreams, StreamApplication, tenant_stream_name
 from services.actor import Actor
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication
 from projections.engine import BatchRows, ProjectedEvent, Projection
 from projections.tables import Column, ColumnType, Table

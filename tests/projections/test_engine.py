@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from infra.settings import Settings
 from projections.engine import ProjectionFailedError, Projector
 from projections.leases import PostgresLeases

@@ -18,7 +18,7 @@ from bench.synthetic_journeys import (
     JourneyWriter,
     write_tenant_journeys,
 )
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from services.accounts.application import Accounts
 from services.accounts.domain import SessionKind
 from services.actor import Actor

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from infra.bootstrap import Ithaca
+from infra.container import Ithaca
 from services.actor import Actor
 from tests.dns import DnsServer, attach_with_proof
 from tests.web import PLATFORM_API, Served

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.container import Ithaca
 from infra.eventstore.streams import tenant_stream_name
 from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError, NotFoundError
