@@ -11,7 +11,6 @@ which tests replace.
 
 from __future__ import annotations
 
-import math
 import time
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -30,12 +29,15 @@ from services.accounts.domain import (
     Role,
     Session,
     SessionKind,
-    normalise_email,
+    check_email,
+    check_password,
 )
 from services.accounts.throttling import (
-    ACCOUNT_FAILURES,
     SIGN_IN_WINDOW,
     SignInLimits,
+    TooManyAttemptsError,
+    account_locked,
+    refuse_if_account_locked,
 )
 from services.accounts.tokens import (
     PASSWORD_RESET,
@@ -56,7 +58,6 @@ __all__ = [
     "Caller",
     "NotSignedInError",
     "SignedIn",
-    "TooManyAttemptsError",
     "require_rank_over",
 ]
 
@@ -72,9 +73,7 @@ SIGN_UP_MAIL_INTERVAL = timedelta(minutes=10)
 second mail (no mail bombing)."""
 RESET_ANSWER_SECONDS = 0.25
 """A reset request takes at least this long, whether or not the account exists."""
-_EMAIL_MAX = 254
 _SCAN_BATCH = 500
-_PASSWORD_MIN, _PASSWORD_MAX = 10, 200
 
 
 class NotSignedInError(IthacaError):
@@ -85,18 +84,6 @@ class NotSignedInError(IthacaError):
 
     def __init__(self, problem: str, *, field: str = "authorization") -> None:
         super().__init__(problem, field=field)
-
-
-class TooManyAttemptsError(IthacaError):
-    """Too many failed sign-ins for the account or from the client's address (429)."""
-
-    status_code = 429
-
-    def __init__(self, problem: str, *, field: str, retry_after: timedelta) -> None:
-        """`problem` says when to try again with `%(minutes)s`."""
-        self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
-        minutes = math.ceil(self.retry_after_seconds / 60)
-        super().__init__(problem, field=field, values={"minutes": minutes})
 
 
 class Caller(msgspec.Struct, frozen=True, kw_only=True):
@@ -209,17 +196,13 @@ class Accounts(TenantApplication):
         actor: Actor,
     ) -> tuple[Member, int]:
         """A member with any roles (the CLI bootstraps a tenant's first admin with it)."""
-        email = _valid_email(email)
+        email = check_email(email)
         if not 1 <= len(name.strip()) <= 120:
             raise InvalidInputError("must be 1 to 120 characters", field="name")
-        _check_password(password)
+        check_password(password)
         if not roles:
             raise InvalidInputError("give the member at least one role", field="roles")
-        if locale not in INTERFACE_LOCALES:
-            raise InvalidInputError(
-                "'%(locale)s' is not one of %(locales)s", field="locale",
-                values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
-            )
+        _check_locale(locale)
         # Hashed first: a taken address costs the same time as a new one (see `sign_up`).
         password_hash = self.hasher.hash(password)
         member_id = self.member_id_for(email)
@@ -261,16 +244,14 @@ class Accounts(TenantApplication):
             unknown_key = (self.stream.name, member_id.hex)
             wait = limits.unknown_accounts.retry_after(unknown_key, now) if limits else None
             if wait is not None:
-                raise _account_locked(wait)
+                raise account_locked(wait)
             self._verify(self._decoy_hash, password)
             if limits is not None:
                 limits.unknown_accounts.hit(unknown_key, now)
                 if client_address:
                     limits.addresses.hit(address_key, now)
             raise NotSignedInError("the e-mail address or the password is wrong", field="password")
-        recent = member.recent_failures(now, SIGN_IN_WINDOW)
-        if len(recent) >= ACCOUNT_FAILURES:
-            raise _account_locked(recent[-ACCOUNT_FAILURES] + SIGN_IN_WINDOW - now)
+        refuse_if_account_locked(member.recent_failures(now, SIGN_IN_WINDOW), now)
         if not self._verify(member.password_hash, password):
             self.retrying(lambda: self._record_failure(member.id, now, actor))
             if limits is not None and client_address:
@@ -334,11 +315,7 @@ class Accounts(TenantApplication):
 
     def change_locale(self, member_id: UUID, locale: str, actor: Actor) -> int:
         """The member's interface language (pages, mail)."""
-        if locale not in INTERFACE_LOCALES:
-            raise InvalidInputError(
-                "'%(locale)s' is not one of %(locales)s", field="locale",
-                values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
-            )
+        _check_locale(locale)
 
         def command() -> int:
             member = self.get_member(member_id)
@@ -381,7 +358,7 @@ class Accounts(TenantApplication):
         way the caller learns nothing, and waits about as long."""
         started = time.monotonic()
         try:
-            email = _valid_email(email)
+            email = check_email(email)
             self.retrying(lambda: self._request_reset(email, actor))
         finally:
             remaining = self.reset_answer_seconds - (time.monotonic() - started)
@@ -391,7 +368,7 @@ class Accounts(TenantApplication):
     def reset_password(self, token: str, password: str, actor: Actor) -> int:
         """Sets a new password through a reset link: once per link, before it expires. Every
         session of the member ends; the address counts as verified (the mail reached it)."""
-        _check_password(password)
+        check_password(password)
         claim = self.tokens.open(token, PASSWORD_RESET, self.clock())
         password_hash = self.hasher.hash(password)
 
@@ -416,9 +393,7 @@ class Accounts(TenantApplication):
         member = self.get_member(member_id)
         member.refuse_if_erased()
         now = self.clock()
-        recent = member.recent_failures(now, SIGN_IN_WINDOW)
-        if len(recent) >= ACCOUNT_FAILURES:
-            raise _account_locked(recent[-ACCOUNT_FAILURES] + SIGN_IN_WINDOW - now)
+        refuse_if_account_locked(member.recent_failures(now, SIGN_IN_WINDOW), now)
         if not self._verify(member.password_hash, password):
             self.retrying(lambda: self._record_failure(member.id, now, actor))
             raise ForbiddenError("the password is wrong", field="password")
@@ -479,13 +454,6 @@ def require_rank_over(app: TenantApplication, member: Member, actor: Actor) -> N
     member.refuse_unless_outranked_by(staff)
 
 
-def _account_locked(wait: timedelta) -> TooManyAttemptsError:
-    return TooManyAttemptsError(
-        "too many failed sign-ins for this account; try again in %(minutes)s minute(s)",
-        field="email", retry_after=wait,
-    )
-
-
 class _EmailTakenError(ConflictError):
     """The address has an account: refused to whoever may know (the CLI, an operator), never
     told to someone signing up (`Accounts.sign_up`)."""
@@ -493,15 +461,6 @@ class _EmailTakenError(ConflictError):
 
 def _duplicate_email() -> IthacaError:
     return _EmailTakenError("an account with this e-mail address already exists", field="email")
-
-
-def _valid_email(email: str) -> str:
-    email = normalise_email(email)
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > _EMAIL_MAX or " " in email:
-        raise InvalidInputError("'%(email)s' is not an e-mail address", field="email",
-                                values={"email": email})
-    return email
 
 
 def _token_in(answer_body: bytes | None) -> str | None:
@@ -514,9 +473,9 @@ def _token_in(answer_body: bytes | None) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
-def _check_password(password: str) -> None:
-    if not _PASSWORD_MIN <= len(password) <= _PASSWORD_MAX:
+def _check_locale(locale: str) -> None:
+    if locale not in INTERFACE_LOCALES:
         raise InvalidInputError(
-            "must be %(least)s to %(most)s characters", field="password",
-            values={"least": _PASSWORD_MIN, "most": _PASSWORD_MAX},
+            "'%(locale)s' is not one of %(locales)s", field="locale",
+            values={"locale": locale, "locales": ", ".join(INTERFACE_LOCALES)},
         )

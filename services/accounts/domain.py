@@ -32,7 +32,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.accounts.tokens import used_link_digest
 from services.actor import Actor
-from services.errors import ConflictError, ForbiddenError
+from services.errors import ConflictError, ForbiddenError, InvalidInputError
 from services.personal_data import PersonalText
 
 __all__ = [
@@ -41,11 +41,15 @@ __all__ = [
     "Role",
     "Session",
     "SessionKind",
+    "check_email",
+    "check_password",
     "normalise_email",
     "outranks",
 ]
 
 _NAMESPACE = UUID("3c1e4b1a-98a7-4d63-8a8b-5f3e8e0f9b42")
+_EMAIL_MAX = 254
+_PASSWORD_MIN, _PASSWORD_MAX = 10, 200
 
 
 class Role(StrEnum):
@@ -96,6 +100,24 @@ class SessionKind(StrEnum):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The address normalised, when it looks like one."""
+    email = normalise_email(email)
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > _EMAIL_MAX or " " in email:
+        raise InvalidInputError("'%(email)s' is not an e-mail address", field="email",
+                                values={"email": email})
+    return email
+
+
+def check_password(password: str) -> None:
+    if not _PASSWORD_MIN <= len(password) <= _PASSWORD_MAX:
+        raise InvalidInputError(
+            "must be %(least)s to %(most)s characters", field="password",
+            values={"least": _PASSWORD_MIN, "most": _PASSWORD_MAX},
+        )
 
 
 class Member(Aggregate):

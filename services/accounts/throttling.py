@@ -8,12 +8,23 @@ process, several in tests), bounded in size, and forgotten when their window pas
 
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-__all__ = ["SignInLimits", "SlidingWindow", "sign_in_limits"]
+from services.errors import IthacaError
+
+__all__ = [
+    "SignInLimits",
+    "SlidingWindow",
+    "TooManyAttemptsError",
+    "account_locked",
+    "refuse_if_account_locked",
+    "sign_in_limits",
+]
 
 SIGN_IN_WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 5
@@ -21,6 +32,32 @@ ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 20
 """Failed sign-ins from one client address (per tenant) within the window, per process."""
 _MAX_KEYS = 100_000
+
+
+class TooManyAttemptsError(IthacaError):
+    """Too many failed sign-ins for the account or from the client's address (429)."""
+
+    status_code = 429
+
+    def __init__(self, problem: str, *, field: str, retry_after: timedelta) -> None:
+        """`problem` says when to try again with `%(minutes)s`."""
+        self.retry_after_seconds = max(1, math.ceil(retry_after.total_seconds()))
+        minutes = math.ceil(self.retry_after_seconds / 60)
+        super().__init__(problem, field=field, values={"minutes": minutes})
+
+
+def account_locked(wait: timedelta) -> TooManyAttemptsError:
+    return TooManyAttemptsError(
+        "too many failed sign-ins for this account; try again in %(minutes)s minute(s)",
+        field="email", retry_after=wait,
+    )
+
+
+def refuse_if_account_locked(recent_failures: Sequence[datetime], now: datetime) -> None:
+    """Refuses an account's sign-in, even with the right password, while it has
+    `ACCOUNT_FAILURES` failures (`Member.recent_failures`) within the window."""
+    if len(recent_failures) >= ACCOUNT_FAILURES:
+        raise account_locked(recent_failures[-ACCOUNT_FAILURES] + SIGN_IN_WINDOW - now)
 
 
 class SlidingWindow:

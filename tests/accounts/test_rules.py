@@ -14,9 +14,9 @@ from services.accounts.application import (
     VERIFICATION_LIFETIME,
     Accounts,
     NotSignedInError,
-    TooManyAttemptsError,
 )
 from services.accounts.domain import Role, SessionKind
+from services.accounts.throttling import TooManyAttemptsError
 from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
