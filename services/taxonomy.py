@@ -12,7 +12,7 @@ CLDR (babel); the other names are ours: English here, translated in the catalogu
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from enum import StrEnum
 from functools import cache
 
@@ -36,6 +36,7 @@ __all__ = [
     "check_expertise",
     "check_industry",
     "check_language",
+    "check_programme",
     "check_stage",
     "check_time_zone",
     "countries",
@@ -217,6 +218,23 @@ def time_zones(locale: str) -> list[Term]:
 
 
 # Checks: each raises a 422 naming the field as the client sent it ------------------------------
+
+
+def check_programme(
+    programme: str, programmes: Collection[str], field: str = "programme"
+) -> str:
+    """`programmes` are the tenant's own (its programme settings)."""
+    if programme not in programmes:
+        if not programmes:
+            raise InvalidInputError(
+                "'%(programme)s' is not one of this tenant's programmes (none are defined)",
+                field=field, values={"programme": programme},
+            )
+        raise InvalidInputError(
+            "'%(programme)s' is not one of this tenant's programmes (%(known)s)",
+            field=field, values={"programme": programme, "known": ", ".join(programmes)},
+        )
+    return programme
 
 
 def check_stage(code: str, field: str = "stage") -> str:

@@ -1,18 +1,8 @@
-"""The impact dashboard, computed at read time from the fact tables for any mix of filters.
+"""The impact dashboard, computed at read time from the facts (`facts`) for any filters.
 
-Counts, sums and shares are `GROUP BY` month in portable SQL (SQLite 3.40 and PostgreSQL 15);
-medians and the relationships active in each month are computed here from the fetched values,
+Medians and the relationships active in each month are computed here from the fetched values,
 which neither dialect offers portably. Totals are computed from the records, never from the
 monthly figures (a rate over a year is not the mean of twelve monthly rates).
-
-Filters: `country`, `industry` and `programme` describe the entrepreneur's business, so they
-narrow requests, relationships, meetings and surveys to those of matching entrepreneurs;
-`employer` describes the mentor, so it narrows them to those with a mentor of that employer
-(never-mentored entrepreneurs have none). In member counts each filter applies to the member's
-own profile: an entrepreneur's business, or a mentor's country, industries, employer and
-programme; staff have no profile, so any of these filters leaves them out. Dimensions are the
-members' current ones. The date range (`from`, `to`, months inclusive) applies to each fact's
-own month: joined, sent, started or completed, meeting start, survey answered.
 
 All figures of one answer come from one state of the read model: the position is read before
 and after the queries, and the queries run again if a batch was committed in between.
@@ -20,27 +10,25 @@ and after the queries, and the queries run again if a batch was committed in bet
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from projections.dashboards.projection import (
-    DASHBOARDS,
-    MEETINGS,
-    MEMBERS,
-    RELATIONSHIPS,
-    ROLE_COLUMNS,
-    SURVEY_RESPONSES,
+from projections.dashboards.facts import Facts, Records
+from projections.dashboards.filters import (
+    EMPLOYER_MAX,
+    MONTHS_MAX,
+    Filters,
+    month_at,
+    month_index,
 )
+from projections.dashboards.projection import DASHBOARDS, ROLE_COLUMNS
 from projections.dashboards.schemas import (
     Comparison,
     Dashboard,
     EmployerHours,
     Figure,
-    FiltersView,
     MeetingsSection,
     MembersSection,
     MonthFigure,
@@ -52,87 +40,11 @@ from projections.dashboards.schemas import (
     Value,
 )
 from projections.reading import NotCaughtUpError, ReadModel
-from projections.store import ReadModelStore
-from services import taxonomy
-from services.accounts.domain import Role
-from services.errors import InvalidInputError
-from services.programme.domain import FOLLOW_UP_MONTHS_MAX
 
+# The filters are named here too: the dashboard's callers ask for them with the dashboard.
 __all__ = ["EMPLOYER_MAX", "MONTHS_MAX", "Filters", "read_dashboard"]
 
-_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
-MONTHS_MAX = 240
-"""The longest date range one answer covers (twenty years of monthly figures)."""
-EMPLOYER_MAX = 120
 _ATTEMPTS = 5
-
-Records = list[tuple[Any, ...]]
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the dashboard is narrowed to; `checked` refuses bad values naming the parameter."""
-
-    country: str | None = None
-    industry: str | None = None
-    programme: str | None = None
-    employer: str | None = None
-    from_month: str | None = None
-    to_month: str | None = None
-    months_after: int | None = None
-
-    @classmethod
-    def checked(
-        cls, *, programmes: Collection[str], country: str | None = None,
-        industry: str | None = None, programme: str | None = None, employer: str | None = None,
-        from_month: str | None = None, to_month: str | None = None,
-        months_after: int | None = None,
-    ) -> Filters:
-        if country is not None:
-            taxonomy.check_country(country, "country")
-        if industry is not None:
-            taxonomy.check_industry(industry, "industry")
-        if programme is not None and programme not in programmes:
-            if not programmes:
-                raise InvalidInputError(
-                    "'%(programme)s' is not one of this tenant's programmes (none are defined)",
-                    field="programme", values={"programme": programme},
-                )
-            raise InvalidInputError(
-                "'%(programme)s' is not one of this tenant's programmes (%(known)s)",
-                field="programme",
-                values={"programme": programme, "known": ", ".join(programmes)},
-            )
-        if employer is not None:
-            employer = employer.strip()
-            if not 1 <= len(employer) <= EMPLOYER_MAX:
-                raise InvalidInputError("must be 1 to %(most)s characters",
-                                        field="employer", values={"most": EMPLOYER_MAX})
-        for field, month in (("from", from_month), ("to", to_month)):
-            if month is not None and not _MONTH.match(month):
-                raise InvalidInputError("'%(month)s' is not a month: YYYY-MM", field=field,
-                                        values={"month": month})
-        if from_month is not None and to_month is not None:
-            if to_month < from_month:
-                raise InvalidInputError("must not be before from", field="to")
-            if _index(to_month) - _index(from_month) >= MONTHS_MAX:
-                raise InvalidInputError("at most %(most)s months from from", field="to",
-                                        values={"most": MONTHS_MAX})
-        if months_after is not None and not 1 <= months_after <= FOLLOW_UP_MONTHS_MAX:
-            raise InvalidInputError("must be from 1 to %(most)s", field="monthsAfter",
-                                    values={"most": FOLLOW_UP_MONTHS_MAX})
-        return cls(country, industry, programme, employer, from_month, to_month, months_after)
-
-    @property
-    def describes_business(self) -> bool:
-        return any(v is not None for v in (self.country, self.industry, self.programme))
-
-    def view(self) -> FiltersView:
-        return FiltersView(
-            country=self.country, industry=self.industry, programme=self.programme,
-            employer=self.employer, from_month=self.from_month, to_month=self.to_month,
-            months_after=self.months_after,
-        )
 
 
 def read_dashboard(model: ReadModel[Any], filters: Filters, *, corporate: bool) -> Dashboard:
@@ -141,8 +53,8 @@ def read_dashboard(model: ReadModel[Any], filters: Filters, *, corporate: bool) 
     for _ in range(_ATTEMPTS):
         before = store.state(DASHBOARDS.name)
         if before is None:  # never projected yet: nothing to count
-            return _Dashboard(filters, corporate, _Facts.empty()).answer(0)
-        facts = _Facts.read(store, filters, corporate=corporate)
+            return _Dashboard(filters, corporate, Facts.empty()).answer(0)
+        facts = Facts.read(store, filters, corporate=corporate)
         after = store.state(DASHBOARDS.name)
         if after is not None and (after.position, after.generation) == (
             before.position, before.generation
@@ -153,197 +65,12 @@ def read_dashboard(model: ReadModel[Any], filters: Filters, *, corporate: bool) 
     )
 
 
-# Reading the facts ---------------------------------------------------------------------------
-
-
-class _Scope:
-    """Joins and conditions narrowing one fact table (alias `f`) to the filters: `e` is the
-    entrepreneur's member row, `t` the mentor's."""
-
-    def __init__(
-        self, filters: Filters, *, mentee: str, mentor: str, month: str | None,
-        join_mentor: bool = False,
-    ) -> None:
-        joins: list[str] = []
-        conditions: list[str] = []
-        params: list[Any] = []
-        if filters.describes_business:
-            joins.append("JOIN {m} e ON e.member_id = f." + mentee)
-            for column, value in (("country", filters.country), ("industry", filters.industry),
-                                  ("programme", filters.programme)):
-                if value is not None:
-                    conditions.append(f"e.{column} = %s")
-                    params.append(value)
-        if filters.employer is not None or join_mentor:
-            joins.append("JOIN {m} t ON t.member_id = f." + mentor)
-            if filters.employer is not None:
-                conditions.append("t.employer = %s")
-                params.append(filters.employer)
-        if month is not None:
-            for bound, value in ((">=", filters.from_month), ("<=", filters.to_month)):
-                if value is not None:
-                    conditions.append(f"f.{month} {bound} %s")
-                    params.append(value)
-        self.joins, self.conditions, self.params = joins, conditions, params
-
-    def select(
-        self, store: ReadModelStore, table: str, columns: str, *, where: Sequence[str] = (),
-        group_by: str = "",
-    ) -> Records:
-        conditions = [*self.conditions, *where] or ["1 = 1"]
-        statement = (
-            f"SELECT {columns} FROM {{f}} f {' '.join(self.joins)}"
-            f" WHERE {' AND '.join(conditions)}"
-            + (f" GROUP BY {group_by}" if group_by else "")
-        )
-        return store.select(statement, self.params, f=table, m=MEMBERS.name)
-
-
-def _yes(column: str) -> str:
-    return f"SUM(CASE WHEN {column} THEN 1 ELSE 0 END)"
-
-
-@dataclass
-class _Facts:
-    """The aggregates and values the dashboard is built from, as fetched."""
-
-    joined: dict[Role, dict[str, int]]
-    requests: Records
-    answer_seconds: Records
-    relationships: Records
-    meetings: Records
-    employer_months: Records
-    employer_mentors: Records
-    baselines: Records
-    follow_ups: Records
-    revenue_changes: Records
-
-    @classmethod
-    def empty(cls) -> _Facts:
-        return cls({}, [], [], [], [], [], [], [], [], [])
-
-    @classmethod
-    def read(cls, store: ReadModelStore, filters: Filters, *, corporate: bool) -> _Facts:
-        requests = _Scope(filters, mentee="mentee_id", mentor="mentor_id", month="sent_month")
-        relationships = _Scope(filters, mentee="mentee_id", mentor="mentor_id", month=None)
-        meetings = _Scope(filters, mentee="mentee_id", mentor="mentor_id", month="month")
-        surveys = _Scope(filters, mentee="entrepreneur_id", mentor="mentor_id",
-                         month="answered_month")
-        follow_up = ["f.kind = 'follow_up'"]
-        if filters.months_after is not None:
-            follow_up.append(f"f.months_after = {int(filters.months_after)}")
-        by_month_and_group = "f.answered_month, f.mentored"
-        employers = _Scope(filters, mentee="mentee_id", mentor="mentor_id", month="month",
-                           join_mentor=True)
-        return cls(
-            joined=_joined(store, filters),
-            requests=requests.select(
-                store, RELATIONSHIPS.name,
-                "f.sent_month, COUNT(*), SUM(CASE WHEN f.outcome = 'accepted' THEN 1 ELSE 0 END),"
-                " SUM(CASE WHEN f.outcome IN ('accepted', 'declined', 'expired') THEN 1 ELSE 0"
-                " END)", group_by="f.sent_month"),
-            answer_seconds=requests.select(
-                store, RELATIONSHIPS.name, "f.sent_month, f.answer_seconds",
-                where=["f.answer_seconds IS NOT NULL"]),
-            relationships=relationships.select(
-                store, RELATIONSHIPS.name,
-                "f.activated_month, f.closed_month, f.completed, f.status",
-                where=["f.activated_month IS NOT NULL"]),
-            meetings=meetings.select(
-                store, MEETINGS.name,
-                "f.month, SUM(CASE WHEN f.status = 'accepted' THEN 1 ELSE 0 END), "
-                + _yes("f.confirmed")
-                + ", SUM(CASE WHEN f.confirmed THEN f.logged_minutes ELSE 0 END)",
-                group_by="f.month"),
-            employer_months=employers.select(
-                store, MEETINGS.name, "t.employer, f.month, COUNT(*), SUM(f.logged_minutes)",
-                where=["f.confirmed"], group_by="t.employer, f.month") if corporate else [],
-            employer_mentors=employers.select(
-                store, MEETINGS.name, "t.employer, COUNT(DISTINCT f.mentor_id)",
-                where=["f.confirmed"], group_by="t.employer") if corporate else [],
-            baselines=surveys.select(
-                store, SURVEY_RESPONSES.name, "f.answered_month, COUNT(*)",
-                where=["f.kind = 'baseline'"], group_by="f.answered_month"),
-            follow_ups=surveys.select(
-                store, SURVEY_RESPONSES.name,
-                "f.answered_month, f.mentored, COUNT(*), " + _yes("f.operating") + ", "
-                + _yes("f.new_finance") + ", " + _yes("f.compared")
-                + ", SUM(f.jobs_added), SUM(f.jobs_retained), "
-                + _yes("f.confidence_change IS NOT NULL") + ", SUM(f.confidence_change), "
-                + _yes("f.revenue_band_move IS NOT NULL") + ", "
-                + _yes("f.revenue_band_move > 0") + ", " + _yes("f.revenue_band_move < 0"),
-                where=follow_up, group_by=by_month_and_group),
-            revenue_changes=surveys.select(
-                store, SURVEY_RESPONSES.name,
-                "f.answered_month, f.mentored, f.revenue_change_pct",
-                where=[*follow_up, "f.revenue_change_pct IS NOT NULL"]),
-        )
-
-    def months(self) -> set[str]:
-        found = {month for counts in self.joined.values() for month in counts}
-        for records in (self.requests, self.meetings, self.baselines, self.follow_ups):
-            found.update(record[0] for record in records)
-        for activated, closed, *_ in self.relationships:
-            found.add(activated)
-            if closed is not None:
-                found.add(closed)
-        return found
-
-
-def _joined(store: ReadModelStore, filters: Filters) -> dict[Role, dict[str, int]]:
-    """Members holding each role now, by the month they joined (the member's own profile
-    answers the filters; see the module docstring)."""
-    joined: dict[Role, dict[str, int]] = {}
-    for role, column in ROLE_COLUMNS.items():
-        conditions = [f"f.{column}"]
-        params: list[Any] = []
-        if role is Role.ENTREPRENEUR:
-            checks = [("f.country = %s", filters.country), ("f.industry = %s", filters.industry),
-                      ("f.programme = %s", filters.programme)]
-            possible = filters.employer is None
-        elif role is Role.MENTOR:
-            industry = None if filters.industry is None else f'%"{filters.industry}"%'
-            checks = [("f.mentor_country = %s", filters.country),
-                      ("f.mentor_industries LIKE %s", industry),
-                      ("f.mentor_programme = %s", filters.programme),
-                      ("f.employer = %s", filters.employer)]
-            possible = True
-        else:
-            checks = []
-            possible = not filters.describes_business and filters.employer is None
-        if not possible:
-            joined[role] = {}
-            continue
-        checks += [("f.joined_month >= %s", filters.from_month),
-                   ("f.joined_month <= %s", filters.to_month)]
-        for condition, value in checks:
-            if value is not None:
-                conditions.append(condition)
-                params.append(value)
-        records = store.select(
-            "SELECT f.joined_month, COUNT(*) FROM {f} f WHERE " + " AND ".join(conditions)
-            + " GROUP BY f.joined_month", params, f=MEMBERS.name)
-        joined[role] = {month: count for month, count in records}
-    return joined
-
-
-# Building the answer -------------------------------------------------------------------------
-
-
-def _index(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
-
-
-def _month(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def _ratio(numerator: float, denominator: int) -> Value:
     return numerator / denominator if denominator else None
 
 
 class _Dashboard:
-    def __init__(self, filters: Filters, corporate: bool, facts: _Facts) -> None:
+    def __init__(self, filters: Filters, corporate: bool, facts: Facts) -> None:
         self.filters, self.corporate, self.facts = filters, corporate, facts
         self.months = self._months()
 
@@ -356,7 +83,7 @@ class _Dashboard:
             return [only] if only else []
         if last < first:
             return []
-        return [_month(i) for i in range(_index(first), _index(last) + 1)]
+        return [month_at(i) for i in range(month_index(first), month_index(last) + 1)]
 
     def answer(self, position: int) -> Dashboard:
         return Dashboard(
@@ -453,12 +180,12 @@ class _Dashboard:
         after the month it closes, summed along the months."""
         if not self.months:
             return self._series({}, (0, 0), 0)
-        first, last = _index(self.months[0]), _index(self.months[-1])
+        first, last = month_index(self.months[0]), month_index(self.months[-1])
         changes = [0] * (last - first + 2)
         total = 0
         for activated, closed, _, _ in records:
-            start = _index(activated)
-            end = last if closed is None else _index(closed)
+            start = month_index(activated)
+            end = last if closed is None else month_index(closed)
             if start > last or end < first:
                 continue
             total += 1

@@ -78,7 +78,8 @@ class Profiles(TenantApplication):
         self, member_id: UUID, details: EntrepreneurDetails, actor: Actor
     ) -> int:
         settings = settings_in(self)
-        _check_programme(details.programme, settings.programmes)
+        if details.programme:
+            taxonomy.check_programme(details.programme, settings.programmes)
         return self._save_profile(
             EntrepreneurProfile, Role.ENTREPRENEUR, member_id, _valid_entrepreneur(details), actor
         )
@@ -86,7 +87,8 @@ class Profiles(TenantApplication):
     def save_mentor_profile(self, member_id: UUID, details: MentorDetails, actor: Actor) -> int:
         settings = settings_in(self)
         details = _valid_mentor(details, corporate=settings.corporate)
-        _check_programme(details.programme, settings.programmes)
+        if details.programme:
+            taxonomy.check_programme(details.programme, settings.programmes)
         return self._save_profile(MentorProfile, Role.MENTOR, member_id, details, actor)
 
     def _save_profile(
@@ -268,19 +270,6 @@ def _valid_mentor(details: MentorDetails, *, corporate: bool) -> MentorDetails:
         monthly_hours=_within(details.monthly_hours, MONTHLY_HOURS, "monthlyHours"),
         employer=employer, employee_id=employee_id, programme=details.programme,
     )
-
-
-def _check_programme(programme: str, programmes: list[str]) -> None:
-    if programme and programme not in programmes:
-        if not programmes:
-            raise InvalidInputError(
-                "'%(programme)s' is not one of this tenant's programmes (none are defined)",
-                field="programme", values={"programme": programme},
-            )
-        raise InvalidInputError(
-            "'%(programme)s' is not one of this tenant's programmes (%(known)s)",
-            field="programme", values={"programme": programme, "known": ", ".join(programmes)},
-        )
 
 
 def _valid_ratings(
