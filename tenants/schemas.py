@@ -129,6 +129,7 @@ class PendingDomainView(CamelStruct):
 class TenantView(CamelStruct):
     """A tenant as the platform operator sees it."""
 
+    # Fields of TenantRecord again, on purpose: the API's shape changes only with the API.
     slug: str
     display_name: str
     default_locale: str

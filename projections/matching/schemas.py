@@ -37,6 +37,7 @@ class MentorMatchView(CamelStruct):
     the score) and the codes it was computed from. Names and texts are in the mentor's
     profile (`GET /api/v1/mentors/{memberId}`)."""
 
+    # The features (results.MentorFeatures) again, flat: the API's shape changes only with the API.
     member_id: UUID
     score: float
     explanation: list[CriterionView]

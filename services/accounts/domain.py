@@ -179,6 +179,8 @@ class Member(Aggregate):
         at: datetime
         actor: Actor
 
+    # Declared like a tenant's suspension and reinstatement (tenants.domain.Tenant), apart:
+    # events are stored topics, each with its own schema.
     class Suspended(Aggregate.Event):
         reason: str
         actor: Actor

@@ -75,6 +75,8 @@ class Report(Aggregate):
         filed_at: datetime
         actor: Actor
 
+    # The three decisions repeat their fields on purpose: each is a stored topic of its own,
+    # whose schema must never change because another's does.
     class Dismissed(Aggregate.Event):
         personal_data_subject: ClassVar[str] = "reported_member_id"
         reported_member_id: UUID

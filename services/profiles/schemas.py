@@ -174,6 +174,7 @@ class MentorProfileBody(CamelBody):
 
 
 class MentorProfileView(CamelStruct):
+    # The fields of MentorDetails again, on purpose: the API's shape changes only with the API.
     member_id: UUID
     headline: str
     bio: str
