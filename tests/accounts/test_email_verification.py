@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from infra.clock import SettableClock
 from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from tests.mail.fixtures import Mailroom, link_token
@@ -84,15 +85,17 @@ def test_bad_verification_tokens_are_refused_and_store_nothing(acme: TenantApi) 
     assert acme.get("/api/v1/me", ana).json()["emailVerified"] is False
 
 
-def test_an_expired_verification_link_is_refused(acme: TenantApi) -> None:
+def test_an_expired_verification_link_is_refused(
+    acme: TenantApi, ithaca_clock: SettableClock,
+) -> None:
     ana = acme.member("Ana", roles=["entrepreneur"])
     accounts = acme.accounts()
-    now = accounts.clock()
+    now = ithaca_clock.now
     token = accounts.tokens.sign(LinkToken(
         purpose=VERIFY_EMAIL, member_id=ana.id, expires_at=now + timedelta(days=7)
     ))
     position = accounts.position
-    accounts.clock = lambda: now + timedelta(days=7, seconds=1)
+    ithaca_clock.set(now + timedelta(days=7, seconds=1))
     response = acme.post(VERIFY, json={"token": token})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "token"

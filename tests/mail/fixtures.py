@@ -14,6 +14,7 @@ from email.message import EmailMessage
 import msgspec
 import pytest
 
+from infra.clock import SettableClock
 from infra.mail.mailer import Mailer
 from infra.mail.outbox import MailStatus
 from infra.mail.sink import MailSink, text_of
@@ -86,8 +87,10 @@ def sink() -> Iterator[MailSink]:
 
 
 @pytest.fixture
-def mailroom(settings: Settings, sink: MailSink) -> Iterator[Mailroom]:
-    """Acme, branded, served with its mail going to the sink."""
-    with serving(mail_settings_for(settings, sink.port)) as served:
+def mailroom(
+    settings: Settings, sink: MailSink, ithaca_clock: SettableClock,
+) -> Iterator[Mailroom]:
+    """Acme, branded, served on the test's clock with its mail going to the sink."""
+    with serving(mail_settings_for(settings, sink.port), clock=ithaca_clock) as served:
         provision_acme(served)
         yield Mailroom(served, sink)

@@ -10,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from infra.clock import SettableClock
 from infra.mail.mailer import backoff
 from infra.mail.outbox import MailStatus
 from infra.mail.sink import MailSink, text_of
@@ -97,9 +98,11 @@ def test_mail_is_queued_and_sent_once_however_often_the_mailer_runs(mailroom: Ma
     assert mailroom.statuses() == {VERIFY: 1}
 
 
-def test_with_the_mail_server_down_mail_waits_and_is_retried(settings: Settings) -> None:
+def test_with_the_mail_server_down_mail_waits_and_is_retried(
+    settings: Settings, ithaca_clock: SettableClock,
+) -> None:
     port = free_port()  # nothing listens here yet
-    with serving(mail_settings_for(settings, port)) as served:
+    with serving(mail_settings_for(settings, port), clock=ithaca_clock) as served:
         provision_acme(served)
         room = Mailroom(served, None)
         sign_up(room.acme, "ana@example.org", "Ana")
@@ -109,24 +112,26 @@ def test_with_the_mail_server_down_mail_waits_and_is_retried(settings: Settings)
         with MailSink("127.0.0.1", port) as sink:
             room.sink = sink
             assert room.deliver() == 0  # not due yet: it backs off
-            now = room.mailer.clock()
-            room.mailer.clock = lambda: now + backoff(1) + timedelta(seconds=1)
+            ithaca_clock.set(ithaca_clock.now + backoff(1) + timedelta(seconds=1))
             assert room.deliver() == 1
             assert len(room.inbox("ana@example.org")) == 1
         assert room.statuses() == {VERIFY: 1}
 
 
-def test_mail_is_given_up_after_the_last_attempt(settings: Settings) -> None:
-    with serving(mail_settings_for(settings, free_port(), mail_max_attempts=2)) as served:
+def test_mail_is_given_up_after_the_last_attempt(
+    settings: Settings, ithaca_clock: SettableClock,
+) -> None:
+    mail_settings = mail_settings_for(settings, free_port(), mail_max_attempts=2)
+    with serving(mail_settings, clock=ithaca_clock) as served:
         provision_acme(served)
         room = Mailroom(served, None)
         sign_up(room.acme, "ana@example.org", "Ana")
-        start = room.mailer.clock()
+        start = ithaca_clock.set(ithaca_clock.now)
         room.deliver()
-        room.mailer.clock = lambda: start + backoff(1) + timedelta(seconds=1)
+        ithaca_clock.set(start + backoff(1) + timedelta(seconds=1))
         room.deliver()
         assert room.statuses() == {("verify_email", MailStatus.FAILED): 1}
-        room.mailer.clock = lambda: start + timedelta(days=1)
+        ithaca_clock.set(start + timedelta(days=1))
         assert room.deliver() == 0  # never tried again
 
 
