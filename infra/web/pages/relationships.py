@@ -216,6 +216,27 @@ def _back(request: Request[Any, Any, Any], relationship_id: UUID, anchor: str = 
     return Redirect(page_context(request).url(f"/relationships/{relationship_id}{anchor}"))
 
 
+def _refused_form(
+    request: Request[Any, Any, Any], relationship_id: UUID, workspace: Workspace,
+    values: dict[str, Any], command: Callable[[], object], form: str,
+    fields: tuple[str, ...] | dict[str, str], *, fragment: str | None = None,
+    log_meeting: UUID | None = None,
+) -> Template | None:
+    """Runs the command of one of the workspace's forms (`form`: message, meeting, log, end);
+    if it is refused, the workspace again with that form as sent and its errors beside
+    `fields`. None once the command is recorded."""
+    with refusals(request) as refused:
+        command()
+    if not refused:
+        return None
+    forms = _Forms.blank()
+    setattr(forms, f"{form}_values", keep(values))
+    setattr(forms, f"{form}_errors", refused.beside(fields))
+    forms.log_meeting = log_meeting
+    return workspace.show(request, relationship_id, forms, refused.status_code,
+                          fragment=fragment)
+
+
 @get("/relationships/{relationship_id:uuid}", opt=roles(ANY_MEMBER), sync_to_thread=True,
      dependencies=WORKSPACE)
 def workspace(
@@ -236,17 +257,15 @@ def send_message(
     actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
     values = submitted(data)
-    forms = _Forms.blank()
-    with refusals(request) as refused:
-        form = read_form(request, values, SendMessage)
-        mentoring.send_message(relationship_id, caller, form.body, actor)
-    if refused:
-        forms.message_values = keep(values)
-        forms.message_errors = refused.beside(_MESSAGE_FIELDS)
-        return workspace.show(request, relationship_id, forms, refused.status_code,
-                              fragment=_CONVERSATION)
+    refused = _refused_form(
+        request, relationship_id, workspace, values,
+        lambda: mentoring.send_message(
+            relationship_id, caller, read_form(request, values, SendMessage).body, actor),
+        "message", _MESSAGE_FIELDS, fragment=_CONVERSATION)
+    if refused is not None:
+        return refused
     if request.headers.get("hx-request"):
-        return workspace.show(request, relationship_id, forms, fragment=_CONVERSATION)
+        return workspace.show(request, relationship_id, _Forms.blank(), fragment=_CONVERSATION)
     return _back(request, relationship_id, "#conversation")
 
 
@@ -275,22 +294,21 @@ def propose_meeting(
     workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
     values = submitted(data)
-    forms = _Forms.blank()
     page = page_context(request)
-    with refusals(request) as refused:
-        body = _proposal(values, page.format.time_zone, page.gettext)
-        form = read_form(request, body, ProposeMeeting)
+
+    def propose() -> None:
+        form = read_form(request, _proposal(values, page.format.time_zone, page.gettext),
+                         ProposeMeeting)
         relationship = mentoring.get_relationship(relationship_id, caller)
         meetings.propose(
             relationship, caller, workspace.locator(), starts_at=form.starts_at,
             time_zone=form.time_zone, fold=form.fold, duration_minutes=form.duration_minutes,
             agenda=form.agenda, video_link=form.video_link, actor=actor,
         )
-    if refused:
-        forms.meeting_values = keep(values)
-        forms.meeting_errors = refused.beside(_PROPOSE_FIELDS)
-        return workspace.show(request, relationship_id, forms, refused.status_code)
-    return _back(request, relationship_id, "#meetings")
+
+    refused = _refused_form(request, relationship_id, workspace, values, propose, "meeting",
+                            _PROPOSE_FIELDS)
+    return refused or _back(request, relationship_id, "#meetings")
 
 
 def _meeting_step(
@@ -325,18 +343,17 @@ def log_session(
     actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
     values = submitted(data)
-    forms = _Forms.blank()
-    with refusals(request) as refused:
+
+    def log() -> None:
         form = read_form(request, values, LogSession)
         workspace.check_meeting(relationship_id, meeting_id)
         meetings.log_session(
             meeting_id, caller, duration_minutes=form.duration_minutes, summary=form.summary,
             agreements=form.agreements, next_steps=form.next_steps, actor=actor)
-    if refused:
-        forms.log_meeting, forms.log_values, forms.log_errors = (
-            meeting_id, keep(values), refused.beside(_LOG_FIELDS))
-        return workspace.show(request, relationship_id, forms, refused.status_code)
-    return _back(request, relationship_id, "#meetings")
+
+    refused = _refused_form(request, relationship_id, workspace, values, log, "log",
+                            _LOG_FIELDS, log_meeting=meeting_id)
+    return refused or _back(request, relationship_id, "#meetings")
 
 
 @get("/relationships/{relationship_id:uuid}/meetings/{meeting:str}", opt=roles(ANY_MEMBER),
@@ -397,14 +414,12 @@ def end_relationship(
     actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
     values = submitted(data)
-    forms = _Forms.blank()
-    with refusals(request) as refused:
-        form = read_form(request, values, End)
-        mentoring.end(relationship_id, caller, form.reason, actor)
-    if refused:
-        forms.end_values, forms.end_errors = keep(values), refused.beside(_END_FIELDS)
-        return workspace.show(request, relationship_id, forms, refused.status_code)
-    return _back(request, relationship_id)
+    refused = _refused_form(
+        request, relationship_id, workspace, values,
+        lambda: mentoring.end(relationship_id, caller, read_form(request, values, End).reason,
+                              actor),
+        "end", _END_FIELDS)
+    return refused or _back(request, relationship_id)
 
 
 PAGES: list[ControllerRouterHandler] = [
