@@ -65,6 +65,8 @@ class MatchesController(Controller):
     tags = ["matching"]  # noqa: RUF012 - Litestar's declared class attribute
     dependencies = {"matching": read_model(MATCHING)}  # noqa: RUF012
 
+    # The two sides' match lists look alike by design: each is its own route with its own
+    # answer type in the OpenAPI document; what they share is `_whose` and the index.
     @get("/matches/mentors", opt=roles(Role.ENTREPRENEUR, Role.PROGRAMME_ADMIN),
          sync_to_thread=True,
          summary="The mentors best matched to me (or to ?memberId=), each match explained",

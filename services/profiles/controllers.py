@@ -62,6 +62,8 @@ class ProfilesController(Controller):
     tags = ["profiles"]  # noqa: RUF012 - Litestar's declared class attribute
     dependencies = {"profiles": application(Profiles)}  # noqa: RUF012
 
+    # The entrepreneur's and the mentor's profile routes look alike by design: each kind has
+    # its own body and answer types, which the OpenAPI document names.
     @put("/profiles/entrepreneur/me", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
          summary="Write my entrepreneur profile (all of it)",
          responses=refusals(400, 401, 403, 422))
