@@ -63,7 +63,7 @@ class Ithaca:
         )
         if not self.platform_storage.stream_exists(PLATFORM_STREAM):
             self.platform_storage.create_stream(PLATFORM_STREAM)
-        platform_stream = self.platform_storage.open_stream(PLATFORM_STREAM)
+        self.platform_stream = platform_stream = self.platform_storage.open_stream(PLATFORM_STREAM)
         self.registry = TenantRegistry(
             platform_stream,
             locations=self.locations,
@@ -155,5 +155,6 @@ class Ithaca:
 
     def close(self) -> None:
         self.open_streams.close()
+        self.platform_storage.close_stream(self.platform_stream)
         for server in self.servers.values():
             server.close()
