@@ -49,7 +49,8 @@ from projections.tables import Column, ColumnType, Row, Table
 from services.accounts.domain import Member, Role
 from services.impact.domain import ImpactSurveys, SurveyKind
 from services.meetings.domain import Meeting, MeetingStatus
-from services.mentoring.domain import Relationship, RelationshipStatus
+from services.mentoring.domain import Relationship
+from services.mentoring.values import RelationshipStatus
 from services.personal_data import Personal
 from services.profiles.domain import EntrepreneurProfile, MentorProfile
 

@@ -32,7 +32,8 @@ from projections.engine import BatchRows, ProjectedEvent, Projection
 from projections.tables import Column, ColumnType, Row, Table
 from services.accounts.domain import Member, Role
 from services.matching.domain import MatchingConfiguration
-from services.mentoring.domain import CURRENT, Block, Relationship, RelationshipStatus
+from services.mentoring.domain import Block, Relationship
+from services.mentoring.values import CURRENT, RelationshipStatus
 from services.personal_data import Personal
 from services.profiles.domain import EntrepreneurProfile, MentorProfile
 from services.programme.domain import ProgrammeConfiguration

@@ -28,13 +28,8 @@ from services.accounts.domain import Member
 from services.actor import Actor
 from services.application import IdempotentCommand, TenantApplication
 from services.errors import ConflictError, ForbiddenError, NotFoundError
-from services.mentoring.domain import (
-    CURRENT,
-    Caseload,
-    Relationship,
-    RelationshipStatus,
-    WithdrawalCause,
-)
+from services.mentoring.domain import Caseload, Relationship
+from services.mentoring.values import CURRENT, RelationshipStatus, WithdrawalCause
 from services.moderation.domain import Decision, ModerationQueue, Report
 from services.privacy.domain import DESTROYED, Erasure, ErasureGround, RequestedBy
 

@@ -25,7 +25,8 @@ from services.actor import Actor
 from services.impact.application import Impact
 from services.meetings.application import Meetings
 from services.mentoring.application import Mentoring
-from services.mentoring.domain import Conversation, Relationship, RelationshipStatus
+from services.mentoring.domain import Conversation, Relationship
+from services.mentoring.values import RelationshipStatus
 from services.profiles.application import Profiles
 
 EVENTS = 3000
