@@ -218,15 +218,16 @@ def _back(request: Request[Any, Any, Any], relationship_id: UUID, anchor: str = 
 
 def _refused_form(
     request: Request[Any, Any, Any], relationship_id: UUID, workspace: Workspace,
-    values: dict[str, Any], command: Callable[[], object], form: str,
-    fields: tuple[str, ...] | dict[str, str], *, fragment: str | None = None,
+    data: dict[str, Any], form: str, fields: tuple[str, ...] | dict[str, str],
+    command: Callable[[dict[str, Any]], object], *, fragment: str | None = None,
     log_meeting: UUID | None = None,
 ) -> Template | None:
-    """Runs the command of one of the workspace's forms (`form`: message, meeting, log, end);
-    if it is refused, the workspace again with that form as sent and its errors beside
-    `fields`. None once the command is recorded."""
+    """Runs the command of one of the workspace's forms (`form`: message, meeting, log, end)
+    on its values; if it is refused, the workspace again with that form as sent and its errors
+    beside `fields`. None once the command is recorded."""
+    values = submitted(data)
     with refusals(request) as refused:
-        command()
+        command(values)
     if not refused:
         return None
     forms = _Forms.blank()
@@ -256,12 +257,11 @@ def send_message(
     mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
     actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = submitted(data)
     refused = _refused_form(
-        request, relationship_id, workspace, values,
-        lambda: mentoring.send_message(
+        request, relationship_id, workspace, data, "message", _MESSAGE_FIELDS,
+        lambda values: mentoring.send_message(
             relationship_id, caller, read_form(request, values, SendMessage).body, actor),
-        "message", _MESSAGE_FIELDS, fragment=_CONVERSATION)
+        fragment=_CONVERSATION)
     if refused is not None:
         return refused
     if request.headers.get("hx-request"):
@@ -293,10 +293,9 @@ def propose_meeting(
     caller: NamedDependency[Caller], actor: NamedDependency[Actor],
     workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = submitted(data)
     page = page_context(request)
 
-    def propose() -> None:
+    def propose(values: dict[str, Any]) -> None:
         form = read_form(request, _proposal(values, page.format.time_zone, page.gettext),
                          ProposeMeeting)
         relationship = mentoring.get_relationship(relationship_id, caller)
@@ -306,8 +305,8 @@ def propose_meeting(
             agenda=form.agenda, video_link=form.video_link, actor=actor,
         )
 
-    refused = _refused_form(request, relationship_id, workspace, values, propose, "meeting",
-                            _PROPOSE_FIELDS)
+    refused = _refused_form(request, relationship_id, workspace, data, "meeting",
+                            _PROPOSE_FIELDS, propose)
     return refused or _back(request, relationship_id, "#meetings")
 
 
@@ -342,17 +341,15 @@ def log_session(
     data: FormBody, meetings: NamedDependency[Meetings], caller: NamedDependency[Caller],
     actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = submitted(data)
-
-    def log() -> None:
+    def log(values: dict[str, Any]) -> None:
         form = read_form(request, values, LogSession)
         workspace.check_meeting(relationship_id, meeting_id)
         meetings.log_session(
             meeting_id, caller, duration_minutes=form.duration_minutes, summary=form.summary,
             agreements=form.agreements, next_steps=form.next_steps, actor=actor)
 
-    refused = _refused_form(request, relationship_id, workspace, values, log, "log",
-                            _LOG_FIELDS, log_meeting=meeting_id)
+    refused = _refused_form(request, relationship_id, workspace, data, "log", _LOG_FIELDS, log,
+                            log_meeting=meeting_id)
     return refused or _back(request, relationship_id, "#meetings")
 
 
@@ -413,12 +410,10 @@ def end_relationship(
     mentoring: NamedDependency[Mentoring], caller: NamedDependency[Caller],
     actor: NamedDependency[Actor], workspace: NamedDependency[Workspace],
 ) -> Response[Any] | Template:
-    values = submitted(data)
     refused = _refused_form(
-        request, relationship_id, workspace, values,
-        lambda: mentoring.end(relationship_id, caller, read_form(request, values, End).reason,
-                              actor),
-        "end", _END_FIELDS)
+        request, relationship_id, workspace, data, "end", _END_FIELDS,
+        lambda values: mentoring.end(
+            relationship_id, caller, read_form(request, values, End).reason, actor))
     return refused or _back(request, relationship_id)
 
 
