@@ -1,4 +1,4 @@
-"""Stories told over months on the one clock (`ithaca_clock`).
+"""Stories told on the one clock (`ithaca_clock`), which scenes reach through the served app.
 
 Moving the clock months ahead moves it for every application, the accounts' sessions included:
 a member signed in on the story's first day would be signed out long before its last. Those
@@ -11,10 +11,19 @@ from datetime import timedelta
 
 import pytest
 
+from infra.clock import SettableClock
 from services.accounts.application import SESSION_LIFETIME
+from tests.tenant_api import TenantApi
 
 STORY_SESSION_LIFETIME = timedelta(days=5 * 365)
 """Longer than any story the tests tell."""
+
+
+def story_clock(tenant_api: TenantApi) -> SettableClock:
+    """The served app's one clock: the test's `ithaca_clock`."""
+    clock = tenant_api.served.ithaca.clock
+    assert isinstance(clock, SettableClock), "the served app runs on the test's clock"
+    return clock
 
 
 def sessions_outlast_the_story(monkeypatch: pytest.MonkeyPatch) -> None:

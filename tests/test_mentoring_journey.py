@@ -2,8 +2,8 @@
 
 Sofía runs a small business in Mexico City and uses the platform in Spanish; Ben mentors from
 Madrid in English. Each of them only ever talks to the API, as their browser or app would. The
-services' clocks are the story's clock, moved forward as weeks and months pass, so nothing here
-depends on today's date.
+one clock is the story's clock, moved forward as weeks and months pass, so nothing here depends
+on today's date.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from icalendar import Calendar  # type: ignore[import-untyped]
 
 from infra.clock import SettableClock
-from services.impact.application import Impact
-from services.meetings.application import Meetings
-from services.mentoring.application import Mentoring
+from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import PASSWORD, SignedInMember, TenantApi
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
@@ -90,14 +89,13 @@ def survey_answers(**change: Any) -> dict[str, Any]:
     }
 
 
-def test_sofia_in_mexico_city_is_mentored_by_ben_in_madrid(acme: TenantApi) -> None:
-    clock = SettableClock(datetime(2031, 3, 3, 16, 0, tzinfo=UTC))
-    ithaca = acme.served.ithaca
-    tenant = ithaca.tenant(acme.slug)
-    ithaca.tenant_application(tenant, Mentoring).clock = clock
-    ithaca.tenant_application(tenant, Meetings).clock = clock
-    ithaca.tenant_application(tenant, Impact).clock = clock
-    story = Journey(acme, clock)
+def test_sofia_in_mexico_city_is_mentored_by_ben_in_madrid(
+    acme: TenantApi, ithaca_clock: SettableClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ithaca_clock.set(datetime(2031, 3, 3, 16, 0, tzinfo=UTC))
+    # The story runs from March to June; Sofía and Ben stay signed in throughout.
+    sessions_outlast_the_story(monkeypatch)
+    story = Journey(acme, ithaca_clock)
 
     sofia, ben = sign_up_and_in(story)
     write_profiles(story, sofia, ben)

@@ -10,13 +10,13 @@ from uuid import UUID
 import httpx
 import pytest
 
-from infra.clock import SettableClock
 from services.actor import Actor
 from services.mentoring.application import Mentoring
 from services.profiles.application import Profiles
 from services.profiles.domain import MentorDetails, WorkingHours
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
+from tests.story_time import story_clock
 from tests.tenant_api import SignedInMember, TenantApi
 
 INTRODUCTION = (
@@ -30,8 +30,8 @@ class Cohort:
 
     def __init__(self, acme: TenantApi) -> None:
         self.acme = acme
-        self.clock = SettableClock("2031-03-03T09:00:00+00:00")
-        self.mentoring.clock = self.clock
+        self.clock = story_clock(acme)
+        self.clock.set("2031-03-03T09:00:00+00:00")
 
     def app(self, kind: type[Any]) -> Any:
         ithaca = self.acme.served.ithaca
