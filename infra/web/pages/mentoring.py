@@ -32,7 +32,6 @@ from litestar.types import ControllerRouterHandler
 from infra.container import Ithaca
 from infra.web.pages.forms import (
     FormBody,
-    Refusal,
     error_of,
     keep,
     read_form,
@@ -364,30 +363,27 @@ def my_requests(
     return _my_requests_page(request, caseload, sent=sent, after=after)
 
 
-def _answer(
-    request: Request[Any, Any, Any], command: Callable[[], Recorded],
-    refused_page: Callable[[Refusal], Template], done: str,
-) -> Response[Any] | Template:
-    """A button on a request (withdraw, accept): on to `done` at the position reached, or the
-    list again with the refusal at the top."""
-    with refusals(request) as refused:
-        recorded = command()
-    if refused:
-        return refused_page(refused)
-    return Redirect(page_context(request).url(f"{done}after={recorded.position}"))
+def _answer_button(
+    path: str, role: Role, verb: str, page: Callable[..., Template], done: str
+) -> ControllerRouterHandler:
+    """A button on a request, running the `Mentoring` command `verb` (withdraw, accept): on to
+    `done` at the position reached, or `page` again with the refusal at the top."""
 
+    @post(path, opt=roles(role), sync_to_thread=True, dependencies=CASELOAD,
+          name=f"mentoring-{verb}")
+    def answer(
+        request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
+        caseload: NamedDependency[Caseload], actor: NamedDependency[Actor],
+    ) -> Response[Any] | Template:
+        with refusals(request) as refused:
+            recorded: Recorded = getattr(caseload.mentoring, verb)(
+                relationship_id, caseload.caller, actor)
+        if refused:
+            return page(request, caseload, problem=refused.problem,
+                        status_code=refused.status_code)
+        return Redirect(page_context(request).url(f"{done}after={recorded.position}"))
 
-@post("/my-requests/{relationship_id:uuid}/withdraw", opt=roles(Role.ENTREPRENEUR),
-      sync_to_thread=True, dependencies=CASELOAD)
-def withdraw_request(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
-    caseload: NamedDependency[Caseload], actor: NamedDependency[Actor],
-) -> Response[Any] | Template:
-    return _answer(
-        request, lambda: caseload.mentoring.withdraw(relationship_id, caseload.caller, actor),
-        lambda refused: _my_requests_page(request, caseload, problem=refused.problem,
-                                          status_code=refused.status_code),
-        "/my-requests?")
+    return answer
 
 
 # Mentors: requests and mentees ----------------------------------------------------------------
@@ -410,19 +406,6 @@ def incoming_requests(
 ) -> Template:
     return _requests_page(request, caseload,
                           done=done if done in ("accepted", "declined") else "")
-
-
-@post("/requests/{relationship_id:uuid}/accept", opt=roles(Role.MENTOR), sync_to_thread=True,
-      dependencies=CASELOAD)
-def accept_request(
-    request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
-    caseload: NamedDependency[Caseload], actor: NamedDependency[Actor],
-) -> Response[Any] | Template:
-    return _answer(
-        request, lambda: caseload.mentoring.accept(relationship_id, caseload.caller, actor),
-        lambda refused: _requests_page(request, caseload, problem=refused.problem,
-                                       status_code=refused.status_code),
-        "/requests?done=accepted&")
 
 
 def _decline_page(
@@ -480,6 +463,11 @@ def my_mentees(request: Request[Any, Any, Any], caseload: NamedDependency[Caselo
 
 
 PAGES: list[ControllerRouterHandler] = [
-    find_mentor, mentor_profile, request_mentoring, my_requests, withdraw_request,
-    incoming_requests, accept_request, decline_form, decline_request, my_mentees,
+    find_mentor, mentor_profile, request_mentoring, my_requests,
+    _answer_button("/my-requests/{relationship_id:uuid}/withdraw", Role.ENTREPRENEUR,
+                   "withdraw", _my_requests_page, "/my-requests?"),
+    incoming_requests,
+    _answer_button("/requests/{relationship_id:uuid}/accept", Role.MENTOR, "accept",
+                   _requests_page, "/requests?done=accepted&"),
+    decline_form, decline_request, my_mentees,
 ]
