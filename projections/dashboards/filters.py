@@ -11,6 +11,7 @@ from projections.dashboards.schemas import FiltersView
 from services import taxonomy
 from services.errors import InvalidInputError
 from services.programme.domain import FOLLOW_UP_MONTHS_MAX
+from services.texts import check_text
 
 __all__ = ["EMPLOYER_MAX", "MONTHS_MAX", "Filters", "month_at", "month_index"]
 
@@ -46,10 +47,7 @@ class Filters:
         if programme is not None:
             taxonomy.check_programme(programme, programmes)
         if employer is not None:
-            employer = employer.strip()
-            if not 1 <= len(employer) <= EMPLOYER_MAX:
-                raise InvalidInputError("must be 1 to %(most)s characters",
-                                        field="employer", values={"most": EMPLOYER_MAX})
+            employer = check_text(employer, "employer", EMPLOYER_MAX)
         for field, month in (("from", from_month), ("to", to_month)):
             if month is not None and not _MONTH.match(month):
                 raise InvalidInputError("'%(month)s' is not a month: YYYY-MM", field=field,

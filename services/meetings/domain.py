@@ -23,6 +23,7 @@ from eventsourcing.domain import Aggregate, event
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError, InvalidInputError
 from services.personal_data import Personal, PersonalText
+from services.texts import check_text
 
 __all__ = [
     "DURATION_MAX",
@@ -68,11 +69,7 @@ def check_duration(minutes: int) -> int:
 
 
 def check_agenda(agenda: str) -> str:
-    text = agenda.strip()
-    if not 1 <= len(text) <= AGENDA_MAX:
-        raise InvalidInputError("must be 1 to %(most)s characters", field="agenda",
-                                values={"most": AGENDA_MAX})
-    return text
+    return check_text(agenda, "agenda", AGENDA_MAX)
 
 
 def check_video_link(link: str) -> str:
@@ -262,10 +259,7 @@ class Meeting(Aggregate):
                 "must be 1 to %(most)s minutes", field="durationMinutes",
                 values={"most": LOG_DURATION_MAX},
             )
-        summary = summary.strip()
-        if not 1 <= len(summary) <= LOG_TEXT_MAX:
-            raise InvalidInputError("must be 1 to %(most)s characters", field="summary",
-                                    values={"most": LOG_TEXT_MAX})
+        summary = check_text(summary, "summary", LOG_TEXT_MAX)
         for field, text in (("agreements", agreements), ("nextSteps", next_steps)):
             if len(text.strip()) > LOG_TEXT_MAX:
                 raise InvalidInputError("must be at most %(most)s characters", field=field,

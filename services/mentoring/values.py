@@ -14,6 +14,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from services.errors import ConflictError, InvalidInputError
+from services.texts import check_text
 
 __all__ = [
     "CURRENT",
@@ -141,16 +142,8 @@ def check_decline_note(note: str) -> str:
 
 
 def check_end_reason(reason: str) -> str:
-    text = reason.strip()
-    if not 1 <= len(text) <= NOTE_MAX:
-        raise InvalidInputError("must be 1 to %(most)s characters", field="reason",
-                                values={"most": NOTE_MAX})
-    return text
+    return check_text(reason, "reason", NOTE_MAX)
 
 
 def check_message_body(body: str) -> str:
-    text = body.strip()
-    if not 1 <= len(text) <= MESSAGE_MAX:
-        raise InvalidInputError("must be 1 to %(most)s characters", field="body",
-                                values={"most": MESSAGE_MAX})
-    return text
+    return check_text(body, "body", MESSAGE_MAX)
