@@ -20,7 +20,8 @@ from infra.eventstore.postgres import PostgresProcessRecorder
 from infra.eventstore.streams import EventStream, StreamApplication
 from services.accounts.domain import Member, Role
 from services.actor import Actor
-from services.mentoring.domain import DeclineReason, Relationship, WithdrawalCause
+from services.mentoring.domain import Relationship
+from services.mentoring.values import DeclineReason, WithdrawalCause
 from services.profiles.domain import (
     EntrepreneurProfile,
     MentorProfile,

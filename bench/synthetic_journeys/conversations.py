@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from bench.synthetic_journeys.people import DAY, HOUR, MINUTE, Pair
 from bench.synthetic_journeys.simulation import Simulation
-from services.mentoring.domain import CURRENT, Conversation, RelationshipStatus
+from services.mentoring.domain import Conversation
+from services.mentoring.values import CURRENT, RelationshipStatus
 
 _MESSAGES = [
     "Thanks, I will send the price list by Friday.",

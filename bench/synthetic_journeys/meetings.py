@@ -7,7 +7,7 @@ from bench.synthetic_journeys.people import HOUR, MINUTE, Mentor, Pair, Person
 from bench.synthetic_journeys.simulation import Simulation
 from services.actor import Actor
 from services.meetings.domain import Meeting, MeetingIndex, MeetingStatus, VolunteerHours
-from services.mentoring.domain import CURRENT, RelationshipStatus
+from services.mentoring.values import CURRENT, RelationshipStatus
 
 _AGENDAS = [
     "Review the export price list", "Cash-flow plan for the next quarter",

@@ -11,14 +11,8 @@ from bench.synthetic_journeys.meetings import MeetingSteps
 from bench.synthetic_journeys.people import DAY, Entrepreneur, Mentor, Pair, Person
 from services.actor import Actor
 from services.impact.domain import Activation, add_months
-from services.mentoring.domain import (
-    CURRENT,
-    Caseload,
-    DeclineReason,
-    Relationship,
-    RelationshipStatus,
-    WithdrawalCause,
-)
+from services.mentoring.domain import Caseload, Relationship
+from services.mentoring.values import CURRENT, DeclineReason, RelationshipStatus, WithdrawalCause
 
 EXPIRY_ACTOR = Actor(kind="system", id="mentoring-expiry")
 _INTRODUCTIONS = [

@@ -21,7 +21,7 @@ import msgspec
 
 from services.accounts.domain import Role
 from services.impact.domain import RevenueBand
-from services.mentoring.domain import DeclineReason
+from services.mentoring.values import DeclineReason
 from services.moderation.domain import Decision, ReportReason
 from services.profiles.domain import WorkingHours
 from services.programme.domain import ProgrammeSettings
