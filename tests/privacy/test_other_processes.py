@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import time
 
-from infra.bootstrap import Ithaca, bootstrap
+from infra.bootstrap import bootstrap
+from infra.container import Ithaca
+from infra.erasure import erase_member
 from infra.eventstore.personal import ERASURE_CHECK_SECONDS
 from infra.settings import Settings
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
 from services.privacy.domain import ErasureGround, RequestedBy
-from services.privacy.erasure import erase_member
 from tests.tenant_api import PASSWORD
 
 CLI = Actor(kind="cli", id="test")
