@@ -7,7 +7,7 @@ February they ask for mentoring: Max accepts Ana after 2 hours and Bea after 24,
 after 6 and declines Dan after 48. Sessions are held in March and April; follow-ups come in
 April (Dan, never mentored) and May (the three mentored); Ana and Max complete in June.
 
-The services' clocks are the story's clock, so every figure below is known to the minute.
+The one clock is the story's clock, so every figure below is known to the minute.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ import httpx
 import pytest
 
 from infra.clock import SettableClock
-from services.impact.application import Impact
-from services.meetings.application import Meetings
-from services.mentoring.application import Mentoring
 from tests.profiles.profiles_data import entrepreneur_profile, mentor_profile
+from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import SignedInMember, TenantApi
 
 PROGRAMME = "women-in-business-2026"
@@ -73,15 +71,14 @@ def _join(acme: TenantApi) -> dict[str, SignedInMember]:
 
 
 @pytest.fixture
-def story(acme: TenantApi) -> Story:
-    clock = SettableClock("2031-01-01T00:00:00+00:00")
-    ithaca = acme.served.ithaca
-    tenant = ithaca.tenant(acme.slug)
-    ithaca.tenant_application(tenant, Mentoring).clock = clock
-    ithaca.tenant_application(tenant, Meetings).clock = clock
-    ithaca.tenant_application(tenant, Impact).clock = clock
+def story(
+    acme: TenantApi, ithaca_clock: SettableClock, monkeypatch: pytest.MonkeyPatch,
+) -> Story:
+    # They join today and the story runs from January to June 2031: they stay signed in.
+    sessions_outlast_the_story(monkeypatch)
     people = _join(acme)
-    story = Story(acme, clock, **{k: v for k, v in people.items() if k != "tess"})
+    ithaca_clock.set("2031-01-01T00:00:00+00:00")
+    story = Story(acme, ithaca_clock, **{k: v for k, v in people.items() if k != "tess"})
     settings = story.ok(acme.get("/api/v1/programme/settings", people["tess"]))
     story.ok(acme.put("/api/v1/programme/settings", people["tess"], json={
         **settings, "corporate": True, "programmes": [PROGRAMME],

@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import msgspec
 import pytest
 
+from infra.clock import SettableClock
 from infra.settings import Settings
 from projections.matching.index import index_for
 from projections.matching.projection import MATCHING
@@ -190,11 +191,12 @@ def test_open_requests_push_a_popular_mentor_down_so_exposure_spreads(acme: Tena
     assert criterion(matches[0], "openRequests")["points"] == 0.0
 
 
-def test_mentors_who_answer_rank_above_mentors_who_let_requests_expire(acme: TenantApi) -> None:
+def test_mentors_who_answer_rank_above_mentors_who_let_requests_expire(
+    acme: TenantApi, ithaca_clock: SettableClock,
+) -> None:
     ithaca = acme.served.ithaca
     mentoring = ithaca.tenant_application(ithaca.tenant(acme.slug), Mentoring)
-    now = datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
-    mentoring.clock = lambda: now
+    now = ithaca_clock.set(datetime(2030, 5, 6, 9, 0, tzinfo=UTC))
     ana = entrepreneur(acme, "Ana", needs=["finance"])
     ben = mentor(acme, "Ben", expertise=["finance"])
     carla = mentor(acme, "Carla", expertise=["finance"])

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from infra.clock import SettableClock
 from projections.matching.projection import MATCHING
 from projections.reading import open_read_model
 from projections.rebuild import rebuild
-from services.mentoring.application import Mentoring
 from tests.projections.matching.people import entrepreneur, ids, mentor, mentors_for, request
 from tests.tenant_api import TenantApi
 
 
-def test_a_rebuild_gives_identical_rows_and_the_same_lists(acme: TenantApi) -> None:
+def test_a_rebuild_gives_identical_rows_and_the_same_lists(
+    acme: TenantApi, ithaca_clock: SettableClock,
+) -> None:
     ithaca = acme.served.ithaca
     tenant = ithaca.tenant(acme.slug)
-    mentoring = ithaca.tenant_application(tenant, Mentoring)
-    mentoring.clock = lambda: datetime(2030, 5, 6, 9, 0, tzinfo=UTC)
+    ithaca_clock.set(datetime(2030, 5, 6, 9, 0, tzinfo=UTC))
     ana = entrepreneur(acme, "Ana", needs=["finance", "marketing"])
     ben = mentor(acme, "Ben", expertise=["finance"])
     carla = mentor(acme, "Carla", expertise=["marketing", "finance"], capacity=2)

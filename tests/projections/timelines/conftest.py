@@ -2,7 +2,7 @@
 clock, so that its timeline can be read back.
 
 Sofía runs a pottery in Mexico City; Ben mentors from Madrid. Every step is an API call, as
-their browsers would make it; the services' clocks are set by the story, never today's date.
+their browsers would make it; the one clock is set by the story, never today's date.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from uuid import UUID
 import httpx
 import pytest
 
-from infra.clock import SettableClock
-from services.impact.application import Impact
-from services.meetings.application import Meetings
-from services.mentoring.application import Mentoring
+from tests.story_time import sessions_outlast_the_story, story_clock
 from tests.tenant_api import SignedInMember, TenantApi
 
 INTRODUCTION = (
@@ -37,12 +34,8 @@ class Story:
 
     def __init__(self, acme: TenantApi) -> None:
         self.acme = acme
-        self.clock = SettableClock("2031-03-03T16:00:00+00:00")
-        ithaca = acme.served.ithaca
-        tenant = ithaca.tenant(acme.slug)
-        ithaca.tenant_application(tenant, Mentoring).clock = self.clock
-        ithaca.tenant_application(tenant, Meetings).clock = self.clock
-        ithaca.tenant_application(tenant, Impact).clock = self.clock
+        self.clock = story_clock(acme)
+        self.clock.set("2031-03-03T16:00:00+00:00")
         self.sofia = acme.member("Sofía", roles=["entrepreneur"], locale="es")
         self.ben = acme.member("Ben", roles=["mentor"])
         ok(acme.put("/api/v1/profiles/entrepreneur/me", self.sofia, json={
@@ -139,5 +132,7 @@ class Story:
 
 
 @pytest.fixture
-def story(acme: TenantApi) -> Story:
+def story(acme: TenantApi, monkeypatch: pytest.MonkeyPatch) -> Story:
+    # The story runs from March to June; Sofía and Ben stay signed in throughout.
+    sessions_outlast_the_story(monkeypatch)
     return Story(acme)
