@@ -23,9 +23,6 @@ from services.actor import Actor
 from services.errors import ConflictError, InvalidInputError
 from services.mentoring.values import (
     CURRENT,
-    INTRODUCTION_MAX,
-    INTRODUCTION_MIN,
-    NOTE_MAX,
     CaseEntry,
     DeclineReason,
     Message,
@@ -40,22 +37,7 @@ from services.mentoring.values import (
 )
 from services.personal_data import PersonalText
 
-# Also named here for the importers that predate `services.mentoring.values`.
-__all__ = [
-    "CURRENT",
-    "INTRODUCTION_MAX",
-    "INTRODUCTION_MIN",
-    "NOTE_MAX",
-    "Block",
-    "CaseEntry",
-    "Caseload",
-    "Conversation",
-    "DeclineReason",
-    "Relationship",
-    "RelationshipStatus",
-    "Side",
-    "WithdrawalCause",
-]
+__all__ = ["Block", "Caseload", "Conversation", "Relationship"]
 
 _NAMESPACE = UUID("9a4c2f6e-1d3b-4b8a-8e5f-7c2d1a0b3e64")
 

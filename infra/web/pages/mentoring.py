@@ -55,7 +55,8 @@ from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import IthacaError, NotFoundError
 from services.mentoring.application import Mentoring, Recorded
-from services.mentoring.domain import (
+from services.mentoring.schemas import Decline, RequestMentor
+from services.mentoring.values import (
     CURRENT,
     INTRODUCTION_MAX,
     INTRODUCTION_MIN,
@@ -65,7 +66,6 @@ from services.mentoring.domain import (
     RelationshipStatus,
     Side,
 )
-from services.mentoring.schemas import Decline, RequestMentor
 from services.profiles.application import Profiles
 from services.profiles.schemas import MentorProfileView
 from tenants.directory import TenantRecord

@@ -46,8 +46,9 @@ from services.meetings.ics import meeting_calendar
 from services.meetings.places import Locator
 from services.meetings.schemas import LogSession, MeetingView, ProposeMeeting
 from services.mentoring.application import Mentoring
-from services.mentoring.domain import CURRENT, Relationship
+from services.mentoring.domain import Relationship
 from services.mentoring.schemas import End, MessageView, SendMessage
+from services.mentoring.values import CURRENT
 from services.profiles.application import Profiles
 from tenants.directory import TenantRecord
 
