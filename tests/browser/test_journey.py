@@ -9,19 +9,20 @@ downloads it as .ics, and a session they held the week before is logged and conf
 The journey runs under a different brand on each backend (so both brands and both backends see
 every step). The only thing not done through the pages is that earlier session: the server's
 clock is the real one, so a meeting a week ago is proposed and accepted beforehand through the
-same application services, with their clock set back a week, as if it had happened then.
+same application services, on the test's clock set back a fortnight, as if it had happened then.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from infra.clock import SettableClock
 from infra.web.i18n import Formatter
 from services.accounts.application import Accounts, Caller
 from services.accounts.domain import Role
@@ -128,18 +129,18 @@ def _a_session_a_week_ago(site: RunningSite, slug: str, relationship_id: str,
                       session_id=accounts.member_id_for(email), locale="en")
 
     sofia, karim = caller(sofia_email, Role.ENTREPRENEUR), caller(karim_email, Role.MENTOR)
-    held = datetime.now(UTC) - timedelta(days=7)
+    clock = ithaca.clock
+    assert isinstance(clock, SettableClock), "the test's Ithaca runs on a clock it can set"
+    held = clock.now - timedelta(days=7)
     relationship = mentoring.get_relationship(UUID(relationship_id), sofia)
-    real_clock, meetings.clock = meetings.clock, lambda: held - timedelta(days=7)
-    try:
+    with clock.borrowed() as back_then:
+        back_then.set(held - timedelta(days=7))
         meeting, _ = meetings.propose(
             relationship, sofia, locator, time_zone=MEXICO_CITY, fold=None,
             starts_at=held.astimezone(ZoneInfo(MEXICO_CITY)).strftime("%Y-%m-%dT%H:%M"),
             duration_minutes=60, agenda="Primera conversación", video_link="",
             actor=sofia.actor())
         meetings.accept(meeting.id, karim, karim.actor())
-    finally:
-        meetings.clock = real_clock
 
 
 def test_two_people_in_two_languages_and_time_zones_go_through_a_mentoring_journey(
