@@ -5,31 +5,18 @@ from __future__ import annotations
 from datetime import datetime, time
 from uuid import UUID
 
-from infra.clock import SettableClock
 from services.actor import Actor
 from services.impact.application import Impact
-from services.mentoring.application import Mentoring
 from services.moderation.application import Moderation
 from services.profiles.application import Profiles
 from services.profiles.domain import MentorDetails, WorkingHours
+from tests.story_time import story_clock
 from tests.tenant_api import SignedInMember, TenantApi
 
 INTRODUCTION = (
     "I run a small bakery in Porto and want to open a second shop next year; your retail "
     "experience would help me plan it."
 )
-
-
-def clock(acme: TenantApi) -> SettableClock:
-    """The served app's one clock (the test's `ithaca_clock`)."""
-    served_clock = acme.served.ithaca.clock
-    assert isinstance(served_clock, SettableClock), "the served app runs on the test's clock"
-    return served_clock
-
-
-def mentoring(acme: TenantApi) -> Mentoring:
-    ithaca = acme.served.ithaca
-    return ithaca.tenant_application(ithaca.tenant(acme.slug), Mentoring)
 
 
 def moderation(acme: TenantApi) -> Moderation:
@@ -72,7 +59,7 @@ def activate(
     relationship_id = request(acme, mentee, mentor_)
     path = f"/api/v1/relationships/{relationship_id}"
     assert acme.post(f"{path}/accept", mentor_).status_code == 200
-    with clock(acme).borrowed() as story:
+    with story_clock(acme).borrowed() as story:
         story.set(at)
         response = acme.post(f"{path}/start", mentor_)
         assert response.status_code == 200, response.text
