@@ -11,8 +11,8 @@ import click
 import msgspec
 from rich.table import Table
 
-from infra.container import Ithaca
 from infra.console import CommandRuntime, print_table, progress_bar
+from infra.container import Ithaca
 from projections.engine import CatchUp
 from projections.reading import open_read_model
 from projections.rebuild import rebuild

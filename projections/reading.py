@@ -31,7 +31,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 
 from infra.container import Ithaca
-from infra.eventstore.streams import EventStream, StreamApplication
+from infra.eventstore.streams import EventStream
 from projections.engine import Projection, wait_for_position
 from projections.store import ReadModelStore, read_model_store
 from services.errors import InvalidInputError, IthacaError

@@ -7,7 +7,7 @@ long ago the first event the projection has not applied was recorded; 0 when it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from infra.container import Ithaca
 from infra.eventstore.codec import MsgspecMapper

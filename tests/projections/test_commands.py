@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from infra.container import Ithaca
-from infra.settings import Settings
 from infra.features import FEATURES
+from infra.settings import Settings
 from services.accounts.application import Accounts
 from services.accounts.domain import Role
 from services.actor import Actor
