@@ -115,6 +115,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mail_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100), _doc(
         "Delivery attempts of one mail (backing off exponentially, 30 s doubling up to an hour) "
         "before it is given up as failed.")] = 12
+    sms_provider: Annotated[Literal["none", "kannel", "twilio"], _doc(
+        "Gateway that sends members' SMS: none (no SMS), kannel (Kannel's HTTP sendsms "
+        "interface) or twilio (Twilio's Messages API, or a provider that speaks it).")] = "none"
+    sms_url: Annotated[str, _doc(
+        "kannel: the smsbox's sendsms URL (http://127.0.0.1:13013/cgi-bin/sendsms). twilio: the "
+        "API base (https://api.twilio.com).")] = ""
+    sms_username: Annotated[str, _doc(
+        "kannel: the sendsms-user's username. twilio: the account SID.")] = ""
+    sms_password: Annotated[str, _doc(
+        "kannel: the sendsms-user's password. twilio: the auth token. Never logged.")] = ""
+    sms_from: Annotated[str, _doc(
+        "Sender of members' SMS: a number in E.164 or an alphanumeric sender id, as the "
+        "gateway allows; empty: the gateway's default (kannel only).")] = ""
+    sms_timeout: Annotated[float, msgspec.Meta(gt=0), _doc(
+        "Seconds a request to the SMS gateway may take before the attempt counts as failed "
+        "(and is retried later).")] = 10.0
     projections_in_process: Annotated[Literal["auto", "on", "off"], _doc(
         "Run the projection worker as a thread of the web app. auto: on for the embedded "
         "default, off on PostgreSQL (where `ithaca projections run` serves every tenant)."
@@ -181,6 +197,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "mail_background": "ITHACA_MAIL_BACKGROUND",
         "mail_sweep_seconds": "ITHACA_MAIL_SWEEP_SECONDS",
         "mail_max_attempts": "ITHACA_MAIL_MAX_ATTEMPTS",
+        "sms_provider": "ITHACA_SMS_PROVIDER",
+        "sms_url": "ITHACA_SMS_URL",
+        "sms_username": "ITHACA_SMS_USERNAME",
+        "sms_password": "ITHACA_SMS_PASSWORD",
+        "sms_from": "ITHACA_SMS_FROM",
+        "sms_timeout": "ITHACA_SMS_TIMEOUT",
         "projections_in_process": "ITHACA_PROJECTIONS_IN_PROCESS",
         "projection_threads": "ITHACA_PROJECTION_THREADS",
         "projection_batch": "ITHACA_PROJECTION_BATCH",
