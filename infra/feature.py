@@ -2,7 +2,8 @@
 
 A feature is a bounded context, a read model or a part of the shell. Its declaration names
 everything the process assembles from it: the tenant API's routes, the tenant pages, the `ithaca`
-commands, the projections the worker runs, the mail it derives from the stream, the sections it
+commands, the projections the worker runs, the work it derives from the stream (notifications,
+reminders, expiries), the sections it
 adds to a member's data download, and the stores outside the log that keep copies of members'
 personal data. `infra.features.FEATURES` lists the features; the web app, the CLI, the worker,
 the mailer, the data download and erasure take everything from there, so adding a feature is one
@@ -30,7 +31,7 @@ from services.member_data import MemberDataSection
 
 if TYPE_CHECKING:
     from infra.container import Ithaca
-    from infra.mail.sources import MailSource
+    from infra.scheduling.work import DueWorkSource
     from tenants.directory import TenantRecord
 
 __all__ = ["Command", "Feature", "PersonalStore"]
@@ -68,8 +69,9 @@ class Feature:
     commands: Sequence[Command] = ()
     projections: Sequence[Projection] = ()
     """Read models the worker keeps up to date; their tables declare their personal columns."""
-    mail: Sequence[MailSource] = ()
-    """Sources of the mail (notifications) derived from the stream, exactly once."""
+    due_work: Sequence[DueWorkSource] = ()
+    """Work derived from the stream exactly once and carried out when due: notifications,
+    reminders, nudges, expiries (see `infra.scheduling.work`)."""
     personal_stores: Sequence[PersonalStore] = ()
     """Copies of personal data outside the log and outside read models."""
     member_data: Sequence[MemberDataSection] = ()

@@ -6,14 +6,14 @@ from infra.feature import Command, Feature
 from infra.web.pages import public
 from services.accounts.commands import members
 from services.accounts.controllers import ROUTES
-from services.accounts.mail import ACCOUNT_MAIL
 from services.accounts.member_data import SECTIONS as MEMBER_DATA
+from services.accounts.notifications import ACCOUNT_MAIL
 
 FEATURE = Feature(
     name="accounts",
     api=ROUTES,
     pages=public.PUBLIC_PAGES,
     commands=(Command(members),),
-    mail=(ACCOUNT_MAIL,),
+    due_work=(ACCOUNT_MAIL,),
     member_data=MEMBER_DATA,
 )

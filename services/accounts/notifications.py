@@ -1,4 +1,5 @@
 """Account mail: which member events ask for mail, and its words (translated in the catalogues).
+It is `Category.ACCOUNT`: it cannot be turned off and is sent in quiet hours too.
 
     Member.SignedUp, Member.VerificationMailRequested -> verify_email (link: /verify-email)
     Member.PasswordResetRequested                     -> password_reset (link: /reset-password)
@@ -15,20 +16,20 @@ comes (address already verified, link expired or used, member suspended or erase
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
-from infra.mail.message import MailContent, Recipient, format_moment
-from infra.mail.outbox import DueMail, QueuedMail
-from infra.mail.sources import MailContext
+from infra.mail.message import MailContent, format_moment
+from infra.scheduling.work import ClaimedWork, DueWork, Notification, WorkContext
 from infra.translations import NC_, interface_locale, translated
 from services.accounts.application import VERIFICATION_LIFETIME, Accounts
 from services.accounts.domain import Member
 from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken, used_link_digest
-from services.personal_data import ERASED_TEXT
+from services.notifications.values import Category
 
 __all__ = ["ACCOUNT_MAIL", "SIGN_UP_ATTEMPT", "AccountMail"]
 
@@ -75,7 +76,7 @@ _PATHS = {VERIFY_EMAIL: "/verify-email", PASSWORD_RESET: "/reset-password"}
 
 
 class AccountMail:
-    """The mail source of accounts (see `infra.mail.sources.MailSource`)."""
+    """The mail source of accounts (see `infra.scheduling.work.DueWorkSource`)."""
 
     topics: tuple[str, ...] = (
         get_topic(Member.SignedUp),
@@ -83,9 +84,12 @@ class AccountMail:
         get_topic(Member.PasswordResetRequested),
         get_topic(Member.SignUpAttempted),
     )
-    kinds: tuple[str, ...] = (VERIFY_EMAIL, PASSWORD_RESET, SIGN_UP_ATTEMPT)
+    kinds: Mapping[str, Category | None] = {
+        VERIFY_EMAIL: Category.ACCOUNT, PASSWORD_RESET: Category.ACCOUNT,
+        SIGN_UP_ATTEMPT: Category.ACCOUNT,
+    }
 
-    def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[QueuedMail]:
+    def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, Member.SignedUp):
             expires_at = event.timestamp + VERIFICATION_LIFETIME
             return [_queued(notification_id, VERIFY_EMAIL, event, expires_at)]
@@ -97,24 +101,21 @@ class AccountMail:
                 requested_at=event.requested_at, nonce=event.nonce,
             )]
         if isinstance(event, Member.SignUpAttempted) and event.mail:
-            return [QueuedMail(notification_id=notification_id, kind=SIGN_UP_ATTEMPT,
-                               member_id=event.originator_id, payload={})]
+            return [DueWork(notification_id=notification_id, kind=SIGN_UP_ATTEMPT,
+                            member_id=event.originator_id)]
         return []
 
-    def compose(
-        self, mail: DueMail, context: MailContext
-    ) -> tuple[Recipient, MailContent] | None:
+    def carry_out(self, mail: ClaimedWork, context: WorkContext) -> Notification | None:
         accounts = context.application(Accounts)
-        member = accounts.find(mail.member_id, Member)
+        member = context.member(mail.member_id)
+        if member is None or member.suspended:
+            return None
         if mail.kind == SIGN_UP_ATTEMPT:
             return _attempt_told(member, context)
         expires_at = datetime.fromisoformat(mail.payload["expiresAt"])
-        if member is None:
-            return None
         nonce = _reset_nonce(mail, member, accounts) if mail.kind == PASSWORD_RESET else ""
         if (
-            member.suspended or member.email == ERASED_TEXT
-            or context.now >= expires_at
+            context.now >= expires_at
             or (mail.kind == VERIFY_EMAIL and member.email_verified)
             or (mail.kind == PASSWORD_RESET and used_link_digest(nonce) in member.used_reset_links)
         ):
@@ -137,14 +138,14 @@ class AccountMail:
             action_url=context.link(f"{_PATHS[mail.kind]}?token={token}"),
             small_print=(words["expiry"] % values, words["ignore"] % values),
         )
-        return Recipient(name=member.name, address=member.email), content
+        return Notification(content=content)
 
 
 def _words(texts: dict[str, str], locale: str) -> dict[str, str]:
     return {part: translated(locale, "mail", text) for part, text in texts.items()}
 
 
-def _reset_nonce(mail: DueMail, member: Member, accounts: Accounts) -> str:
+def _reset_nonce(mail: ClaimedWork, member: Member, accounts: Accounts) -> str:
     """The reset link's nonce: derived from the request (mail queued before nonces were kept
     out of the log carries the event's own)."""
     if "nonce" in mail.payload:
@@ -153,11 +154,7 @@ def _reset_nonce(mail: DueMail, member: Member, accounts: Accounts) -> str:
     return accounts.tokens.reset_nonce(member.id, requested_at)
 
 
-def _attempt_told(
-    member: Member | None, context: MailContext
-) -> tuple[Recipient, MailContent] | None:
-    if member is None or member.suspended or member.erased or member.email == ERASED_TEXT:
-        return None
+def _attempt_told(member: Member, context: WorkContext) -> Notification:
     locale = interface_locale(member.locale)
     words = _words(_ATTEMPT_TEXTS, locale)
     values = {"product": context.tenant.branding.product_name, "name": member.name,
@@ -171,19 +168,19 @@ def _attempt_told(
         action_url=context.link("/sign-in"),
         small_print=(words["ignore"] % values,),
     )
-    return Recipient(name=member.name, address=member.email), content
+    return Notification(content=content)
 
 
 def _queued(
     notification_id: int, kind: str, event: DomainEventProtocol[UUID], expires_at: datetime,
     requested_at: datetime | None = None, nonce: str = "",
-) -> QueuedMail:
+) -> DueWork:
     payload = {"expiresAt": expires_at.isoformat()}
     if requested_at is not None:
         payload["requestedAt"] = requested_at.isoformat()
     if nonce:  # a request recorded before nonces were derived
         payload["nonce"] = nonce
-    return QueuedMail(
+    return DueWork(
         notification_id=notification_id, kind=kind, member_id=event.originator_id,
         payload=payload,
     )

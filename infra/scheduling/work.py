@@ -1,0 +1,126 @@
+"""What a feature tells the scheduler: which events ask for work, when it falls due, and what
+carrying it out does (record an event, tell a member something, or both).
+
+A `DueWorkSource` derives `DueWork` from an event: a kind, the member it concerns, the instant
+it falls due (at once when None) and what it needs later (`payload`: ids and instants, never
+personal data). When the work falls due the scheduler hands it back to its source's
+`carry_out`, which looks at current records and answers the `Notification` to deliver, or None
+when there is nothing to tell (the request was answered meanwhile, the meeting moved, the
+member left). A kind whose category is None is an action (a request's expiry): `carry_out`
+records what is due and tells nobody itself; the events it records may ask for notifications
+in turn.
+
+Work with the same `batch` key that is still pending is one piece of work: the first queued
+stands and later ones are absorbed into it (three messages in a row, one notification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import msgspec
+from eventsourcing.domain import DomainEventProtocol
+
+from infra.container import Ithaca
+from infra.eventstore.streams import StreamApplication
+from infra.mail.message import MailContent, tenant_link
+from infra.settings import Settings
+from services.accounts.application import Accounts
+from services.accounts.domain import Member
+from services.notifications.values import Category
+from services.personal_data import ERASED_TEXT
+from tenants.directory import TenantRecord
+
+__all__ = [
+    "Attachment",
+    "ClaimedWork",
+    "DueWork",
+    "DueWorkSource",
+    "Notification",
+    "WorkContext",
+]
+
+AppT = TypeVar("AppT", bound=StreamApplication)
+
+
+class DueWork(msgspec.Struct, frozen=True, kw_only=True):
+    notification_id: int
+    """The stream position of the event that asked for it."""
+    kind: str
+    member_id: UUID
+    """Who is to be told (for an action: the member it concerns)."""
+    due_at: datetime | None = None
+    payload: dict[str, str] = {}
+    batch: str = ""
+
+
+class ClaimedWork(DueWork, frozen=True, kw_only=True):
+    attempts: int
+    """Attempts so far, this one included."""
+
+
+class Attachment(msgspec.Struct, frozen=True, kw_only=True):
+    filename: str
+    content_type: str
+    """`maintype/subtype`, with parameters (`text/calendar; method=REQUEST`)."""
+    data: bytes
+
+
+class Notification(msgspec.Struct, frozen=True, kw_only=True):
+    """What to tell one member, in their language: the mail's words (its subject is also the
+    notification centre's line and the start of the SMS), and files to attach to the mail."""
+
+    content: MailContent
+    short: str = ""
+    """The SMS text, without the link (which is added); empty: the subject."""
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def sms_text(self) -> str:
+        return self.short or self.content.subject
+
+
+@dataclass(frozen=True)
+class WorkContext:
+    """What carrying out one tenant's work may look at."""
+
+    ithaca: Ithaca
+    tenant: TenantRecord
+    settings: Settings
+    now: datetime
+
+    def application(self, app_class: type[AppT]) -> AppT:
+        return self.ithaca.tenant_application(self.tenant, app_class)
+
+    def link(self, path: str) -> str:
+        return tenant_link(self.tenant, self.settings, path)
+
+    def member(self, member_id: UUID) -> Member | None:
+        """The member as they are now, or None when they can no longer be told anything
+        (unknown, erased)."""
+        member = self.application(Accounts).find(member_id, Member)
+        if member is None or member.erased or member.email == ERASED_TEXT:
+            return None
+        return member
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tenant.time_zone)
+
+
+class DueWorkSource(Protocol):
+    topics: tuple[str, ...]
+    """Topics of the events that may ask for work."""
+    kinds: Mapping[str, Category | None]
+    """The kinds of work it derives, each with the category of notification it is (None: an
+    action, which tells nobody itself)."""
+
+    def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
+        ...
+
+    def carry_out(self, work: ClaimedWork, context: WorkContext) -> Notification | None:
+        ...
