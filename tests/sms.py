@@ -66,6 +66,13 @@ class Kannel:
     def sendsms_url(self) -> str:
         return f"http://127.0.0.1:{self.sendsms_port}/cgi-bin/sendsms"
 
+    def settings(self) -> dict[str, str]:
+        """The Settings fields that send through this Kannel, for `msgspec.structs.replace` or
+        `Settings.from_env({}, **kannel.settings())`."""
+        return {"sms_provider": "kannel", "sms_url": self.sendsms_url,
+                "sms_username": self.username, "sms_password": self.password,
+                "sms_from": "Ithaca"}
+
     def received(self, timeout: float = 10.0, *, to: str | None = None,
                  count: int = 1) -> list[ReceivedSms]:
         """Every whole SMS the fake SMS centre got (for `to` only, when given), once there are

@@ -36,10 +36,7 @@ LINK = "https://acme.ithaca.example/r/7Hq2"
 
 
 def gateway_of(kannel: Kannel, **changes: str) -> KannelGateway:
-    chosen = {"sms_provider": "kannel", "sms_url": kannel.sendsms_url,
-              "sms_username": kannel.username, "sms_password": kannel.password,
-              "sms_from": "Ithaca"}
-    settings = Settings.from_env({}, **(chosen | changes))
+    settings = Settings.from_env({}, **(kannel.settings() | changes))
     gateway = sms_gateway(settings)
     assert isinstance(gateway, KannelGateway)
     return gateway
@@ -262,7 +259,7 @@ class _TwilioHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def twilio() -> Iterator[TwilioStandIn]:
     server = TwilioStandIn()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
