@@ -55,12 +55,17 @@ class Kannel:
             pytest.fail("fakesmsc is missing: apt-get install -y kannel-extras (.ci/run does)")
         self._directory = directory
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
-        for _ in range(5):  # a free port can be taken between the probe and Kannel's bind
-            self.admin_port, self.smsbox_port, self.smsc_port, self.sendsms_port = _free_ports(4)
-            if self._start():
-                return
-            self.stop()
-        pytest.fail(f"Kannel did not start: {self._logs()}")
+        try:
+            for _ in range(5):  # a free port can be taken between the probe and Kannel's bind
+                self.admin_port, self.smsbox_port, self.smsc_port, self.sendsms_port = (
+                    _free_ports(4))
+                if self._start():
+                    return
+                self.stop()
+            pytest.fail(f"Kannel did not start: {self._logs()}")
+        except BaseException:
+            self.stop()  # nothing of a failed start outlives the test session
+            raise
 
     @property
     def sendsms_url(self) -> str:
@@ -197,9 +202,12 @@ concatenation = true
         status = f"http://127.0.0.1:{self.admin_port}/status.txt"
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            answer = httpx.get(status, params={"password": "admin-test-secret"}, timeout=1)
-            if "online" in answer.text:
-                return
+            try:
+                answer = httpx.get(status, params={"password": "admin-test-secret"}, timeout=1)
+                if "online" in answer.text:
+                    return
+            except httpx.TransportError:
+                pass
             time.sleep(0.05)
         pytest.fail(f"fakesmsc did not connect to bearerbox: {self._logs()}")
 
