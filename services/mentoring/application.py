@@ -235,7 +235,17 @@ class Mentoring(TenantApplication):
             candidates.extend(UUID(str(n.originator_id)) for n in page)
             start = page[-1].id + 1 if len(page) == _SCAN_PAGE else None
         for relationship_id in candidates:
-            self.retrying(self._expiry(relationship_id, now, actor))
+            self.expire_request(relationship_id, now, actor)
+        return self.position
+
+    def expire_request(
+        self, relationship_id: UUID, now: datetime, actor: Actor = EXPIRY_ACTOR
+    ) -> int:
+        """Records the request's expiry, with both caseloads, if it is still unanswered past
+        its expiry time; a request answered, withdrawn or already expired is left as it is, so
+        running it twice (or in two processes at once) records one expiry. Answers the
+        position reached."""
+        self.retrying(self._expiry(relationship_id, now, actor))
         return self.position
 
     def _expiry(self, relationship_id: UUID, now: datetime, actor: Actor) -> Callable[[], None]:

@@ -263,6 +263,11 @@ class Caseload(Aggregate):
         status: RelationshipStatus
         at: datetime
         actor: Actor
+        # Whose caseload, their side and the status before: what a notification derives from
+        # this event alone (services.mentoring.notifications). None in events recorded earlier.
+        member_id: UUID | None = None
+        side: Side | None = None
+        previous: RelationshipStatus | None = None
 
     class BlockNoted(Aggregate.Event):
         """Either member blocked the other (`blocked`), or the last block between them lifted.
@@ -328,9 +333,10 @@ class Caseload(Aggregate):
                 status=relationship.status, expires_at=relationship.expires_at, at=at,
                 actor=actor,
             )
-        elif self.entries[relationship.id].status is not relationship.status:
+        elif (entry := self.entries[relationship.id]).status is not relationship.status:
             self._note_status(
-                relationship_id=relationship.id, status=relationship.status, at=at, actor=actor
+                relationship_id=relationship.id, status=relationship.status, at=at, actor=actor,
+                member_id=self.member_id, side=entry.side, previous=entry.status,
             )
 
     def note_block(self, other_id: UUID, blocked: bool, at: datetime, actor: Actor) -> None:
@@ -356,7 +362,8 @@ class Caseload(Aggregate):
 
     @event(StatusNoted)
     def _note_status(
-        self, relationship_id: UUID, status: RelationshipStatus, at: datetime, actor: Actor
+        self, relationship_id: UUID, status: RelationshipStatus, at: datetime, actor: Actor,
+        member_id: UUID, side: Side, previous: RelationshipStatus,
     ) -> None:
         entry = self.entries[relationship_id]
         entry.status, entry.changed_at = status, at
@@ -429,6 +436,8 @@ class Conversation(Aggregate):
         sent_at: datetime
         actor: Actor
         personal_data_subject: ClassVar[str] = "sender_id"
+        recipient_id: UUID | None = None
+        """The other member, told of the message (None in messages recorded earlier)."""
 
     class MessagesRead(Aggregate.Event):
         reader_id: UUID
@@ -448,8 +457,9 @@ class Conversation(Aggregate):
 
     def send(self, sender_id: UUID, body: str, sent_at: datetime, actor: Actor) -> int:
         number = len(self.messages) + 1
+        [recipient_id] = [m for m in self.member_ids if m != sender_id]
         self._send(number=number, sender_id=sender_id, body=check_message_body(body),
-                   sent_at=sent_at, actor=actor)
+                   sent_at=sent_at, actor=actor, recipient_id=recipient_id)
         return number
 
     def unread_for(self, reader_id: UUID, up_to: int) -> list[Message]:
@@ -471,7 +481,8 @@ class Conversation(Aggregate):
 
     @event(MessageSent)
     def _send(
-        self, number: int, sender_id: UUID, body: str, sent_at: datetime, actor: Actor
+        self, number: int, sender_id: UUID, body: str, sent_at: datetime, actor: Actor,
+        recipient_id: UUID,
     ) -> None:
         self.messages.append(Message(number=number, sender_id=sender_id, body=body,
                                      sent_at=sent_at))
