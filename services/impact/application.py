@@ -2,7 +2,9 @@
 
 What is due is computed on each read, from the entrepreneur's baseline, the days their mentoring
 relationships became active (mentoring's records) and the tenant's follow-up schedule
-(programme settings, read from the same stream); nothing is stored until an entrepreneur answers.
+(programme settings, read from the same stream). Apart from answers, only when each follow-up
+falls due is recorded (`schedule_follow_ups`, when the schedule starts), for the notifications
+that remind the entrepreneur of it (`services.impact.notifications`).
 """
 
 from __future__ import annotations
@@ -127,6 +129,30 @@ class Impact(TenantApplication):
                     dates, months_after, relationship_id, answers, comment, now, actor
                 )
             return surveys.responses[-1], self.record(surveys)
+
+        return self.retrying(command)
+
+    def schedule_follow_ups(
+        self, entrepreneur_id: UUID, relationship_id: UUID | None, since: datetime,
+        actor: Actor,
+    ) -> int:
+        """Records when each follow-up of the tenant's schedule falls due, counted from `since`:
+        the day the relationship became active, or (`relationship_id` None) the baseline of an
+        entrepreneur never mentored. Follow-ups already recorded are left as they are."""
+        schedule = settings_in(self).follow_up_months
+        if relationship_id is None:
+            follow_ups = follow_up_dates(since, [], schedule)
+        else:
+            follow_ups = follow_up_dates(None, [Activation(relationship_id, since)], schedule)
+        if not follow_ups:
+            return self.position
+
+        def command() -> int:
+            surveys = self.surveys_of(entrepreneur_id) or ImpactSurveys(
+                entrepreneur_id=entrepreneur_id, actor=actor
+            )
+            surveys.schedule(follow_ups, actor)
+            return self.record(surveys)
 
         return self.retrying(command)
 

@@ -203,6 +203,18 @@ class ImpactSurveys(Aggregate):
         answered_at: datetime
         actor: Actor
 
+    class FollowUpScheduled(Aggregate.Event):
+        """A follow-up of the tenant's schedule, and when it falls due: recorded when the
+        schedule starts (a relationship becomes active, or a never-mentored entrepreneur answers
+        their baseline), so that notifications can be derived from it. What is due is still
+        computed on each read (`due_surveys`); this is only when to tell."""
+
+        entrepreneur_id: UUID
+        months_after: int
+        relationship_id: UUID | None
+        due_at: datetime
+        actor: Actor
+
     @staticmethod
     def create_id(entrepreneur_id: UUID) -> UUID:
         return uuid5(_NAMESPACE, f"impact-surveys/{entrepreneur_id}")
@@ -211,6 +223,7 @@ class ImpactSurveys(Aggregate):
     def __init__(self, entrepreneur_id: UUID, actor: Actor) -> None:
         self.entrepreneur_id = entrepreneur_id
         self.responses: list[SurveyResponse] = []
+        self.scheduled: dict[tuple[UUID | None, int], datetime] = {}
 
     # Queries --------------------------------------------------------------------------------
 
@@ -272,6 +285,23 @@ class ImpactSurveys(Aggregate):
             relationship_id=relationship_id, due_at=scheduled, answers=answers,
             comment=comment, answered_at=at, actor=actor,
         )
+
+    def schedule(self, follow_ups: Iterable[DueSurvey], actor: Actor) -> None:
+        """Records each follow-up not scheduled before (scheduling is repeated safely)."""
+        for survey in follow_ups:
+            key = (survey.relationship_id, survey.months_after or 0)
+            if survey.due_at is not None and key not in self.scheduled:
+                self._schedule(
+                    entrepreneur_id=self.entrepreneur_id, months_after=key[1],
+                    relationship_id=key[0], due_at=survey.due_at, actor=actor,
+                )
+
+    @event(FollowUpScheduled)
+    def _schedule(
+        self, entrepreneur_id: UUID, months_after: int, relationship_id: UUID | None,
+        due_at: datetime, actor: Actor,
+    ) -> None:
+        self.scheduled[(relationship_id, months_after)] = due_at
 
     @event(BaselineAnswered)
     def _answer_baseline(

@@ -125,11 +125,17 @@ class Meeting(Aggregate):
         by: UUID
         at: datetime
         actor: Actor
+        counterpart_id: UUID | None = None
+        """The other member, recorded so that whom to tell can be read from the event alone
+        (None in events recorded before it was)."""
 
     class Declined(Aggregate.Event):
         by: UUID
         at: datetime
         actor: Actor
+        counterpart_id: UUID | None = None
+        """The other member, recorded so that whom to tell can be read from the event alone
+        (None in events recorded before it was)."""
 
     class Rescheduled(Aggregate.Event):
         by: UUID
@@ -141,12 +147,18 @@ class Meeting(Aggregate):
         sequence: int
         at: datetime
         actor: Actor
+        counterpart_id: UUID | None = None
+        """The other member, recorded so that whom to tell can be read from the event alone
+        (None in events recorded before it was)."""
 
     class Cancelled(Aggregate.Event):
         by: UUID
         sequence: int
         at: datetime
         actor: Actor
+        counterpart_id: UUID | None = None
+        """The other member, recorded so that whom to tell can be read from the event alone
+        (None in events recorded before it was)."""
 
     class SessionLogged(Aggregate.Event):
         author_id: UUID
@@ -156,6 +168,9 @@ class Meeting(Aggregate):
         next_steps: PersonalText
         at: datetime
         actor: Actor
+        counterpart_id: UUID | None = None
+        """The other member, recorded so that whom to tell can be read from the event alone
+        (None in events recorded before it was)."""
         personal_data_subject: ClassVar[str] = "author_id"
 
     class SessionConfirmed(Aggregate.Event):
@@ -217,12 +232,12 @@ class Meeting(Aggregate):
         self._require("accepted", MeetingStatus.PROPOSED)
         self._require_answerer(by, "accept")
         self._require_not_started(at, "accepted")
-        self._accept(by=by, at=at, actor=actor)
+        self._accept(by=by, at=at, actor=actor, counterpart_id=self.other_than(by))
 
     def decline(self, by: UUID, at: datetime, actor: Actor) -> None:
         self._require("declined", MeetingStatus.PROPOSED)
         self._require_answerer(by, "decline")
-        self._decline(by=by, at=at, actor=actor)
+        self._decline(by=by, at=at, actor=actor, counterpart_id=self.other_than(by))
 
     def reschedule(
         self, by: UUID, starts_at: datetime, duration_minutes: int, time_zone: str,
@@ -233,13 +248,14 @@ class Meeting(Aggregate):
         self._reschedule(
             by=by, starts_at=starts_at, duration_minutes=check_duration(duration_minutes),
             time_zone=time_zone, proposer_zone=by_zone, other_zone=other_zone,
-            sequence=self.sequence + 1, at=at, actor=actor,
+            sequence=self.sequence + 1, at=at, actor=actor, counterpart_id=self.other_than(by),
         )
 
     def cancel(self, by: UUID, at: datetime, actor: Actor) -> None:
         self._require("cancelled", MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED)
         self._require_no_log("cancelled")
-        self._cancel(by=by, sequence=self.sequence + 1, at=at, actor=actor)
+        self._cancel(by=by, sequence=self.sequence + 1, at=at, actor=actor,
+                     counterpart_id=self.other_than(by))
 
     def log_session(
         self, author_id: UUID, duration_minutes: int, summary: str, agreements: str,
@@ -267,6 +283,7 @@ class Meeting(Aggregate):
         self._log_session(
             author_id=author_id, duration_minutes=duration_minutes, summary=summary,
             agreements=agreements.strip(), next_steps=next_steps.strip(), at=at, actor=actor,
+            counterpart_id=self.other_than(author_id),
         )
 
     def confirm_session(self, by: UUID, at: datetime, actor: Actor) -> SessionLog:
@@ -312,12 +329,16 @@ class Meeting(Aggregate):
             )
 
     @event(Accepted)
-    def _accept(self, by: UUID, at: datetime, actor: Actor) -> None:
+    def _accept(
+        self, by: UUID, at: datetime, actor: Actor, counterpart_id: UUID | None = None
+    ) -> None:
         self.status = MeetingStatus.ACCEPTED
         self.answered_at = at
 
     @event(Declined)
-    def _decline(self, by: UUID, at: datetime, actor: Actor) -> None:
+    def _decline(
+        self, by: UUID, at: datetime, actor: Actor, counterpart_id: UUID | None = None
+    ) -> None:
         self.status = MeetingStatus.DECLINED
         self.answered_at = at
 
@@ -325,6 +346,7 @@ class Meeting(Aggregate):
     def _reschedule(
         self, by: UUID, starts_at: datetime, duration_minutes: int, time_zone: str,
         proposer_zone: str, other_zone: str, sequence: int, at: datetime, actor: Actor,
+        counterpart_id: UUID | None = None,
     ) -> None:
         self._schedule(by, starts_at, duration_minutes, time_zone, proposer_zone, other_zone)
         self.status = MeetingStatus.PROPOSED
@@ -332,7 +354,10 @@ class Meeting(Aggregate):
         self.proposed_at, self.answered_at = at, None
 
     @event(Cancelled)
-    def _cancel(self, by: UUID, sequence: int, at: datetime, actor: Actor) -> None:
+    def _cancel(
+        self, by: UUID, sequence: int, at: datetime, actor: Actor,
+        counterpart_id: UUID | None = None,
+    ) -> None:
         self.status = MeetingStatus.CANCELLED
         self.sequence = sequence
         self.cancelled_by = by
@@ -340,7 +365,7 @@ class Meeting(Aggregate):
     @event(SessionLogged)
     def _log_session(
         self, author_id: UUID, duration_minutes: int, summary: str, agreements: str,
-        next_steps: str, at: datetime, actor: Actor,
+        next_steps: str, at: datetime, actor: Actor, counterpart_id: UUID | None = None,
     ) -> None:
         self.session_log = SessionLog(
             author_id, duration_minutes, summary, agreements, next_steps, at

@@ -1,9 +1,10 @@
-"""Meetings: proposals, answers, session logs, calendar files."""
+"""Meetings: proposals, answers, session logs, calendar files, and the mail about them."""
 
 from __future__ import annotations
 
 from infra.feature import Feature
 from services.meetings.controllers import ROUTES
 from services.meetings.member_data import SECTIONS as MEMBER_DATA
+from services.meetings.notifications import MEETING_MAIL
 
-FEATURE = Feature(name="meetings", api=ROUTES, member_data=MEMBER_DATA)
+FEATURE = Feature(name="meetings", api=ROUTES, member_data=MEMBER_DATA, due_work=(MEETING_MAIL,))

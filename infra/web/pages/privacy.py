@@ -1,9 +1,13 @@
-"""Pages: my data (`/my-data`): download everything Ithaca holds about me, or erase my account.
+"""Pages: my data (`/my-data`): download everything Ithaca holds about me, read the warnings
+moderators gave me, or erase my account.
 
-The download is the JSON API's own (`GET /api/v1/me/data`, which the session cookie opens). The
-erase form asks for the password and a ticked confirmation; the erasure is the API's procedure
-(`infra.erasure`), after which the page shows the certificate, with a link to keep it
-(`GET /api/v1/erasures/{id}`, which needs no sign-in), and the session cookie is expired.
+The warnings are `Moderation.warnings_of` (as `GET /api/v1/me/warnings` answers them): the
+report's category, the moderators' note and the day, never who reported; the warning's mail
+links here. The download is the JSON API's own (`GET /api/v1/me/data`, which the session cookie
+opens). The erase form asks for the password and a ticked confirmation; the erasure is the
+API's procedure (`infra.erasure`), after which the page shows the certificate, with a link to
+keep it (`GET /api/v1/erasures/{id}`, which needs no sign-in), and the session cookie is
+expired.
 """
 
 from __future__ import annotations
@@ -25,23 +29,40 @@ from services.accounts.application import Accounts, Caller
 from services.accounts.cookies import expired_session_cookie
 from services.actor import Actor
 from services.errors import InvalidInputError
+from services.moderation.application import Moderation
+from services.moderation.notifications import REPORT_REASONS
 from services.privacy.domain import ErasureGround, RequestedBy
 from tenants.directory import TenantRecord
 
 __all__ = ["PAGES"]
 
 
-@get("/my-data", opt=roles(ANY_MEMBER), sync_to_thread=False)
-def my_data(request: Request[Any, Any, Any]) -> Template:
-    return render(request, "privacy/my_data.html", values={}, errors={})
+_SERVICES = {"accounts": application(Accounts), "moderation": application(Moderation)}
 
 
-@post("/my-data/erase", opt=roles(ANY_MEMBER), sync_to_thread=True,
-      dependencies={"accounts": application(Accounts)})
+def _warnings(moderation: Moderation, caller: Caller) -> list[dict[str, Any]]:
+    return [
+        {"warned_at": warning.warned_at, "reason": REPORT_REASONS[warning.reason],
+         "note": warning.note}
+        for warning in moderation.warnings_of(caller.member_id)
+    ]
+
+
+@get("/my-data", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=_SERVICES)
+def my_data(
+    request: Request[Any, Any, Any], moderation: NamedDependency[Moderation],
+    caller: NamedDependency[Caller],
+) -> Template:
+    return render(request, "privacy/my_data.html", values={}, errors={},
+                  warnings=_warnings(moderation, caller))
+
+
+@post("/my-data/erase", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=_SERVICES)
 def erase_my_account(
     request: Request[Any, Any, Any], data: FormBody, ithaca: NamedDependency[Ithaca],
     tenant: NamedDependency[TenantRecord], accounts: NamedDependency[Accounts],
-    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+    moderation: NamedDependency[Moderation], caller: NamedDependency[Caller],
+    actor: NamedDependency[Actor],
 ) -> Response[Any] | Template:
     values = submitted(data)
     with refusals(request) as refused:
@@ -54,7 +75,7 @@ def erase_my_account(
     if refused:
         return render(request, "privacy/my_data.html", values=keep(values),
                       errors=refused.beside(("password", "confirm")),
-                      status_code=refused.status_code)
+                      warnings=_warnings(moderation, caller), status_code=refused.status_code)
     page = page_context(request)
     response = render(
         request, "privacy/erased.html", certificate=certificate,
