@@ -5,6 +5,7 @@ contributes in its own package (`<package>/feature.py`, see `infra.feature`)."""
 from __future__ import annotations
 
 from infra.audit.feature import FEATURE as AUDIT
+from infra.delivery.feature import FEATURE as DELIVERY
 from infra.feature import Feature
 from infra.mail.feature import FEATURE as MAIL
 from projections.audit_trail.feature import FEATURE as AUDIT_TRAIL
@@ -31,5 +32,5 @@ FEATURES: tuple[Feature, ...] = (
     MATCHING_WEIGHTS, PRIVACY,
     # Read models, in the order the worker brings them up to date.
     TIMELINES, DASHBOARDS, MATCHING, AUDIT_TRAIL,
-    REPLAY, AUDIT, PROJECTIONS, MAIL,
+    REPLAY, AUDIT, PROJECTIONS, MAIL, DELIVERY,
 )

@@ -107,14 +107,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "Seconds an SMTP connection or command may take before the attempt counts as failed."
     )] = 10.0
     mail_background: Annotated[bool, _doc(
-        "Send mail from a background thread of the web app (off: only when something calls "
-        "`Mailer.run_once`, as tests do).")] = True
+        "Carry out due work (notifications, reminders, expiries) from a background thread of "
+        "the web app (off: only when something calls `Scheduler.run_once`, as tests do, or "
+        "the worker does).")] = True
     mail_sweep_seconds: Annotated[float, msgspec.Meta(ge=1), _doc(
-        "Seconds between sweeps of every tenant for mail due (retries, mail queued before a "
-        "restart or by another process); mail of this process's commands goes at once.")] = 60.0
+        "Seconds between sweeps of every tenant for work due (reminders, retries, work queued "
+        "before a restart or by another process); notifications of this process's commands "
+        "go at once.")] = 60.0
     mail_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100), _doc(
         "Delivery attempts of one mail (backing off exponentially, 30 s doubling up to an hour) "
         "before it is given up as failed.")] = 12
+    nudges_per_week: Annotated[int, msgspec.Meta(ge=0, le=50), _doc(
+        "Most nudges (reminders of a next step) one member is sent in seven days; the rest "
+        "are recorded as capped.")] = 2
     sms_provider: Annotated[Literal["none", "kannel", "twilio"], _doc(
         "Gateway that sends members' SMS: none (no SMS), kannel (Kannel's HTTP sendsms "
         "interface) or twilio (Twilio's Messages API, or a provider that speaks it).")] = "none"
@@ -197,6 +202,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "mail_background": "ITHACA_MAIL_BACKGROUND",
         "mail_sweep_seconds": "ITHACA_MAIL_SWEEP_SECONDS",
         "mail_max_attempts": "ITHACA_MAIL_MAX_ATTEMPTS",
+        "nudges_per_week": "ITHACA_NUDGES_PER_WEEK",
         "sms_provider": "ITHACA_SMS_PROVIDER",
         "sms_url": "ITHACA_SMS_URL",
         "sms_username": "ITHACA_SMS_USERNAME",

@@ -13,6 +13,8 @@ from rich.table import Table
 
 from infra.console import CommandRuntime, print_table, progress_bar
 from infra.container import Ithaca
+from infra.delivery.deliverer import open_deliverer
+from infra.scheduling.scheduler import Scheduler
 from projections.engine import CatchUp
 from projections.reading import open_read_model
 from projections.rebuild import rebuild
@@ -45,12 +47,18 @@ def projections() -> None:
               help="Tenants brought up to date at once [ITHACA_PROJECTION_THREADS].")
 @click.pass_obj
 def run(runtime: CommandRuntime, threads: int | None) -> None:
-    """Serve every tenant's read models until stopped (SIGTERM or Ctrl-C)."""
+    """Serve every tenant's read models, and carry out the work that falls due (notifications,
+    reminders, expiries), until stopped (SIGTERM or Ctrl-C)."""
     relax_garbage_collector()
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
-    ProjectionWorker(runtime.ithaca, threads=threads).run_until(stop)
+    scheduler = Scheduler(runtime.ithaca, open_deliverer)
+    scheduler.start()
+    try:
+        ProjectionWorker(runtime.ithaca, threads=threads).run_until(stop)
+    finally:
+        scheduler.stop()
 
 
 @projections.command("rebuild")

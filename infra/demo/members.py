@@ -12,10 +12,10 @@ from infra.demo.impact import baseline_answers, baseline_at
 from infra.demo.stage import Stage
 from services.accounts.application import VERIFICATION_LIFETIME
 from services.accounts.domain import Member, Role
-from services.accounts.tokens import VERIFY_EMAIL, LinkToken
 from services.impact.domain import SurveyKind
 from services.profiles.domain import EntrepreneurDetails, MentorDetails
 from services.programme.application import current_questionnaire
+from services.tokens import VERIFY_EMAIL, LinkToken
 
 __all__ = ["create_staff", "plan_mentor_joining", "plan_onboarding"]
 

@@ -28,7 +28,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from infra.eventstore.held import HeldAppends, WriterLock
 from infra.eventstore.tables import (
     CHAIN_TABLES_POSTGRES,
-    MAIL_OUTBOX_TABLES_POSTGRES,
+    DUE_WORK_TABLES_POSTGRES,
+    MAIL_OUTBOX_MIGRATION_POSTGRES,
     PERSONAL_KEYS_TABLE_POSTGRES,
 )
 from infra.logging import get_logger
@@ -132,7 +133,7 @@ class PostgresServer:
             " notification_id bigint NOT NULL)",
             PERSONAL_KEYS_TABLE_POSTGRES,
             *CHAIN_TABLES_POSTGRES,
-            *MAIL_OUTBOX_TABLES_POSTGRES,
+            *DUE_WORK_TABLES_POSTGRES,
         ]
         with self.connection() as conn, conn.transaction():
             # Two provisioning processes racing on CREATE ... IF NOT EXISTS can still collide
@@ -140,6 +141,11 @@ class PostgresServer:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (stream_lock_key(schema),))
             for statement in statements:
                 conn.execute(sql.SQL(statement).format(schema=sql.Identifier(schema)))
+            earlier_outbox = conn.execute(
+                "SELECT to_regclass(%s)", (f'"{schema}".mail_outbox',)).fetchone()
+            if earlier_outbox is not None and earlier_outbox[0] is not None:
+                for statement in MAIL_OUTBOX_MIGRATION_POSTGRES:
+                    conn.execute(sql.SQL(statement).format(schema=sql.Identifier(schema)))
 
     def drop_stream(self, schema: str) -> None:
         with self.connection() as conn:

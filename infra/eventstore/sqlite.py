@@ -22,7 +22,8 @@ from infra.eventstore.personal import SQLitePersonalKeys
 from infra.eventstore.streams import EventStream, Storage
 from infra.eventstore.tables import (
     CHAIN_TABLES_SQLITE,
-    MAIL_OUTBOX_TABLES_SQLITE,
+    DUE_WORK_TABLES_SQLITE,
+    MAIL_OUTBOX_MIGRATION_SQLITE,
     PERSONAL_KEYS_TABLE_SQLITE,
 )
 
@@ -67,8 +68,13 @@ class SQLiteStorage(Storage):
                 cursor.execute(PERSONAL_KEYS_TABLE_SQLITE)
                 for statement in CHAIN_TABLES_SQLITE:
                     cursor.execute(statement)
-                for statement in MAIL_OUTBOX_TABLES_SQLITE:
+                for statement in DUE_WORK_TABLES_SQLITE:
                     cursor.execute(statement)
+                cursor.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mail_outbox'")
+                if cursor.fetchone() is not None:
+                    for statement in MAIL_OUTBOX_MIGRATION_SQLITE:
+                        cursor.execute(statement)
         finally:
             datastore.close()
 

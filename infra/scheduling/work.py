@@ -34,14 +34,18 @@ from services.accounts.application import Accounts
 from services.accounts.domain import Member
 from services.notifications.values import Category
 from services.personal_data import ERASED_TEXT
+from services.profiles.application import Profiles
 from tenants.directory import TenantRecord
 
 __all__ = [
     "Attachment",
     "ClaimedWork",
+    "DeliveryPostponedError",
     "DueWork",
     "DueWorkSource",
     "Notification",
+    "QuietHoursError",
+    "Teller",
     "WorkContext",
 ]
 
@@ -79,6 +83,12 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
     short: str = ""
     """The SMS text, without the link (which is added); empty: the subject."""
     attachments: tuple[Attachment, ...] = ()
+    about: tuple[UUID, ...] = ()
+    """Other members whose personal data (a name) the words carry: when one of them is
+    erased, the copies kept of these words (the centre's line, a digest's) go too."""
+    email_only: bool = False
+    """Its link carries a token (a password reset): it goes by e-mail only, never into the
+    notification centre or an SMS."""
 
     @property
     def sms_text(self) -> str:
@@ -110,6 +120,40 @@ class WorkContext:
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tenant.time_zone)
+
+    def zone_of(self, member_id: UUID) -> ZoneInfo:
+        """The member's own time zone (their profile's), else the tenant's."""
+        profiles = self.application(Profiles)
+        profile = (profiles.find_mentor_profile(member_id)
+                   or profiles.find_entrepreneur_profile(member_id))
+        return ZoneInfo(profile.time_zone) if profile is not None else self.zone()
+
+
+class DeliveryPostponedError(Exception):
+    """A channel is down or slow: try this work again later."""
+
+
+class QuietHoursError(Exception):
+    """Not now: the member's quiet hours last until `until`."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+class Teller(Protocol):
+    """Tells members what work asks them to be told (`infra.delivery.Deliverer`): answers False
+    when nobody could be told; raises `QuietHoursError` or `DeliveryPostponedError`."""
+
+    own_kinds: Mapping[str, object]
+    """Kinds of work it queues and carries out itself (digests)."""
+
+    def deliver(
+        self, work: DueWork, category: Category, notification: Notification,
+        context: WorkContext,
+    ) -> bool: ...
+
+    def carry_out_own(self, work: ClaimedWork, context: WorkContext) -> bool: ...
 
 
 class DueWorkSource(Protocol):

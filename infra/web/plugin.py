@@ -26,9 +26,10 @@ from litestar.plugins import InitPlugin
 
 from infra.clock import Clock
 from infra.container import Ithaca
+from infra.delivery.deliverer import open_deliverer
 from infra.feature import Feature
 from infra.logging import configure_logging, get_logger
-from infra.mail.mailer import Mailer
+from infra.scheduling.scheduler import Scheduler
 from infra.settings import Settings
 from infra.web.csrf import JsonBodiesOnly
 from infra.web.errors import ERROR_PAGE, EXCEPTION_HANDLERS
@@ -164,9 +165,9 @@ class IthacaCore(InitPlugin):
         app.state.ithaca = ithaca
         metrics: IthacaMetrics = app.state.metrics
         metrics.ithaca = ithaca
-        app.state.mailer = mailer = Mailer(ithaca, self.settings)
+        app.state.scheduler = scheduler = Scheduler(ithaca, open_deliverer, self.settings)
         if self.settings.mail_background:
-            mailer.start()
+            scheduler.start()
         worker = ProjectionWorker(ithaca) if self.settings.projections_run_in_process else None
         if worker is not None:
             worker.start()
@@ -190,7 +191,7 @@ class IthacaCore(InitPlugin):
                 await anyio.to_thread.run_sync(warmer.stop)
             if worker is not None:
                 await anyio.to_thread.run_sync(worker.stop)
-            await anyio.to_thread.run_sync(mailer.stop)
+            await anyio.to_thread.run_sync(scheduler.stop)
             await anyio.to_thread.run_sync(ithaca.close)
 
 

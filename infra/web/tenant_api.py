@@ -22,7 +22,6 @@ from litestar.handlers import BaseRouteHandler
 from litestar.openapi import ResponseSpec
 
 from infra.container import Ithaca
-from infra.eventstore.held import current_held_appends
 from infra.eventstore.streams import StreamApplication
 from infra.web.csrf import require_api_token
 from infra.web.errors import ErrorBody
@@ -45,7 +44,6 @@ __all__ = [
     "application",
     "authorize",
     "caller_dependencies",
-    "kick_mailer",
     "provide_actor",
     "provide_caller",
     "record_auditor_read",
@@ -153,20 +151,6 @@ def caller_dependencies() -> dict[str, Provide]:
         "caller": Provide(provide_caller, sync_to_thread=False),
         "actor": Provide(provide_actor, sync_to_thread=False),
     }
-
-
-def kick_mailer(request: Request[Any, Any, Any], tenant: TenantRecord) -> None:
-    """Wakes the mailer for the tenant's new mail now rather than at its next poll (or, while
-    the request's appends are held, once they are committed: the mailer reads committed
-    events only)."""
-    mailer = getattr(request.app.state, "mailer", None)
-    if mailer is None:
-        return
-    held = current_held_appends()
-    if held is not None and held.holding:
-        held.after_commit(("kick_mailer", tenant.slug), lambda: mailer.kick(tenant.slug))
-    else:
-        mailer.kick(tenant.slug)
 
 
 def application(app_class: type[AppT]) -> Provide:

@@ -39,16 +39,16 @@ from services.accounts.throttling import (
     account_locked,
     refuse_if_account_locked,
 )
-from services.accounts.tokens import (
+from services.actor import Actor
+from services.application import IdempotentCommand, TenantApplication
+from services.errors import ConflictError, ForbiddenError, InvalidInputError, IthacaError
+from services.tokens import (
     PASSWORD_RESET,
     VERIFY_EMAIL,
     LinkToken,
     TokenSigner,
     used_link_digest,
 )
-from services.actor import Actor
-from services.application import IdempotentCommand, TenantApplication
-from services.errors import ConflictError, ForbiddenError, InvalidInputError, IthacaError
 from tenants.domain import INTERFACE_LOCALES
 
 __all__ = [

@@ -22,7 +22,6 @@ from infra.web.tenant_api import (
     PUBLIC,
     SESSION_COOKIE,
     application,
-    kick_mailer,
     refusals,
     roles,
 )
@@ -74,7 +73,6 @@ class AccountsController(Controller):
             email=data.email, name=data.name, password=data.password, roles=data.roles,
             locale=data.locale or tenant.default_locale, actor=actor,
         )
-        kick_mailer(request, tenant)  # the verification mail, or the owner's warning
         return SignedUp(member_id=member_id, position=position)
 
     @post("/sessions", opt={**PUBLIC, ANSWERS_CREDENTIAL: True}, sync_to_thread=True,
@@ -127,7 +125,6 @@ class AccountsController(Controller):
         actor: NamedDependency[Actor],
     ) -> Written:
         position = accounts.request_verification_mail(caller.member_id, actor)
-        kick_mailer(request, tenant)
         return Written(position=position)
 
     @post("/password-resets", opt=PUBLIC, sync_to_thread=True, status_code=202,
@@ -139,7 +136,6 @@ class AccountsController(Controller):
         actor: NamedDependency[Actor],
     ) -> PasswordResetRequested:
         accounts.request_password_reset(data.email, actor)
-        kick_mailer(request, tenant)  # whether or not mail was queued: same timing
         return PasswordResetRequested()
 
     @post("/password-resets/confirm", opt=PUBLIC, sync_to_thread=True, status_code=200,

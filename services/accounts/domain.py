@@ -30,10 +30,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.accounts.tokens import used_link_digest
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError, InvalidInputError
 from services.personal_data import PersonalText
+from services.tokens import used_link_digest
 
 __all__ = [
     "Member",

@@ -28,8 +28,8 @@ from infra.scheduling.work import ClaimedWork, DueWork, Notification, WorkContex
 from infra.translations import NC_, interface_locale, translated
 from services.accounts.application import VERIFICATION_LIFETIME, Accounts
 from services.accounts.domain import Member
-from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken, used_link_digest
 from services.notifications.values import Category
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken, used_link_digest
 
 __all__ = ["ACCOUNT_MAIL", "SIGN_UP_ATTEMPT", "AccountMail"]
 
@@ -138,7 +138,7 @@ class AccountMail:
             action_url=context.link(f"{_PATHS[mail.kind]}?token={token}"),
             small_print=(words["expiry"] % values, words["ignore"] % values),
         )
-        return Notification(content=content)
+        return Notification(content=content, email_only=True)
 
 
 def _words(texts: dict[str, str], locale: str) -> dict[str, str]:
@@ -168,7 +168,7 @@ def _attempt_told(member: Member, context: WorkContext) -> Notification:
         action_url=context.link("/sign-in"),
         small_print=(words["ignore"] % values,),
     )
-    return Notification(content=content)
+    return Notification(content=content, email_only=True)
 
 
 def _queued(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from infra.clock import SettableClock
-from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from tests.mail.fixtures import Mailroom, link_token
 from tests.tenant_api import TenantApi

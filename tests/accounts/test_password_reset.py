@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from infra.clock import SettableClock
 from infra.mail.sink import text_of
-from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from tests.mail.fixtures import Mailroom, link_token
 from tests.tenant_api import PASSWORD, TenantApi

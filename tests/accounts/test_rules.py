@@ -17,7 +17,7 @@ from services.accounts.application import (
 )
 from services.accounts.domain import Role, SessionKind
 from services.accounts.throttling import TooManyAttemptsError
-from services.accounts.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.mentoring.application import Mentoring

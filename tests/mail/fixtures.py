@@ -1,6 +1,6 @@
 """Fixtures for tests that need mail: a real SMTP sink, and a served app whose mailer sends to it.
 
-The app's background dispatcher is off: tests drive `Mailer.run_once()` themselves, so what has
+The app's background dispatcher is off: tests drive `Scheduler.run_once()` themselves, so what has
 been sent is exactly what the test asked for.
 """
 
@@ -15,9 +15,9 @@ import msgspec
 import pytest
 
 from infra.clock import SettableClock
-from infra.mail.mailer import Mailer
-from infra.mail.outbox import MailStatus
 from infra.mail.sink import MailSink, text_of
+from infra.scheduling.due_work import WorkStatus
+from infra.scheduling.scheduler import Scheduler
 from infra.settings import Settings
 from services.actor import Actor
 from tenants.domain import Branding
@@ -47,23 +47,23 @@ def mail_settings_for(settings: Settings, port: int, **changes: object) -> Setti
 
 
 class Mailroom:
-    """Acme's API, its mailer, and the mail that reached the sink."""
+    """Acme's API, its scheduler, and the mail that reached the sink."""
 
     def __init__(self, served: Served, sink: MailSink | None) -> None:
         self.served = served
         self.sink = sink
         self.acme = TenantApi(served, "acme")
-        self.mailer: Mailer = served.app.state.mailer
+        self.scheduler: Scheduler = served.app.state.scheduler
 
     def deliver(self) -> int:
-        return self.mailer.run_once()
+        return self.scheduler.run_once()
 
     def inbox(self, address: str) -> list[EmailMessage]:
         assert self.sink is not None
         return [m for m in self.sink.messages if address in str(m["To"])]
 
-    def statuses(self, slug: str = "acme") -> dict[tuple[str, MailStatus], int]:
-        return self.mailer.outbox(self.served.ithaca.tenant(slug)).statuses()
+    def statuses(self, slug: str = "acme") -> dict[tuple[str, WorkStatus], int]:
+        return self.scheduler.table(self.served.ithaca.tenant(slug)).statuses()
 
 
 def link_token(message: EmailMessage) -> str:

@@ -5,32 +5,37 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
+from uuid import UUID
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from infra.clock import SettableClock
-from infra.mail.mailer import backoff
-from infra.mail.outbox import MailStatus
+from infra.delivery.records import DeliveryRecords, Outcome
 from infra.mail.sink import MailSink, text_of
+from infra.scheduling.due_work import WorkStatus
+from infra.scheduling.scheduler import backoff
 from infra.settings import Settings, SettingsError
 from services.accounts.domain import Role
-from services.accounts.tokens import VERIFY_EMAIL, LinkToken
+from services.tokens import VERIFY_EMAIL, LinkToken
 from services.actor import Actor
+from services.notifications.application import Notifications, address_digest
+from services.notifications.values import Channel
 from tests.mail.fixtures import Mailroom, free_port, link_token, mail_settings_for, provision_acme
 from tests.tenant_api import PASSWORD, TenantApi
 from tests.web import serving
 
-VERIFY = ("verify_email", MailStatus.SENT)
+VERIFY = ("verify_email", WorkStatus.DONE)
 
 
-def sign_up(acme: TenantApi, email: str, name: str, locale: str = "en") -> None:
+def sign_up(acme: TenantApi, email: str, name: str, locale: str = "en") -> UUID:
     response = acme.post("/api/v1/accounts", json={
         "email": email, "name": name, "password": PASSWORD, "roles": ["entrepreneur"],
         "locale": locale,
     })
     assert response.status_code == 201, response.text
+    return UUID(response.json()["memberId"])
 
 
 def test_sofia_gets_her_verification_mail_in_spanish_in_acmes_brand(mailroom: Mailroom) -> None:
@@ -89,8 +94,8 @@ def test_every_interface_language_has_its_own_words(mailroom: Mailroom) -> None:
 def test_mail_is_queued_and_sent_once_however_often_the_mailer_runs(mailroom: Mailroom) -> None:
     sign_up(mailroom.acme, "ana@example.org", "Ana")
     acme = mailroom.served.ithaca.tenant("acme")
-    assert mailroom.mailer.queue(acme) == 1
-    assert mailroom.mailer.queue(acme) == 0  # nothing new since
+    assert mailroom.scheduler.queue(acme) == 1
+    assert mailroom.scheduler.queue(acme) == 0  # nothing new since
     assert mailroom.deliver() == 1
     assert mailroom.deliver() == 0
     assert mailroom.deliver() == 0
@@ -107,7 +112,7 @@ def test_with_the_mail_server_down_mail_waits_and_is_retried(
         room = Mailroom(served, None)
         sign_up(room.acme, "ana@example.org", "Ana")
         assert room.deliver() == 0
-        assert room.statuses() == {("verify_email", MailStatus.PENDING): 1}
+        assert room.statuses() == {("verify_email", WorkStatus.PENDING): 1}
 
         with MailSink("127.0.0.1", port) as sink:
             room.sink = sink
@@ -130,7 +135,7 @@ def test_mail_is_given_up_after_the_last_attempt(
         room.deliver()
         ithaca_clock.set(start + backoff(1) + timedelta(seconds=1))
         room.deliver()
-        assert room.statuses() == {("verify_email", MailStatus.FAILED): 1}
+        assert room.statuses() == {("verify_email", WorkStatus.FAILED): 1}
         ithaca_clock.set(start + timedelta(days=1))
         assert room.deliver() == 0  # never tried again
 
@@ -143,7 +148,7 @@ class _RefusingHandler:
         return "550 no such mailbox here"
 
 
-def test_a_mailbox_refused_for_good_is_not_retried(settings: Settings) -> None:
+def test_a_mailbox_refused_for_good_is_not_retried_and_is_marked(settings: Settings) -> None:
     port = free_port()
     refusing = Controller(_RefusingHandler(), hostname="127.0.0.1", port=port)
     refusing.start()
@@ -151,9 +156,18 @@ def test_a_mailbox_refused_for_good_is_not_retried(settings: Settings) -> None:
         with serving(mail_settings_for(settings, port)) as served:
             provision_acme(served)
             room = Mailroom(served, None)
-            sign_up(room.acme, "gone@example.org", "Gone")
-            assert room.deliver() == 0
-            assert room.statuses() == {("verify_email", MailStatus.FAILED): 1}
+            member_id = sign_up(room.acme, "gone@example.org", "Gone")
+            room.deliver()
+            # Done with: the refusal is recorded, and never retried.
+            assert room.statuses() == {("verify_email", WorkStatus.DONE): 1}
+            stream = served.ithaca.tenant_stream(served.ithaca.tenant("acme"))
+            deliveries = DeliveryRecords(stream).of_member(member_id)
+            outcomes = {(delivery.channel, delivery.outcome) for delivery in deliveries}
+            assert outcomes == {(Channel.EMAIL, Outcome.REFUSED)}
+            # The address is marked: nothing more is sent to it until it is confirmed again.
+            notifications = served.ithaca.tenant_application(
+                served.ithaca.tenant("acme"), Notifications)
+            assert notifications.settings_of(member_id).refuses(address_digest("gone@example.org"))
     finally:
         refusing.stop()
 
@@ -165,7 +179,7 @@ def test_a_fresh_ithaca_delivers_mail_queued_before_it(settings: Settings) -> No
         provision_acme(served)
         room = Mailroom(served, None)
         sign_up(room.acme, "ana@example.org", "Ana")
-        room.mailer.queue(served.ithaca.tenant("acme"))  # Ana's mail is in the outbox,
+        room.scheduler.queue(served.ithaca.tenant("acme"))  # Ana's mail is in the outbox,
         sign_up(room.acme, "ben@example.org", "Ben")  # Ben's only asked for by his event
     # The process stops before sending either; the next one starts.
     with MailSink("127.0.0.1", port) as sink, serving(mail_settings) as served:
@@ -201,7 +215,7 @@ def test_mail_no_longer_needed_is_dropped(mailroom: Mailroom) -> None:
     assert mailroom.acme.post("/api/v1/accounts/verify", json={"token": token}).status_code == 200
     assert mailroom.deliver() == 0
     assert mailroom.inbox("ana@example.org") == []
-    assert mailroom.statuses() == {("verify_email", MailStatus.DROPPED): 1}
+    assert mailroom.statuses() == {("verify_email", WorkStatus.DROPPED): 1}
 
 
 def test_a_member_created_by_the_cli_gets_a_verification_mail(mailroom: Mailroom) -> None:

@@ -24,7 +24,7 @@ from infra.web.pages.forms import (
 )
 from infra.web.pages.handlers import safe_next
 from infra.web.pages.rendering import page_context, render
-from infra.web.tenant_api import ANY_MEMBER, PUBLIC, application, kick_mailer, roles
+from infra.web.tenant_api import ANY_MEMBER, PUBLIC, application, roles
 from services.accounts.application import Accounts, Caller
 from services.accounts.cookies import expired_session_cookie, set_session_cookie
 from services.accounts.domain import Role, SessionKind
@@ -80,7 +80,6 @@ def sign_up(
         accounts.sign_up(
             email=form.email, name=form.name, password=form.password, roles=form.roles,
             locale=form.locale or page_context(request).locale, actor=actor)
-        kick_mailer(request, tenant)
     if refused:
         return render(request, "public/sign_up.html", values=keep(values),
                       errors=refused.errors, status_code=refused.status_code)
@@ -161,7 +160,6 @@ def forgot_password(
     if refused:
         return render(request, "public/forgot_password.html", values=values,
                       errors=refused.errors, sent=False, status_code=refused.status_code)
-    kick_mailer(request, tenant)
     # The same answer whether or not an account has the address.
     return render(request, "public/forgot_password.html", values={}, errors={}, sent=True)
 

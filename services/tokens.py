@@ -22,11 +22,15 @@ import msgspec
 
 from services.errors import InvalidInputError
 
-__all__ = ["PASSWORD_RESET", "VERIFY_EMAIL", "LinkToken", "TokenSigner", "used_link_digest"]
+__all__ = [
+    "PASSWORD_RESET", "UNSUBSCRIBE", "VERIFY_EMAIL", "LinkToken", "TokenSigner", "used_link_digest",
+]
 
 VERIFY_EMAIL = "verify_email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
-_PURPOSES = (VERIFY_EMAIL, PASSWORD_RESET)
+UNSUBSCRIBE = "unsubscribe"
+"""A mail's one-click unsubscribe link; its nonce names the category it turns off."""
+_PURPOSES = (VERIFY_EMAIL, PASSWORD_RESET, UNSUBSCRIBE)
 _KEY_LABEL = b"ithaca.accounts.link-tokens.v1"
 _MAX_TOKEN = 400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -59,6 +63,14 @@ class TokenSigner:
         microseconds = (requested_at - _EPOCH) // timedelta(microseconds=1)
         message = f"reset-nonce|{member_id.hex}|{microseconds}".encode()
         return _encode(hmac.new(self._key, message, hashlib.sha256).digest()[:12])
+
+    def phone_code(self, member_id: UUID, phone: str, asked_at: datetime) -> str:
+        """The six digits that prove a number is the member's: derived from the stream's secret,
+        the number and the moment it was given, so no code is ever stored."""
+        microseconds = (asked_at - _EPOCH) // timedelta(microseconds=1)
+        message = f"phone-code|{member_id.hex}|{phone}|{microseconds}".encode()
+        number = int.from_bytes(hmac.new(self._key, message, hashlib.sha256).digest()[:8], "big")
+        return f"{number % 1_000_000:06d}"
 
     def sign(self, token: LinkToken) -> str:
         payload = "|".join((
