@@ -3,7 +3,7 @@ carrying it out says, told against the applications alone on the story clock.
 
 Each story runs the source by hand as the scheduler does: `Inbox.derive()` reads the events
 recorded since its last look, `Inbox.carry_out(work)` does one piece of work at the clock's
-instant."""
+instant. `test_notifications_delivered.py` runs the app's scheduler against a real SMTP sink."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from uuid import UUID
 import pytest
 
 from infra.mail.message import MailContent
-from infra.scheduling.work import ClaimedWork, DueWork, Notification, WorkContext
+from infra.scheduling.work import DueWork, Notification
 from services.accounts.application import Accounts, Caller
 from services.mentoring.application import Mentoring
 from services.mentoring.domain import Caseload
@@ -24,6 +24,7 @@ from services.mentoring.values import DeclineReason, RelationshipStatus, Side
 from services.moderation.application import Moderation
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
+from tests.due_work import carried_out, derived, position
 from tests.rules import OPERATOR, EmbeddedTenant
 
 pytestmark = pytest.mark.rules
@@ -33,36 +34,21 @@ END_REASON = "We disagree about everything, frankly."
 
 
 class Inbox:
-    """Mentoring's source run by hand over Acme's stream."""
+    """Mentoring's source run by hand over Acme's stream (`tests.due_work`), each look taking
+    up where the last one stopped."""
 
     def __init__(self, tenant: EmbeddedTenant) -> None:
         self.tenant = tenant
-        self.mentoring = tenant.app(Mentoring)
-        self.seen = tenant.app(Mentoring).position
+        self.seen = position(tenant)
 
     def derive(self) -> list[DueWork]:
         """The work asked for by the events recorded since the last look."""
-        recorder = self.mentoring.recorder
-        notifications = recorder.select_notifications(
-            self.seen + 1, 10_000, topics=list(MENTORING_NOTIFICATIONS.topics)
-        )
-        self.seen = self.mentoring.position
-        return [
-            work for notification in notifications
-            for work in MENTORING_NOTIFICATIONS.derive(
-                self.mentoring.mapper.to_domain_event(notification), notification.id
-            )
-        ]
+        works = derived(self.tenant, MENTORING_NOTIFICATIONS, self.seen)
+        self.seen = position(self.tenant)
+        return works
 
     def carry_out(self, work: DueWork) -> Notification | None:
-        claimed = ClaimedWork(
-            notification_id=work.notification_id, kind=work.kind, member_id=work.member_id,
-            due_at=work.due_at, payload=work.payload, batch=work.batch, attempts=1,
-        )
-        ithaca = self.tenant.ithaca
-        context = WorkContext(ithaca=ithaca, tenant=self.tenant.record,
-                              settings=ithaca.settings, now=self.tenant.clock.now)
-        return MENTORING_NOTIFICATIONS.carry_out(claimed, context)
+        return carried_out(self.tenant, MENTORING_NOTIFICATIONS, work)
 
     def at_due(self, work: DueWork) -> Notification | None:
         """Moves the clock to when the work falls due, and carries it out."""
