@@ -36,7 +36,6 @@ from services.mentoring.application import Mentoring
 from services.mentoring.domain import Caseload, Conversation, Relationship
 from services.mentoring.values import RelationshipStatus, Side
 from services.notifications.values import Category
-from services.profiles.application import Profiles
 
 __all__ = [
     "MENTORING_NOTIFICATIONS",
@@ -299,13 +298,12 @@ def _step_told(
         "name": member.name, "other": _name_of(other_id, locale, context),
         "product": context.tenant.branding.product_name,
         "days": str(UNANSWERED_NUDGE_AFTER.days),
-        "expires": format_moment(
-            relationship.expires_at, locale, _zone_of(member.id, context)
-        ),
+        "expires": format_moment(relationship.expires_at, locale, context.zone_of(member.id).key),
     }
     words = _words(_TEXTS[text_key], locale, values)
     small_print = tuple(words[part] for part in ("deadline", "why") if part in words)
-    return _notification(locale, words, small_print, context.link(path))
+    return _notification(
+        locale, words, small_print, context.link(path), about=relationship.member_ids())
 
 
 def _messages_told(
@@ -324,17 +322,20 @@ def _messages_told(
     }
     words = _words(_TEXTS[NEW_MESSAGES], locale, values)
     path = f"/relationships/{conversation.relationship_id}#conversation"
-    return _notification(locale, words, (), context.link(path))
+    return _notification(
+        locale, words, (), context.link(path), about=tuple(conversation.member_ids))
 
 
 def _notification(
-    locale: str, words: dict[str, str], small_print: tuple[str, ...], link: str
+    locale: str, words: dict[str, str], small_print: tuple[str, ...], link: str,
+    about: tuple[UUID, ...],
 ) -> Notification:
+    """`about`: the relationship's members, whose names the words may carry."""
     return Notification(content=MailContent(
         locale=locale, subject=words["subject"], greeting=words["greeting"],
         paragraphs=(words["body"],), action_label=words["action"], action_url=link,
         small_print=small_print,
-    ))
+    ), about=about)
 
 
 def _words(texts: dict[str, str], locale: str, values: dict[str, str]) -> dict[str, str]:
@@ -345,15 +346,6 @@ def _words(texts: dict[str, str], locale: str, values: dict[str, str]) -> dict[s
 def _name_of(member_id: UUID, locale: str, context: WorkContext) -> str:
     other = context.member(member_id)
     return other.name if other is not None else translated(locale, "mail", _SOMEONE)
-
-
-def _zone_of(member_id: UUID, context: WorkContext) -> str:
-    """The member's own time zone (their profile's), else the tenant's."""
-    profiles = context.application(Profiles)
-    profile = profiles.find_mentor_profile(member_id) or profiles.find_entrepreneur_profile(
-        member_id
-    )
-    return profile.time_zone if profile is not None else context.tenant.time_zone
 
 
 MENTORING_NOTIFICATIONS = MentoringNotifications()
