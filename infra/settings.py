@@ -101,8 +101,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "Sender address of members' mail; the tenant's product name is its display name."
     )] = "noreply@ithaca.localhost"
     mail_link_base: Annotated[str, _doc(
-        "How links in mail begin; {host} becomes the tenant's host (its first custom domain, "
-        "else slug.base-domain). Development: http://{host}:8000.")] = "https://{host}"
+        "How links in mail, SMS and the notification centre begin; {host} becomes the tenant's "
+        "host (its first custom domain, else slug.base-domain). Empty: http://{host}:<port> on "
+        "the embedded default (what `ithaca serve` listens on), https://{host} on "
+        "PostgreSQL.")] = ""
     mail_timeout: Annotated[float, msgspec.Meta(gt=0), _doc(
         "Seconds an SMTP connection or command may take before the attempt counts as failed."
     )] = 10.0
@@ -238,6 +240,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             return msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as error:
             raise SettingsError(_name_the_variable(str(error))) from error
+
+    @property
+    def link_base(self) -> str:
+        """How links to a tenant's pages begin (`{host}` stands for the tenant's host)."""
+        if self.mail_link_base:
+            return self.mail_link_base
+        return f"http://{{host}}:{self.port}" if self.embedded else "https://{host}"
 
     @property
     def embedded(self) -> bool:

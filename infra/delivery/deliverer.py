@@ -92,11 +92,16 @@ class Deliverer:
                 return True
         done = records.recorded(work)
         postponed: list[str] = []
-        channels = (Channel.EMAIL,) if notification.email_only else tuple(Channel)
+        channels = tuple(Channel)
+        if notification.email_only:
+            channels = (Channel.EMAIL,)
+        elif notification.verifies_phone:
+            channels = (Channel.SMS,)
         for channel in channels:
             if channel in done:
                 continue
-            frequency = choices.frequency(category, channel)
+            frequency = (Frequency.INSTANT if notification.verifies_phone
+                         else choices.frequency(category, channel))
             try:
                 outcome = self._tell(
                     channel, frequency, work, category, notification, context, member, choices)

@@ -61,7 +61,7 @@ def format_moment(moment: datetime, locale: str, time_zone: str) -> str:
 def tenant_link(tenant: TenantRecord, settings: Settings, path: str) -> str:
     """An absolute link into the tenant's site (`path` starts with a slash)."""
     host = tenant.domains[0] if tenant.domains else f"{tenant.slug}.{settings.base_domain}"
-    return settings.mail_link_base.replace("{host}", host).rstrip("/") + path
+    return settings.link_base.replace("{host}", host).rstrip("/") + path
 
 
 def compose_message(

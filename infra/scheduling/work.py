@@ -89,6 +89,9 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
     email_only: bool = False
     """Its link carries a token (a password reset): it goes by e-mail only, never into the
     notification centre or an SMS."""
+    verifies_phone: bool = False
+    """The code that proves a mobile number: it goes by SMS only, to the number just given
+    (not yet verified)."""
 
     @property
     def sms_text(self) -> str:

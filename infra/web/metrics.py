@@ -9,6 +9,9 @@ must not share collectors).
   it serves (URLs may hold credentials, so they never become labels).
 - `ithaca_tenants_provisioned`, `ithaca_tenants_suspended`, `ithaca_platform_position`: the tenant
   directory as this process sees it.
+- `ithaca_notification_work{tenant, status}` (pending = queued, done, dropped, failed) and
+  `ithaca_notification_deliveries{tenant, channel, outcome}`: what the scheduler has queued and
+  what the platform has told whom (as `ithaca notifications status` shows them).
 - `ithaca_projection_lag_events{tenant, projection}`: how far each read model trails its tenant's
   stream. The hook for the projection workers is `IthacaMetrics.add_projection_lag`:
   register a callable that yields `ProjectionLag` rows and the collector reports them at every
@@ -36,6 +39,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from infra.delivery.status import notification_counts
 
 if TYPE_CHECKING:
     from infra.container import Ithaca
@@ -92,6 +97,7 @@ class _IthacaCollector(Collector):
         if ithaca is not None:
             yield from _pool_metrics(ithaca)
             yield from _directory_metrics(ithaca)
+            yield from _notification_metrics(ithaca)
         lag = GaugeMetricFamily(
             "ithaca_projection_lag_events",
             "Events a read model has not yet applied from its tenant's stream.",
@@ -166,3 +172,25 @@ class MetricsAccessMiddleware(ASGIMiddleware):
 def metrics_endpoint(state: State) -> Response[bytes]:
     metrics: IthacaMetrics = state.metrics
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _notification_metrics(ithaca: Ithaca) -> Iterator[Metric]:
+    work = GaugeMetricFamily(
+        "ithaca_notification_work",
+        "Pieces of due work (notifications, reminders, expiries) per status.",
+        labels=["tenant", "status"],
+    )
+    deliveries = GaugeMetricFamily(
+        "ithaca_notification_deliveries",
+        "Deliveries per channel and outcome (sent, failed, refused, held, off...).",
+        labels=["tenant", "channel", "outcome"],
+    )
+    for tenant in ithaca.directory.all():
+        counts = notification_counts(ithaca, tenant)
+        for status, count in counts.work.items():
+            work.add_metric([tenant.slug, status], count)
+        for channel, outcomes in counts.deliveries.items():
+            for outcome, count in outcomes.items():
+                deliveries.add_metric([tenant.slug, channel, outcome], count)
+    yield work
+    yield deliveries

@@ -1,0 +1,198 @@
+"""How the deliverer tells members, as they receive it: quiet hours in their own zone, digests,
+SMS through the real Kannel after a verified number, refused and bounced addresses, what the
+platform records of it, on both backends against the real SMTP sink, on the story clock."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+
+import msgspec
+import pytest
+
+from infra.clock import SettableClock
+from infra.delivery.records import DeliveryRecords, NotificationCentre, Outcome
+from infra.delivery.status import notification_counts
+from infra.mail.sink import text_of
+from infra.settings import Settings
+from services.notifications.application import Notifications
+from services.notifications.values import Category, Channel, Frequency
+from tests.mail.fixtures import Mailroom, mail_settings_for, provision_acme
+from tests.mentoring.conftest import ADMIN, Cohort
+from tests.sms import Kannel
+from tests.story_time import sessions_outlast_the_story
+from tests.tenant_api import SignedInMember
+from tests.web import serving
+
+# Ben mentors from Lisbon (his profile's zone): UTC+0 in winter.
+EVENING = "2026-01-13T22:30:00+00:00"
+MORNING = "2026-01-14T10:00:00+00:00"
+
+
+@pytest.fixture
+def story(mailroom: Mailroom, monkeypatch: pytest.MonkeyPatch) -> Cohort:
+    sessions_outlast_the_story(monkeypatch)
+    return Cohort(mailroom.acme)
+
+
+def requests_told(mailroom: Mailroom, member: SignedInMember) -> list[EmailMessage]:
+    return [mail for mail in mailroom.inbox(member.email) if "/verify-email" not in text_of(mail)]
+
+
+def notifications(story: Cohort) -> Notifications:
+    app: Notifications = story.app(Notifications)
+    return app
+
+
+def test_quiet_hours_hold_a_request_until_eight_in_the_mentors_zone(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(EVENING)
+    ana, ben = story.entrepreneur("Ana"), story.mentor("Ben")
+    story.request(ana, ben)
+    mailroom.deliver()
+    assert requests_told(mailroom, ben) == []
+    ithaca_clock.set("2026-01-14T07:59:00+00:00")
+    mailroom.deliver()
+    assert requests_told(mailroom, ben) == []
+    ithaca_clock.set("2026-01-14T08:00:00+00:00")
+    mailroom.deliver()
+    [mail] = requests_told(mailroom, ben)
+    assert "Ana" in str(mail["Subject"])
+    # A member who chose other quiet hours is held by those.
+    notifications(story).choose_quiet_hours(ben.id, "23:00", "06:00", ADMIN)
+    ithaca_clock.set("2026-01-14T22:30:00+00:00")
+    story.request(story.entrepreneur("Cara"), ben)
+    mailroom.deliver()
+    assert len(requests_told(mailroom, ben)) == 2
+
+
+def test_account_mail_is_sent_in_quiet_hours(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(EVENING)
+    ana = story.entrepreneur("Ana")
+    mailroom.deliver()
+    assert any("/verify-email" in text_of(mail) for mail in mailroom.inbox(ana.email))
+
+
+def test_a_daily_digest_gathers_the_held_requests_into_one_mail_at_eight(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(MORNING)
+    ben = story.mentor("Ben", capacity=5)
+    notifications(story).choose(
+        ben.id, [(Category.REQUESTS, Channel.EMAIL, Frequency.DAILY)], ADMIN)
+    story.request(story.entrepreneur("Ana"), ben)
+    story.request(story.entrepreneur("Cara"), ben)
+    mailroom.deliver()
+    assert requests_told(mailroom, ben) == []
+    centre = NotificationCentre(notifications(story).stream)
+    assert centre.unread(ben.id) == 2  # the centre is told at once
+    ithaca_clock.set("2026-01-15T07:59:00+00:00")
+    mailroom.deliver()
+    assert requests_told(mailroom, ben) == []
+    ithaca_clock.set("2026-01-15T08:00:00+00:00")
+    mailroom.deliver()
+    mailroom.deliver()
+    [digest] = requests_told(mailroom, ben)
+    text = text_of(digest)
+    assert "Ana" in text
+    assert "Cara" in text
+    assert digest["List-Unsubscribe"]
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Nothing is held any more: the next morning brings no digest.
+    ithaca_clock.set("2026-01-16T08:00:00+00:00")
+    mailroom.deliver()
+    assert len(requests_told(mailroom, ben)) == 1
+
+
+def test_a_bounced_address_gets_nothing_more_until_it_is_confirmed(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(MORNING)
+    ana, ben = story.entrepreneur("Ana"), story.mentor("Ben", capacity=5)
+    notifications(story).note_refused_address(ben.id, ben.email, ADMIN)
+    story.request(ana, ben)
+    mailroom.deliver()
+    assert requests_told(mailroom, ben) == []
+    records = DeliveryRecords(notifications(story).stream)
+    outcomes = {(d.channel, d.outcome) for d in records.of_member(ben.id)}
+    assert (Channel.EMAIL, Outcome.HELD_BACK) in outcomes
+    assert (Channel.IN_APP, Outcome.SENT) in outcomes
+    notifications(story).confirm_address(ben.id, ADMIN)
+    story.request(story.entrepreneur("Cara"), ben)
+    mailroom.deliver()
+    # Only the second request's mail: the first one's is not sent late either.
+    assert len(requests_told(mailroom, ben)) == 1
+
+
+def test_status_counts_and_metrics_say_what_was_told(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(MORNING)
+    story.request(story.entrepreneur("Ana"), story.mentor("Ben"))
+    mailroom.deliver()
+    ithaca = mailroom.served.ithaca
+    counts = notification_counts(ithaca, ithaca.tenant("acme"))
+    assert counts.work["done"] >= 3  # two verification mails and the request
+    assert counts.deliveries["email"]["sent"] >= 3
+    assert counts.deliveries["in_app"]["sent"] >= 1
+    metrics = mailroom.served.client.get("/metrics").text
+    assert re.search(
+        r'ithaca_notification_deliveries\{channel="email",outcome="sent",tenant="acme"\} [3-9]',
+        metrics), metrics
+
+
+def test_links_open_on_the_address_ithaca_serve_listens_on() -> None:
+    embedded = Settings.from_env({})
+    assert embedded.link_base == "http://{host}:8000"
+    assert Settings.from_env({"ITHACA_PORT": "8123"}).link_base == "http://{host}:8123"
+    on_postgres = Settings.from_env({"DATABASE_URL": "postgresql://db/ithaca"})
+    assert on_postgres.link_base == "https://{host}"
+    configured = Settings.from_env({"ITHACA_MAIL_LINK_BASE": "https://mentoring.example"})
+    assert configured.link_base == "https://mentoring.example"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_verified_number_gets_requests_by_sms_through_kannel(
+    settings: Settings, kannel: Kannel, ithaca_clock: SettableClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sessions_outlast_the_story(monkeypatch)
+    ithaca_clock.set(MORNING)
+    sms_settings = msgspec.structs.replace(
+        mail_settings_for(settings, 1), **kannel.settings())  # type: ignore[arg-type]
+    with serving(sms_settings, clock=ithaca_clock) as served:
+        provision_acme(served)
+        story = Cohort(Mailroom(served, None).acme)
+        scheduler = served.app.state.scheduler
+        ana, ben = story.entrepreneur("Ana"), story.mentor("Ben")
+        number = "+254722000111"  # no other test texts it: the fake centre keeps every SMS
+        notifications(story).give_phone(ben.id, "0722 000111", "KE", ADMIN)
+        scheduler.run_once()
+        [code_sms] = kannel.received(to=number)
+        code = re.search(r"\b(\d{6})\b", code_sms.text)
+        assert code, code_sms.text
+        notifications(story).verify_phone(ben.id, code.group(1), ADMIN)
+        story.request(ana, ben)
+        scheduler.run_once()
+        code_again, request_sms = kannel.received(to=number, count=2)
+        assert code_again == code_sms
+        assert "Ana" in request_sms.text
+        assert "http://acme.ithaca.localhost:8000/" in request_sms.text
+        assert notifications(story).settings_of(ben.id).phone_verified
+
+
+def test_no_sms_reaches_a_number_that_was_not_verified(
+    story: Cohort, mailroom: Mailroom, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(MORNING)
+    ana, ben = story.entrepreneur("Ana"), story.mentor("Ben")
+    notifications(story).give_phone(ben.id, "+254711123456", None, ADMIN)
+    story.request(ana, ben)
+    mailroom.deliver()
+    records = DeliveryRecords(notifications(story).stream)
+    sms = {d.outcome for d in records.of_member(ben.id) if d.channel is Channel.SMS
+           and d.kind != "phone_code"}
+    assert sms == {Outcome.OFF}
