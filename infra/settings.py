@@ -119,6 +119,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     mail_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100), _doc(
         "Delivery attempts of one mail (backing off exponentially, 30 s doubling up to an hour) "
         "before it is given up as failed.")] = 12
+    work_lease_seconds: Annotated[float, msgspec.Meta(ge=1), _doc(
+        "Seconds claimed work (a notification being sent) is left to the scheduler that claimed "
+        "it; if that process dies, another carries it out after this (sending it again if the "
+        "first had sent it: at most one duplicate per crash).")] = 900.0
     nudges_per_week: Annotated[int, msgspec.Meta(ge=0, le=50), _doc(
         "Most nudges (reminders of a next step) one member is sent in seven days; the rest "
         "are recorded as capped.")] = 2
@@ -205,6 +209,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         "mail_sweep_seconds": "ITHACA_MAIL_SWEEP_SECONDS",
         "mail_max_attempts": "ITHACA_MAIL_MAX_ATTEMPTS",
         "nudges_per_week": "ITHACA_NUDGES_PER_WEEK",
+        "work_lease_seconds": "ITHACA_WORK_LEASE_SECONDS",
         "sms_provider": "ITHACA_SMS_PROVIDER",
         "sms_url": "ITHACA_SMS_URL",
         "sms_username": "ITHACA_SMS_USERNAME",

@@ -49,12 +49,10 @@ from infra.scheduling.work import (
 from infra.settings import Settings
 from tenants.directory import TenantRecord
 
-__all__ = ["LEASE", "Scheduler", "backoff"]
+__all__ = ["Scheduler", "backoff"]
 
 READ_BATCH = 500
 CARRY_OUT_BATCH = 50
-LEASE = timedelta(minutes=15)
-"""How long claimed work is left to its scheduler before another may try it (a crash)."""
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 
@@ -192,7 +190,8 @@ class Scheduler:
         with self.open_teller(self.settings) as teller:
             while True:
                 now = self.clock()
-                due = table.claim(now, now + LEASE, CARRY_OUT_BATCH)
+                lease = timedelta(seconds=self.settings.work_lease_seconds)
+                due = table.claim(now, now + lease, CARRY_OUT_BATCH)
                 context = WorkContext(self.ithaca, tenant, self.settings, now)
                 for work in due:
                     done += self._carry_out(work, context, table, teller)
