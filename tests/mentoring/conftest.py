@@ -16,8 +16,11 @@ from services.profiles.application import Profiles
 from services.profiles.domain import MentorDetails, WorkingHours
 from services.programme.application import Programme
 from services.programme.domain import ProgrammeSettings
+from tests.mail.fixtures import mailroom, sink
 from tests.story_time import story_clock
 from tests.tenant_api import SignedInMember, TenantApi
+
+__all__ = ["ADMIN", "INTRODUCTION", "Cohort", "cohort", "mailroom", "sink"]
 
 INTRODUCTION = (
     "Hello! I run a small bakery in Porto and would love your advice on opening a second shop."
