@@ -162,7 +162,7 @@ def test_a_verified_number_gets_requests_by_sms_through_kannel(
     sessions_outlast_the_story(monkeypatch)
     ithaca_clock.set(MORNING)
     sms_settings = msgspec.structs.replace(
-        mail_settings_for(settings, 1), **kannel.settings())  # type: ignore[arg-type]
+        mail_settings_for(settings, 1), **kannel.settings())
     with serving(sms_settings, clock=ithaca_clock) as served:
         provision_acme(served)
         story = Cohort(Mailroom(served, None).acme)
