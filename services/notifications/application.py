@@ -117,9 +117,10 @@ class Notifications(TenantApplication):
 
         return self.retrying(command)
 
-    def unsubscribe(self, token_text: str, actor: Actor) -> tuple[UUID, list[Category]]:
-        """A mail's one-click unsubscribe: that category's mail stops (a digest's link: every
-        category sent in that digest). Answers whose, and which categories."""
+    def unsubscribe_stops(self, token_text: str) -> tuple[UUID, list[Category]]:
+        """What a mail's unsubscribe link would stop, without stopping it (the page that asks
+        first): whose mail, and which categories. A 422 naming `token` for a link that is not
+        ours or has expired."""
         token = self.tokens.open(token_text, UNSUBSCRIBE, self.clock())
         settings = self.settings_of(token.member_id)
         if token.nonce in (Frequency.DAILY, Frequency.WEEKLY):
@@ -129,9 +130,15 @@ class Notifications(TenantApplication):
             stopped = [Category(token.nonce)]
         else:
             raise InvalidInputError("this link is not valid; ask for a new one", field="token")
-        self.choose(token.member_id, [(c, Channel.EMAIL, Frequency.OFF) for c in stopped],
-                    actor, via="unsubscribe_link")
         return token.member_id, stopped
+
+    def unsubscribe(self, token_text: str, actor: Actor) -> tuple[UUID, list[Category]]:
+        """A mail's one-click unsubscribe: that category's mail stops (a digest's link: every
+        category sent in that digest). Answers whose, and which categories."""
+        member_id, stopped = self.unsubscribe_stops(token_text)
+        self.choose(member_id, [(c, Channel.EMAIL, Frequency.OFF) for c in stopped],
+                    actor, via="unsubscribe_link")
+        return member_id, stopped
 
     def note_refused_address(self, member_id: UUID, address: str, actor: Actor) -> int:
         def command() -> int:

@@ -1,0 +1,13 @@
+"""Notifications: the member's notification centre and settings (the API), and unsubscribing
+from a mail's link without signing in (pages)."""
+
+from __future__ import annotations
+
+from infra.feature import Feature
+from infra.web.pages import unsubscribe
+from services.notifications.controllers import ROUTES
+from services.notifications.notifications import PHONE_CODE_SOURCE
+
+FEATURE = Feature(
+    name="notifications", api=ROUTES, pages=unsubscribe.PAGES, due_work=(PHONE_CODE_SOURCE,),
+)
