@@ -21,6 +21,7 @@ from services.meetings.feature import FEATURE as MEETINGS
 from services.mentoring.feature import FEATURE as MENTORING
 from services.moderation.feature import FEATURE as MODERATION
 from services.notifications.feature import FEATURE as NOTIFICATIONS
+from services.nudges.feature import FEATURE as NUDGES
 from services.privacy.feature import FEATURE as PRIVACY
 from services.profiles.feature import FEATURE as PROFILES
 from services.programme.feature import FEATURE as PROGRAMME
@@ -30,7 +31,7 @@ __all__ = ["FEATURES"]
 
 FEATURES: tuple[Feature, ...] = (
     TENANTS, ACCOUNTS, PROFILES, PROGRAMME, MENTORING, MEETINGS, MODERATION, IMPACT,
-    MATCHING_WEIGHTS, PRIVACY, NOTIFICATIONS,
+    MATCHING_WEIGHTS, PRIVACY, NOTIFICATIONS, NUDGES,
     # Read models, in the order the worker brings them up to date.
     TIMELINES, DASHBOARDS, MATCHING, AUDIT_TRAIL,
     REPLAY, AUDIT, PROJECTIONS, MAIL, DELIVERY,

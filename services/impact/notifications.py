@@ -38,6 +38,8 @@ from services.mentoring.application import Mentoring
 from services.mentoring.domain import Caseload, Relationship
 from services.mentoring.values import RelationshipStatus, Side
 from services.notifications.values import Category
+from services.nudge_settings.application import nudge_setting_in
+from services.nudge_settings.values import NudgeSetting
 from services.profiles.application import Profiles
 from services.programme.application import settings_in
 
@@ -141,7 +143,10 @@ class SurveyMail:
         months = int(work.payload["monthsAfter"])
         if member is None or not _still_due(member.id, relationship_id, months, context):
             return None
-        return _told(work, member, months, context)
+        nudge = nudge_setting_in(impact, work.kind) if work.kind == SURVEY_OVERDUE else None
+        if nudge is not None and not nudge.on:  # the tenant switched this nudge off
+            return None
+        return _told(work, member, months, context, nudge)
 
 
 def _relationship_id(work: ClaimedWork) -> UUID | None:
@@ -172,7 +177,11 @@ def _zone_of(entrepreneur_id: UUID, context: WorkContext) -> str:
         context.tenant.time_zone)
 
 
-def _told(work: ClaimedWork, member: Member, months: int, context: WorkContext) -> Notification:
+def _told(
+    work: ClaimedWork, member: Member, months: int, context: WorkContext,
+    nudge: NudgeSetting | None = None,
+) -> Notification:
+    """`nudge`: the tenant's setting of a nudge, whose own words replace the built-in ones."""
     locale = interface_locale(member.locale)
     words = {part: translated(locale, "mail", text) for part, text in _TEXTS[work.kind].items()}
     due_at = datetime.fromisoformat(work.payload["dueAt"])
@@ -181,14 +190,17 @@ def _told(work: ClaimedWork, member: Member, months: int, context: WorkContext) 
         "product": context.tenant.branding.product_name,
         "due": format_moment(due_at, locale, _zone_of(member.id, context)),
     }
+    filled = {part: words[part] % values for part in ("subject", "body")}
+    if nudge is not None:
+        filled = nudge.reworded(locale, filled, values)
     query = f"?months={months}"
     if work.payload.get("relationshipId"):
         query += f"&relationship={work.payload['relationshipId']}"
     return Notification(content=MailContent(
         locale=locale,
-        subject=words["subject"] % values,
+        subject=filled["subject"],
         greeting=translated(locale, "mail", _GREETING) % values,
-        paragraphs=(words["body"] % values,),
+        paragraphs=(filled["body"],),
         action_label=translated(locale, "mail", _ACTION),
         action_url=context.link(FOLLOW_UP_PATH + query),
         small_print=(words["why"] % values,),

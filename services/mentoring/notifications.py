@@ -36,6 +36,8 @@ from services.mentoring.application import Mentoring
 from services.mentoring.domain import Caseload, Conversation, Relationship
 from services.mentoring.values import RelationshipStatus, Side
 from services.notifications.values import Category
+from services.nudge_settings.application import nudge_setting_in
+from services.nudge_settings.values import NudgeSetting
 
 __all__ = [
     "MENTORING_NOTIFICATIONS",
@@ -236,12 +238,13 @@ class MentoringNotifications:
         relationship = mentoring.find(UUID(work.payload["relationshipId"]), Relationship)
         if relationship is None or not relationship.involves(member.id):
             return None
+        nudge = nudge_setting_in(mentoring, work.kind) if work.kind == REQUEST_UNANSWERED else None
         if (
             work.kind in _WHILE_OPEN
             and relationship.status_at(context.now) is not RelationshipStatus.REQUESTED
-        ):
+        ) or (nudge is not None and not nudge.on):  # answered, or the tenant switched it off
             return None
-        return _step_told(work.kind, member, relationship, context)
+        return _step_told(work.kind, member, relationship, context, nudge)
 
 
 def _request_work(event: Relationship.Requested, notification_id: int) -> list[DueWork]:
@@ -287,8 +290,10 @@ def _step_work(event: Caseload.StatusNoted, notification_id: int) -> list[DueWor
 
 
 def _step_told(
-    kind: str, member: Member, relationship: Relationship, context: WorkContext
+    kind: str, member: Member, relationship: Relationship, context: WorkContext,
+    nudge: NudgeSetting | None = None,
 ) -> Notification:
+    """`nudge`: the tenant's setting of a nudge, whose own words replace the built-in ones."""
     sided = f"{kind}:{relationship.side_of(member.id)}"
     text_key = sided if sided in _TEXTS else kind
     path = _PAGES.get(text_key, f"/relationships/{relationship.id}")
@@ -301,6 +306,8 @@ def _step_told(
         "expires": format_moment(relationship.expires_at, locale, context.zone_of(member.id).key),
     }
     words = _words(_TEXTS[text_key], locale, values)
+    if nudge is not None:
+        words = nudge.reworded(locale, words, values)
     small_print = tuple(words[part] for part in ("deadline", "why") if part in words)
     return _notification(
         locale, words, small_print, context.link(path), about=relationship.member_ids())
