@@ -12,8 +12,11 @@ import httpx
 import pytest
 
 from infra.clock import SettableClock
+from tests.mail.fixtures import mailroom, sink
 from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import SignedInMember, TenantApi
+
+__all__ = ["Pair", "clocks_of", "mailroom", "sink"]
 
 INTRODUCTION = (
     "Hello! I sell hand-made ceramics and would love your advice on pricing for wholesale."

@@ -31,14 +31,19 @@ from litestar.types import ControllerRouterHandler
 
 from infra.web.pages.forms import FormBody, FormInvalidError, keep, read_form, refusals, submitted
 from infra.web.pages.rendering import FormErrors, page_context, render
+from infra.web.pages.surveys import (
+    SURVEY_FIELDS,
+    questionnaire,
+    read_survey,
+    survey_form_context,
+)
 from infra.web.tenant_api import ANY_MEMBER, application, roles
 from services import taxonomy
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from services.actor import Actor
 from services.impact.application import Impact
-from services.impact.domain import RevenueBand, SurveyKind
-from services.impact.schemas import AnswerSurvey
+from services.impact.domain import SurveyKind
 from services.mentoring.application import Mentoring
 from services.profiles.application import Profiles
 from services.profiles.schemas import (
@@ -333,29 +338,11 @@ def profile_form(
 # The self-assessment ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Question:
-    area: str
-    name: str
-    question: str
-
-
-def _questionnaire(request: Request[Any, Any, Any], programme: Programme
-                   ) -> tuple[int, list[Question]]:
-    locale = page_context(request).locale
-    questionnaire = programme.get_questionnaire()
-    return questionnaire.version, [
-        Question(area=area.area, name=taxonomy.expertise_name(area.area, locale),
-                 question=area.text(locale))
-        for area in questionnaire.areas
-    ]
-
-
 def _assessment_page(
     request: Request[Any, Any, Any], programme: Programme, progress: Progress, *,
     values: dict[str, Any], errors: FormErrors, status_code: int = 200,
 ) -> Template:
-    version, questions = _questionnaire(request, programme)
+    version, questions = questionnaire(request, programme)
     return render(request, "onboarding/self_assessment.html", version=version,
                   questions=questions, ratings=_RATINGS, values=values, errors=errors,
                   progress=progress, status_code=status_code)
@@ -391,7 +378,7 @@ def self_assessment(
         prefix, _, area = name.partition(".")
         if prefix in ("ratings", "notes") and area and value != "":
             shaped[prefix][area] = value
-    _, questions = _questionnaire(request, programme)
+    _, questions = questionnaire(request, programme)
     known = [f"{prefix}.{q.area}" for q in questions for prefix in ("ratings", "notes")]
     with refusals(request) as refused:
         form = read_form(request, shaped, SelfAssessmentBody)
@@ -410,23 +397,18 @@ def self_assessment(
 # The baseline survey ---------------------------------------------------------------------------
 
 
-_SURVEY_FIELDS = (*_camel_fields(AnswerSurvey),)
-
-
 def _survey_page(
     request: Request[Any, Any, Any], caller: Caller, profiles: Profiles, impact: Impact,
     programme: Programme, *, values: dict[str, Any], errors: FormErrors, status_code: int = 200,
 ) -> Template:
     progress = _progress(caller, profiles, impact)
-    _, questions = _questionnaire(request, programme)
     answered = None
     if progress.baseline:
         history = impact.history(caller.member_id)
         answered = next((r for r in history if r.kind is SurveyKind.BASELINE), None)
     return render(request, "onboarding/baseline_survey.html", values=values, errors=errors,
-                  questions=questions, ratings=_RATINGS,
-                  bands=[(band.value, band.value) for band in RevenueBand],
-                  progress=progress, answered=answered, status_code=status_code)
+                  progress=progress, answered=answered, status_code=status_code,
+                  **survey_form_context(request, programme))
 
 
 @get("/onboarding/baseline-survey", opt=roles(Role.ENTREPRENEUR), sync_to_thread=True,
@@ -448,15 +430,10 @@ def baseline_survey(
     actor: NamedDependency[Actor],
 ) -> Response[Any] | Template:
     values = submitted(data)
-    shaped: dict[str, Any] = {name: value for name, value in values.items()
-                              if not name.startswith("confidence.")}
-    shaped["kind"] = SurveyKind.BASELINE.value
-    shaped["confidence"] = {name.partition(".")[2]: value for name, value in values.items()
-                            if name.startswith("confidence.") and value != ""}
-    _, questions = _questionnaire(request, programme)
-    known = [*_SURVEY_FIELDS, *(f"confidence.{q.area}" for q in questions)]
+    _, questions = questionnaire(request, programme)
+    known = [*SURVEY_FIELDS, *(f"confidence.{q.area}" for q in questions)]
     with refusals(request) as refused:
-        form = read_form(request, shaped, AnswerSurvey)
+        form = read_survey(request, values, SurveyKind.BASELINE)
         impact.answer(
             entrepreneur=caller, kind=SurveyKind.BASELINE, months_after=None,
             relationship_id=None, answers=form.answers(),
