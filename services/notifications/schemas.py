@@ -131,6 +131,7 @@ class QuietHoursChoice(CamelBody):
 class ChooseSettings(CamelBody):
     preferences: Annotated[list[Preference], Meta(
         max_length=100, description="Only the choices to change; the others stay",
+        examples=[[{"category": "messages", "channel": "email", "frequency": "daily"}]],
     )] = []  # noqa: RUF012 - msgspec copies a mutable default per instance
     quiet_hours: QuietHoursChoice | None = None
 
