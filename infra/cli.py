@@ -31,6 +31,7 @@ from psycopg_pool import PoolTimeout
 from infra.bootstrap import bootstrap
 from infra.clock import SettableClock
 from infra.container import Ithaca
+from infra.delivery.deliverer import open_deliverer
 from infra.demo import (
     DEMO_BRANDING,
     DEMO_NAME,
@@ -43,6 +44,7 @@ from infra.eventstore.streams import PLATFORM_STREAM
 from infra.feature import Feature
 from infra.features import FEATURES
 from infra.logging import configure_logging, get_logger
+from infra.scheduling.scheduler import Scheduler
 from infra.settings import Settings, SettingsError, settings_help
 from infra.shutdown import bounded_shutdown
 from services.accounts.application import Accounts
@@ -262,10 +264,14 @@ def _provision_demo(ithaca: Ithaca, runtime: _Runtime) -> None:
 @cli.command()
 @pass_runtime
 def migrate(runtime: _Runtime) -> None:
-    """Create the platform stream and every tenant's stream tables, and end every session whose
-    token an older release kept in the log (idempotent)."""
+    """Create the platform stream and every tenant's stream tables, end every session whose
+    token an older release kept in the log, and queue the actions older events ask for (an
+    open request's expiry) (idempotent)."""
     ithaca = runtime.ithaca
     ithaca.platform_storage.create_stream(PLATFORM_STREAM)
+    # Actions older events ask for (an open request's expiry) that an earlier release never
+    # queued: the scheduler carries them out when due, or at once if already overdue.
+    scheduler = Scheduler(ithaca, open_deliverer)
     unplaced = []
     records = ithaca.directory.all()
     for record in records:
@@ -278,6 +284,7 @@ def migrate(runtime: _Runtime) -> None:
         if revoked := accounts.end_sessions_exposed_in_kept_answers(runtime.actor):
             log.warning("sessions_revoked", tenant=record.slug, sessions=revoked,
                         reason="their tokens were kept in idempotency answers")
+        scheduler.backfill_actions(record)
     log.info("migrated", tenants=len(records) - len(unplaced), unplaced=len(unplaced))
     click.echo(f"platform stream ready; {len(records) - len(unplaced)} tenant streams ready")
     if unplaced:

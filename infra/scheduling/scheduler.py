@@ -183,6 +183,33 @@ class Scheduler:
             position = reached
         return queued
 
+    def backfill_actions(self, tenant: TenantRecord) -> int:
+        """Queues the actions (a request's expiry) that events older than the scheduler asked
+        for: a release that had no such action derived nothing from them. Notifications are
+        not backfilled (old news); actions already queued are not queued twice. Answers how
+        many pieces of work it found (queued now or before)."""
+        reader = self._reader(tenant)
+        table = DueWorkTable(reader.stream)
+        actions = [source for source in self.sources
+                   if any(category is None for category in source.kinds.values())]
+        topics = sorted({topic for source in actions for topic in source.topics})
+        position, stop = 0, table.position()
+        found = 0
+        while topics and position < stop:
+            notifications = reader.recorder.select_notifications(
+                position, READ_BATCH, stop=stop, topics=topics, inclusive_of_start=False)
+            works = [
+                work for notification in notifications
+                for source in actions
+                for work in source.derive(reader.mapper.to_domain_event(notification),
+                                          notification.id)
+                if source.kinds[work.kind] is None
+            ]
+            table.add(works, self.clock())
+            found += len(works)
+            position = notifications[-1].id if len(notifications) == READ_BATCH else stop
+        return found
+
     def carry_out(self, tenant: TenantRecord) -> int:
         """Carries out the tenant's work that is due; returns how many pieces were done."""
         table = self.table(tenant)
