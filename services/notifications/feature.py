@@ -1,13 +1,14 @@
-"""Notifications: the member's notification centre and settings (the API), and unsubscribing
-from a mail's link without signing in (pages)."""
+"""Notifications: the member's notification centre and settings (the API and the pages), and
+unsubscribing from a mail's link without signing in (a page)."""
 
 from __future__ import annotations
 
 from infra.feature import Feature
-from infra.web.pages import unsubscribe
+from infra.web.pages import notifications, unsubscribe
 from services.notifications.controllers import ROUTES
 from services.notifications.notifications import PHONE_CODE_SOURCE
 
 FEATURE = Feature(
-    name="notifications", api=ROUTES, pages=unsubscribe.PAGES, due_work=(PHONE_CODE_SOURCE,),
+    name="notifications", api=ROUTES, pages=(*notifications.PAGES, *unsubscribe.PAGES),
+    due_work=(PHONE_CODE_SOURCE,),
 )

@@ -9,8 +9,8 @@ back afterwards (`?next=`), instead of a 401. Pages read the session cookie only
 are for API clients.
 
 The guard also builds the `PageContext` every template gets: the tenant, the member, the
-locale (`infra.web.i18n.negotiate_locale`) and their time zone (their profile's, else the
-tenant's).
+locale (`infra.web.i18n.negotiate_locale`), their time zone (their profile's, else the
+tenant's) and their unread notifications (the header's count).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from infra.container import Ithaca
+from infra.delivery.records import NotificationCentre
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale
 from infra.web.pages.rendering import PageContext
 from infra.web.tenant_api import ANY_MEMBER, ROLES_OPT, SESSION_COOKIE, record_auditor_read
@@ -51,7 +52,7 @@ async def authorize_page(
     ithaca: Ithaca = connection.app.state.ithaca
     tenant: TenantRecord = connection.scope["state"]["tenant"]
     token = connection.cookies.get(SESSION_COOKIE)
-    caller, time_zone = await anyio.to_thread.run_sync(_reader, ithaca, tenant, token)
+    caller, time_zone, unread = await anyio.to_thread.run_sync(_reader, ithaca, tenant, token)
     slug = connection.path_params.get(TENANT_SLUG_PARAMETER)
     base = f"/t/{slug}" if slug else ""
     locale = negotiate_locale(
@@ -63,7 +64,7 @@ async def authorize_page(
     connection.scope["state"]["caller"] = caller
     connection.scope["state"]["page"] = PageContext(
         tenant=tenant, caller=caller, locale=locale, base=base,
-        format=Formatter(locale, time_zone or tenant.time_zone),
+        format=Formatter(locale, time_zone or tenant.time_zone), unread_notifications=unread,
     )
     allowed: tuple[str, ...] = handler.opt.get(ROLES_OPT, ())
     if not allowed:
@@ -83,15 +84,17 @@ async def authorize_page(
 
 def _reader(
     ithaca: Ithaca, tenant: TenantRecord, token: str | None
-) -> tuple[Caller | None, str | None]:
-    """The signed-in member (None for a visitor or an ended session) and their time zone."""
+) -> tuple[Caller | None, str | None, int]:
+    """The signed-in member (None for a visitor or an ended session), their time zone and how
+    many of their notifications are unread (one count, for the header of every page)."""
     if not token:
-        return None, None
+        return None, None, 0
     try:
         caller = ithaca.tenant_application(tenant, Accounts).authenticate(token)
     except NotSignedInError:
-        return None, None
+        return None, None, 0
     profiles = ithaca.tenant_application(tenant, Profiles)
     profile = (profiles.find_mentor_profile(caller.member_id)
                or profiles.find_entrepreneur_profile(caller.member_id))
-    return caller, profile.time_zone if profile else None
+    unread = NotificationCentre(ithaca.tenant_stream(tenant)).unread(caller.member_id)
+    return caller, profile.time_zone if profile else None, unread

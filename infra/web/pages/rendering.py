@@ -1,10 +1,10 @@
 """Rendering a page: the Jinja environment, and what every template knows about its reader.
 
 Every page is rendered by `render(request, template, **context)`. Besides the handler's own
-values a template gets `page` (`PageContext`: the tenant and its brand, the signed-in member,
-their locale, text direction and formatter, and `url()` for links that keep the `/t/{slug}`
-prefix the request came in by), `csrf_input` (the hidden field every form carries) and
-`_`/`gettext`/`ngettext`, which translate into the reader's language.
+values a template gets `page` (`PageContext`: the tenant and its brand, the signed-in member
+and their unread notifications, their locale, text direction and formatter, and `url()` for
+links that keep the `/t/{slug}` prefix the request came in by), `csrf_input` (the hidden field
+every form carries) and `_`/`gettext`/`ngettext`, which translate into the reader's language.
 
 An HTMX request (header `HX-Request`) for a page that has a `fragment` gets only that partial
 template, so a list or a form can be swapped in place; the same handler serves both.
@@ -56,6 +56,8 @@ class PageContext:
     """The path prefix the request came in by (`/t/acme`), kept by every link."""
     operator: str | None = None
     """The platform operator signed in to the platform's pages."""
+    unread_notifications: int = 0
+    """The signed-in member's unread lines in their notification centre (the header's count)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
