@@ -6,6 +6,7 @@ Consumes (the staff actions, listed one by one in `ACTIONS`):
 - moderation: `Report.Dismissed`, `Report.Warned`, `Report.Suspended` (the decisions);
 - matching: `MatchingConfiguration.WeightsChanged`;
 - programme: `ProgrammeConfiguration.SettingsChanged`, `Questionnaire.Published`;
+- nudges: `NudgeConfiguration.Switched`, `NudgeConfiguration.WordsEdited`;
 
 and the auditors' reads, `AuditorRead.Recorded` (`services.audit_log`). Answers: who did what to
 which record, when, why, in which request (correlation id); who looked at what. Operator and
@@ -39,6 +40,7 @@ from services.actor import Actor
 from services.audit_log.domain import AuditorRead
 from services.matching.domain import MatchingConfiguration
 from services.moderation.domain import Report
+from services.nudge_settings.domain import NudgeConfiguration
 from services.programme.domain import ProgrammeConfiguration, Questionnaire
 
 __all__ = [
@@ -112,6 +114,8 @@ ACTIONS: dict[type, Callable[[Any], dict[str, Any] | None]] = {
     MatchingConfiguration.WeightsChanged: lambda e: {"weights": _asdict(e.weights)},
     ProgrammeConfiguration.SettingsChanged: lambda e: {"settings": _asdict(e.settings)},
     Questionnaire.Published: lambda e: {"version": e.version},
+    NudgeConfiguration.Switched: lambda e: {"nudge": e.nudge, "on": e.on},
+    NudgeConfiguration.WordsEdited: lambda e: {"nudge": e.nudge, "locale": e.locale},
 }
 """The staff actions of a tenant's stream, each with the non-personal details worth showing."""
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.nudge_settings.application import Nudges
-from services.nudge_settings.domain import NudgeConfiguration
 from tests.nudges.conftest import START, Programme, words_of
 from tests.tenant_api import SignedInMember
 
@@ -44,7 +42,7 @@ def test_every_nudge_is_on_with_its_built_in_words_until_an_admin_changes_it(
     assert set(nudges["no_message"]["builtIn"]) == {"en", "es", "fr", "ar", "id"}
 
 
-def test_a_nudge_switched_off_is_not_sent_and_the_switch_is_recorded_with_its_reason(
+def test_a_nudge_switched_off_is_not_sent_and_the_audit_trail_shows_who_switched_it_and_why(
     programme: Programme,
 ) -> None:
     tia = programme.admin()
@@ -60,15 +58,17 @@ def test_a_nudge_switched_off_is_not_sent_and_the_switch_is_recorded_with_its_re
     assert len(programme.tips(ben, "asks you to be their mentor")) == 1  # not a nudge
     assert listed(programme, tia)["profile_incomplete"]["on"] is False
 
-    nudges = programme.mailroom.served.ithaca.tenant_application(
-        programme.mailroom.served.ithaca.tenant("acme"), Nudges)
-    configuration = nudges.find(NudgeConfiguration.ID, NudgeConfiguration)
-    assert configuration is not None
-    switched = [event for event in nudges.repository.event_store.get(configuration.id)
-                if isinstance(event, NudgeConfiguration.Switched)]
-    assert [(e.nudge, e.on, e.reason, e.actor.id) for e in switched] == [
-        ("profile_incomplete", False, "We call newcomers instead", str(tia.id)),
-        ("request_unanswered", False, "", str(tia.id)),
+    programme.acme.project()
+    response = programme.acme.get("/api/v1/audit/trail", tia, params={"kind": "action"})
+    assert response.status_code == 200, response.text
+    switched = [(e["action"], e["actor"], e["reason"], e["details"])
+                for e in reversed(response.json()["entries"])
+                if e["action"].startswith("NudgeConfiguration")]
+    assert switched == [
+        ("NudgeConfiguration.Switched", f"member:{tia.id}", "We call newcomers instead",
+         {"nudge": "profile_incomplete", "on": False}),
+        ("NudgeConfiguration.Switched", f"member:{tia.id}", "",
+         {"nudge": "request_unanswered", "on": False}),
     ]
 
 
