@@ -14,10 +14,11 @@ recipient's own zone (their profile's, as the meeting pages show them) with the 
 
 Reminders fall due 24 hours and 1 hour before the start, one for each member; each carries the
 start and the meeting's revision (`sequence`) it was derived for, and is dropped when the
-meeting has moved or been declined or cancelled since (a move derives its own). A reminder that
-would fall due before the meeting was even arranged is not derived. Every other mail is dropped
-when the step it tells of is no longer the meeting's latest (a proposal answered or moved
-before the mail went out, a log already confirmed).
+meeting has moved or been declined or cancelled since (a move derives its own), or once it
+has started (a reminder held back by quiet hours). A reminder that would fall due before the
+meeting was even arranged is not derived. Every other mail is dropped when the step it tells
+of is no longer the meeting's latest (a proposal answered, moved or past before the mail went
+out, a log already confirmed).
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class MeetingMail:
         PROPOSED, ACCEPTED, DECLINED, RESCHEDULED, CANCELLED, REMINDER_DAY, REMINDER_HOUR,
         SESSION_LOG,
     )}
+    texts: Mapping[str, Mapping[str, str]] = {
+        kind: {"greeting": _GREETING, **words} for kind, words in _TEXTS.items()}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         meeting_id = str(event.originator_id)
@@ -168,7 +171,7 @@ class MeetingMail:
         meeting = context.application(Meetings).find(UUID(work.payload["meetingId"]), Meeting)
         if meeting is None or not meeting.involves(work.member_id):
             return None
-        if not _still_news(work, meeting):
+        if not _still_news(work, meeting, context.now):
             return None
         member = context.member(work.member_id)
         other = context.member(meeting.other_than(work.member_id))
@@ -210,16 +213,19 @@ def _reminders(
     ]
 
 
-def _still_news(work: ClaimedWork, meeting: Meeting) -> bool:
+def _still_news(work: ClaimedWork, meeting: Meeting, now: datetime) -> bool:
     """Whether the step the work tells of is still the meeting's latest (see the module)."""
     status, payload = meeting.status, work.payload
     same_revision = payload.get("sequence") == str(meeting.sequence)
     if work.kind in REMINDERS:
+        # A reminder held back (quiet hours, a gateway down) past the start reminds of nothing.
         return (status in (MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED) and same_revision
-                and payload["startsAt"] == meeting.starts_at.isoformat())
+                and payload["startsAt"] == meeting.starts_at.isoformat()
+                and now < meeting.starts_at)
     if work.kind in (PROPOSED, RESCHEDULED):
-        # Told to the member who answers: once they have, the mail has nothing to ask.
-        return status is MeetingStatus.PROPOSED and same_revision
+        # Told to the member who answers: once they have, or once the time has passed (it can
+        # no longer be accepted), the mail has nothing to ask.
+        return status is MeetingStatus.PROPOSED and same_revision and now < meeting.starts_at
     if work.kind == ACCEPTED:
         answered_at = meeting.answered_at.isoformat() if meeting.answered_at else None
         return status is MeetingStatus.ACCEPTED and payload["answeredAt"] == answered_at

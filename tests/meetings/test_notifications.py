@@ -228,6 +228,17 @@ def test_a_meeting_arranged_for_this_evening_gets_no_reminder_for_yesterday(pair
     }
 
 
+def test_a_reminder_or_proposal_held_back_past_the_start_is_not_sent(pair: Pair) -> None:
+    pair.propose(pair.ana, "2031-03-28T18:00")
+    [proposed] = pair.work(PROPOSED)
+    hour = pair.work(REMINDER_HOUR)
+
+    pair.tenant.clock.set("2031-03-28T17:30:00+00:00")  # the hour before: still news
+    assert all(carried_out(pair.tenant, MEETING_MAIL, w) is not None for w in [proposed, *hour])
+    pair.tenant.clock.set("2031-03-28T18:00:00+00:00")  # it has started
+    assert {carried_out(pair.tenant, MEETING_MAIL, w) for w in [proposed, *hour]} == {None}
+
+
 def test_the_other_member_is_asked_to_confirm_a_logged_session_until_they_do(
     pair: Pair,
 ) -> None:
