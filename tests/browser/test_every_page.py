@@ -26,7 +26,8 @@ PUBLIC = ["/", "/sign-in", "/sign-up", "/sign-up?role=mentor", "/forgot-password
 ENTREPRENEUR = ["/mentors", "/mentors?language=es", "{mentor}", "/my-requests",
                 "/relationships", "{relationship}", "/profile", "/onboarding",
                 "/onboarding/self-assessment", "/onboarding/baseline-survey", "/my-data"]
-MENTOR = ["/requests", "{decline}", "/mentees", "/profile?as=mentor", "/relationships"]
+MENTOR = ["/requests", "{decline}", "/mentees", "/profile?as=mentor", "/relationships",
+          "/notifications", "/settings/notifications"]
 ADMIN = ["/admin", "/admin/members", "/admin/relationships", "/admin/moderation",
          "/admin/dashboard", "/admin/matching", "/settings", "/settings/branding",
          "/settings/domains", "/settings/languages", "/settings/programme"]
