@@ -1,5 +1,6 @@
-"""Delivery: `ithaca notifications status`, and the copies of personal data that due work,
-delivery records and the notification centre keep (erasure clears them)."""
+"""Delivery: `ithaca notifications status`, the copies of personal data that due work,
+delivery records and the notification centre keep (erasure clears them), and the staff's
+preview of every notification and record of what was told whom (API and pages)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from infra.delivery.commands import notifications
 from infra.delivery.records import DeliveryRecords, NotificationCentre
 from infra.feature import Command, Feature
 from infra.scheduling.due_work import DueWorkTable
+from infra.web.notification_api import ROUTES
+from infra.web.pages import notification_admin
 from tenants.directory import TenantRecord
 
 
@@ -36,6 +39,7 @@ class _DeliveryCopies:
 
 
 FEATURE = Feature(
-    name="delivery", commands=(Command(notifications),),
+    name="delivery", commands=(Command(notifications),), api=ROUTES,
+    pages=notification_admin.PAGES,
     personal_stores=(_DueWorkCopies(), _DeliveryCopies()),
 )

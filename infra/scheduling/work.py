@@ -165,6 +165,11 @@ class DueWorkSource(Protocol):
     kinds: Mapping[str, Category | None]
     """The kinds of work it derives, each with the category of notification it is (None: an
     action, which tells nobody itself)."""
+    texts: Mapping[str, Mapping[str, str]]
+    """Each kind's words in English as the catalogues hold them (context "mail"), part by part
+    (subject, greeting, body, action, why...), placeholders unfilled: what the tenant admin's
+    preview shows (`infra.delivery.preview`). An action has none; a key `kind:variant` words a
+    kind another way (one side of a relationship)."""
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         ...

@@ -88,6 +88,7 @@ class AccountMail:
         VERIFY_EMAIL: Category.ACCOUNT, PASSWORD_RESET: Category.ACCOUNT,
         SIGN_UP_ATTEMPT: Category.ACCOUNT,
     }
+    texts: Mapping[str, Mapping[str, str]] = {**_TEXTS, SIGN_UP_ATTEMPT: _ATTEMPT_TEXTS}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, Member.SignedUp):

@@ -103,6 +103,8 @@ class SurveyMail:
         SCHEDULE: None, SURVEY_DUE: Category.SURVEYS, SURVEY_REMINDER: Category.SURVEYS,
         SURVEY_OVERDUE: Category.TIPS,
     }
+    texts: Mapping[str, Mapping[str, str]] = {
+        kind: {"greeting": _GREETING, **words, "action": _ACTION} for kind, words in _TEXTS.items()}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, ImpactSurveys.FollowUpScheduled):

@@ -209,6 +209,8 @@ class MentoringNotifications:
         RELATIONSHIP_RESUMED: Category.REQUESTS, RELATIONSHIP_COMPLETED: Category.REQUESTS,
         RELATIONSHIP_ENDED: Category.REQUESTS, NEW_MESSAGES: Category.MESSAGES,
     }
+    texts: Mapping[str, Mapping[str, str]] = {
+        key: {"greeting": _GREETING, **words} for key, words in _TEXTS.items()}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, Relationship.Requested):

@@ -72,6 +72,9 @@ class ModerationMail:
     topics: tuple[str, ...] = (get_topic(MemberStanding.WarningIssued), get_topic(Member.Suspended))
     kinds: Mapping[str, Category | None] = {WARNED: Category.ACCOUNT,
                                             SUSPENDED: Category.ACCOUNT}
+    texts: Mapping[str, Mapping[str, str]] = {
+        WARNED: {"greeting": _GREETING, **_WARNING},
+        SUSPENDED: {"greeting": _GREETING, **_SUSPENSION}}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, MemberStanding.WarningIssued):

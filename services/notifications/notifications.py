@@ -32,6 +32,7 @@ _TEXT = NC_("mail", "%(code)s is your %(product)s code. It works for %(minutes)s
 class PhoneCodeSource:
     topics: tuple[str, ...] = (get_topic(NotificationSettings.PhoneGiven),)
     kinds: Mapping[str, Category | None] = {PHONE_CODE: Category.ACCOUNT}
+    texts: Mapping[str, Mapping[str, str]] = {PHONE_CODE: {"subject": _TEXT, "short": _TEXT}}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if not isinstance(event, NotificationSettings.PhoneGiven):

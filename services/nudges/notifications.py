@@ -46,7 +46,7 @@ from services.nudge_settings.values import (
     PROFILE_INCOMPLETE,
 )
 from services.nudges.recommendations import MentorRecommender, Recommendation
-from services.nudges.texts import nudge_told, switched_on
+from services.nudges.texts import BUILT_IN, GREETING, nudge_told, switched_on
 from services.profiles.application import Profiles
 from services.profiles.domain import EntrepreneurProfile
 
@@ -108,6 +108,8 @@ def profile_complete(member: Member, profiles: Profiles) -> bool:
 class ProfileIncompleteNudge:
     topics: tuple[str, ...] = (get_topic(Member.SignedUp),)
     kinds: Mapping[str, Category | None] = {PROFILE_INCOMPLETE: Category.TIPS}
+    texts: Mapping[str, Mapping[str, str]] = {
+        kind: {"greeting": GREETING, **BUILT_IN[kind]} for kind in (PROFILE_INCOMPLETE,)}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, Member.SignedUp):
@@ -130,6 +132,8 @@ class ProfileIncompleteNudge:
 class NoRequestNudge:
     topics: tuple[str, ...] = (get_topic(EntrepreneurProfile.Opened),)
     kinds: Mapping[str, Category | None] = {NO_REQUEST: Category.TIPS}
+    texts: Mapping[str, Mapping[str, str]] = {
+        kind: {"greeting": GREETING, **BUILT_IN[kind]} for kind in (NO_REQUEST,)}
 
     def __init__(self, recommender: MentorRecommender) -> None:
         self.recommender = recommender
@@ -188,6 +192,8 @@ class NoSessionNudge:
     topics: tuple[str, ...] = (get_topic(Caseload.StatusNoted),)
     kinds: Mapping[str, Category | None] = {
         NO_SESSION_14: Category.TIPS, NO_SESSION_28: Category.TIPS}
+    texts: Mapping[str, Mapping[str, str]] = {
+        kind: {"greeting": GREETING, **BUILT_IN[kind]} for kind in (NO_SESSION_14, NO_SESSION_28)}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if (
@@ -224,6 +230,8 @@ class NoSessionNudge:
 class NoMessageNudge:
     topics: tuple[str, ...] = (get_topic(Conversation.MessageSent),)
     kinds: Mapping[str, Category | None] = {NO_MESSAGE: Category.TIPS}
+    texts: Mapping[str, Mapping[str, str]] = {
+        kind: {"greeting": GREETING, **BUILT_IN[kind]} for kind in (NO_MESSAGE,)}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, Conversation.MessageSent) and event.recipient_id is not None:

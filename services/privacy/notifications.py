@@ -58,6 +58,7 @@ class ErasureMail:
 
     topics: tuple[str, ...] = (get_topic(Erasure.Certified),)
     kinds: Mapping[str, Category | None] = {ERASURE_DONE: Category.ACCOUNT}
+    texts: Mapping[str, Mapping[str, str]] = {ERASURE_DONE: _TEXTS}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if not isinstance(event, Erasure.Certified):
