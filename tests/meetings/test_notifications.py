@@ -15,7 +15,7 @@ import icalendar  # type: ignore[import-untyped]
 import pytest
 
 from infra.scheduling.work import DueWork, Notification
-from services.accounts.application import Caller
+from services.accounts.application import Accounts, Caller
 from services.meetings.application import Meetings
 from services.meetings.domain import Meeting
 from services.meetings.notifications import (
@@ -33,7 +33,7 @@ from services.meetings.places import Locator
 from services.mentoring.application import Mentoring
 from services.profiles.application import Profiles
 from tests.due_work import carried_out, derived, position
-from tests.rules import EmbeddedTenant
+from tests.rules import OPERATOR, EmbeddedTenant
 
 pytestmark = pytest.mark.rules
 
@@ -257,3 +257,15 @@ def test_the_other_member_is_asked_to_confirm_a_logged_session_until_they_do(
     assert not told.attachments
     pair.meetings.confirm_session(meeting.id, pair.ana, pair.ana.actor())
     assert carried_out(pair.tenant, MEETING_MAIL, log) is None
+
+
+def test_each_member_is_told_in_their_own_language(pair: Pair) -> None:
+    pair.tenant.app(Accounts).change_locale(pair.ben.member_id, "es", OPERATOR)
+    pair.propose(pair.ana, "2031-04-01T18:00")
+
+    [proposed] = pair.work(PROPOSED)
+    told = pair.told(proposed)
+    assert told.content.locale == "es"
+    assert told.content.subject.startswith("Ana propone una reunión el 1 de abril de 2031")
+    assert "(Europe/Madrid)" in told.content.subject
+    assert told.content.greeting == "Hola, Ben:"
