@@ -113,9 +113,8 @@ class SurveyMail:
                        "dueAt": event.due_at.isoformat()}
             return [
                 DueWork(notification_id=notification_id, kind=kind,
-                        member_id=event.entrepreneur_id, due_at=event.due_at + after,
-                        payload=payload)
-                for kind, after in AFTER_DUE.items()
+                        member_id=event.entrepreneur_id, due_at=due_at, payload=payload)
+                for kind, due_at in _still_ahead(event.due_at, event.timestamp).items()
             ]
         if isinstance(event, ImpactSurveys.BaselineAnswered):
             return [DueWork(notification_id=notification_id, kind=SCHEDULE,
@@ -149,6 +148,15 @@ class SurveyMail:
         if nudge is not None and not nudge.on:  # the tenant switched this nudge off
             return None
         return _told(work, member, months, context, nudge)
+
+
+def _still_ahead(due_at: datetime, scheduled_at: datetime) -> dict[str, datetime]:
+    """When each mail about a follow-up falls due. A follow-up scheduled after its day had
+    passed (scheduling an old baseline's follow-ups after an upgrade) gets only the latest mail
+    whose time has come and those still ahead, not the due notice and its reminder at once."""
+    times = {kind: due_at + after for kind, after in AFTER_DUE.items()}
+    come = [kind for kind, at in times.items() if at <= scheduled_at]
+    return {kind: at for kind, at in times.items() if at > scheduled_at or come[-1:] == [kind]}
 
 
 def _relationship_id(work: ClaimedWork) -> UUID | None:

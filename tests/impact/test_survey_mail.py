@@ -117,3 +117,23 @@ def test_follow_ups_counted_from_the_baseline_give_way_once_the_entrepreneur_is_
     tenant.mentoring(ana, tenant.mentor("Ben"))
     tenant.clock.set("2031-06-03T09:00:00+00:00")
     assert carried_out(tenant, SURVEY_MAIL, due) is None
+
+
+def test_follow_ups_scheduled_after_their_day_are_nudged_once_not_told_three_times(
+    embedded_tenant: EmbeddedTenant,
+) -> None:
+    # Ana answered her baseline before follow-up mail existed; it is scheduled a year later
+    # (as `ithaca migrate` backfills the scheduling actions older events ask for).
+    tenant = embedded_tenant
+    since = position(tenant)
+    ana = tenant.entrepreneur("Ana")
+    tenant.app(Impact).answer(
+        entrepreneur=ana, kind=SurveyKind.BASELINE, months_after=None, relationship_id=None,
+        answers=ANSWERS, comment="", actor=ana.actor(), mentoring=tenant.app(Mentoring),
+    )
+    tenant.clock.set("2032-03-10T09:00:00+00:00")
+
+    mail = scheduled(tenant, since)
+    assert sorted((w.kind, w.payload["monthsAfter"]) for w in mail) == [
+        (SURVEY_OVERDUE, "3"), (SURVEY_OVERDUE, "6"),
+    ]
