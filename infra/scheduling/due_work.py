@@ -4,9 +4,10 @@ Queueing writes the new rows and the scheduler's tracking position in one transa
 row's key is (event position, kind, member): however often or concurrently work is derived from
 the same events, each piece is queued once; a piece whose `batch` key is already pending is
 absorbed into that one. Carrying out claims due rows with a lease (their next attempt moves to
-the lease's end and their attempt count goes up), so two schedulers never carry out the same
-work at once, and one that dies mid-way leaves it due again when the lease ends: what was sent
-and not yet recorded is sent again, once (at most one duplicate per crash; nothing is lost).
+the lease's end), so two schedulers never carry out the same work at once, and one that dies
+mid-way leaves it due again when the lease ends: what was sent and not yet recorded is sent
+again, once (at most one duplicate per crash; nothing is lost). Only failed attempts count
+towards giving up: a crash costs the work it had claimed nothing but the lease's wait.
 
 Rows hold ids and instants only, but an error text kept in `last_error` may quote a member's
 address: `forget` clears that and drops what is still pending, when a member is erased.
@@ -32,7 +33,8 @@ TRACKING_NAME = "mailer"
 """The scheduler's row in the stream's tracking table (named when it only sent mail)."""
 
 _KEY = "notification_id = %s AND kind = %s AND member_id = %s"
-_RETURNED = "notification_id, kind, member_id, payload, attempts, due_at"
+_RETURNED = "notification_id, kind, member_id, payload, attempts + 1, due_at"
+"""A row as claimed: its attempts so far are the failed ones, this one is the next."""
 
 
 class WorkStatus(StrEnum):
@@ -98,7 +100,7 @@ class DueWorkTable:
         """Pending work due by `now`, leased to the caller until `lease_until`."""
         locking = " FOR UPDATE SKIP LOCKED" if self.tables.on_postgres else ""
         rows = self.tables.run(
-            "UPDATE {schema}.due_work SET attempts = attempts + 1, next_attempt_at = %s"
+            "UPDATE {schema}.due_work SET next_attempt_at = %s"
             " WHERE (notification_id, kind, member_id) IN (SELECT notification_id, kind,"
             " member_id FROM {schema}.due_work WHERE status = 'pending' AND next_attempt_at <= %s"
             f" ORDER BY next_attempt_at LIMIT %s{locking})"
@@ -116,16 +118,17 @@ class DueWorkTable:
         )
 
     def retry_at(self, work: DueWork, at: datetime, error: str) -> None:
+        """The attempt failed: counted, and tried again at `at`."""
         self.tables.run(
-            f"UPDATE {{schema}}.due_work SET next_attempt_at = %s, last_error = %s WHERE {_KEY}",
+            "UPDATE {schema}.due_work SET next_attempt_at = %s, last_error = %s,"
+            f" attempts = attempts + 1 WHERE {_KEY}",
             (at, error, *_key(work)),
         )
 
     def defer(self, work: DueWork, until: datetime) -> None:
-        """Not now (quiet hours): due again at `until`, the attempt not counted."""
+        """Not now (quiet hours): due again at `until`."""
         self.tables.run(
-            "UPDATE {schema}.due_work SET next_attempt_at = %s, attempts = attempts - 1"
-            f" WHERE {_KEY}",
+            f"UPDATE {{schema}}.due_work SET next_attempt_at = %s WHERE {_KEY}",
             (until, *_key(work)),
         )
 
