@@ -90,7 +90,10 @@ def test_mail_and_the_taxonomies_names_are_in_the_catalogues() -> None:
     assert [name for name in names if ("taxonomy", name) not in template] == []
     mail_sources = {path for message in catalogue if message.context == "mail"
                     for path, _ in message.locations}
-    assert mail_sources >= {"services/accounts/mail.py", "infra/mail/message.py"}
+    assert mail_sources >= {
+        "services/accounts/notifications.py", "services/mentoring/notifications.py",
+        "infra/mail/message.py", "infra/delivery/digests.py",
+    }
 
 
 def test_no_refusal_is_built_from_its_values() -> None:
