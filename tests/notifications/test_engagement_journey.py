@@ -25,10 +25,12 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from infra.clock import SettableClock
+from infra.delivery.records import DeliveryRecords, Outcome
 from infra.mail.sink import MailSink, text_of
 from infra.settings import Settings
 from services.mentoring.application import Mentoring
 from services.mentoring.domain import Relationship
+from services.notifications.values import Category, Channel
 from tests.mail.fixtures import mail_settings_for, provision_acme
 from tests.sms import Kannel
 from tests.story_time import sessions_outlast_the_story
@@ -120,6 +122,7 @@ def test_the_engagement_journey(journey: Journey) -> None:
     writes_three_messages_then_gets_a_digest(journey, ben, ana, relationship_id)
     waits_out_quiet_hours_and_unsubscribes(journey, ben)
     leaves_a_request_to_expire(journey, ben)
+    was_nudged_once_per_reason(journey, ben)
 
 
 def signs_up_and_verifies_a_number(
@@ -263,3 +266,19 @@ def _expiries(mentoring: Mentoring, relationship_id: UUID) -> int:
     recorded = mentoring.recorder.select_notifications(
         1, 100_000, topics=[get_topic(Relationship.Expired)])
     return sum(1 for event in recorded if event.originator_id == relationship_id)
+
+
+def was_nudged_once_per_reason(journey: Journey, ben: SignedInMember) -> None:
+    """Across the journey, each nudge reached its member once: Ben for each of the two requests
+    he left unanswered for a week (Dan's and Eve's), the newcomers whose profiles stayed
+    incomplete once each. (`tests/nudges/test_default_nudges.py` times every default nudge.)"""
+    stream = journey.served.ithaca.tenant_stream(journey.served.ithaca.tenant("acme"))
+    nudges = [delivery for delivery in DeliveryRecords(stream).recent(1000)
+              if delivery.category is Category.TIPS and delivery.channel is Channel.EMAIL
+              and delivery.outcome is Outcome.SENT]
+    told = [(delivery.kind, delivery.member_id, delivery.notification_id) for delivery in nudges]
+    assert len(told) == len(set(told))
+    assert sum(1 for kind, member_id, _ in told
+               if kind == "request_unanswered" and member_id == ben.id) == 2
+    assert len({member_id for kind, member_id, _ in told if kind == "profile_incomplete"}) == (
+        sum(1 for kind, _, _ in told if kind == "profile_incomplete"))
