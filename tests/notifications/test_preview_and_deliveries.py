@@ -167,6 +167,13 @@ def test_an_admin_and_an_auditor_see_what_a_mentor_was_told_without_his_address(
     assert "Ben" in page.text
     assert ben.email not in page.text
     assert "Mentoring requests" in page.text
+    # Auditors read the page as well; programme admins find it in their navigation.
+    assert "/admin/notifications/deliveries" in pages.member("Pia", roles=["programme_admin"]).get(
+        "/admin/members").text
+    audited = pages.member("Aldo", roles=["auditor"]).get(
+        "/admin/notifications/deliveries", params={"member_id": str(ben.id)})
+    assert audited.status_code == 200
+    assert "request received" in audited.text
 
 
 def test_another_tenants_member_answers_as_an_unknown_one(mailroom: Mailroom) -> None:
