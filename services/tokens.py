@@ -23,14 +23,16 @@ import msgspec
 from services.errors import InvalidInputError
 
 __all__ = [
-    "PASSWORD_RESET", "UNSUBSCRIBE", "VERIFY_EMAIL", "LinkToken", "TokenSigner", "used_link_digest",
+    "CONFIRM_ADDRESS", "PASSWORD_RESET", "UNSUBSCRIBE", "VERIFY_EMAIL", "LinkToken", "TokenSigner", "used_link_digest",
 ]
 
 VERIFY_EMAIL = "verify_email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
 UNSUBSCRIBE = "unsubscribe"
 """A mail's one-click unsubscribe link; its nonce names the category it turns off."""
-_PURPOSES = (VERIFY_EMAIL, PASSWORD_RESET, UNSUBSCRIBE)
+CONFIRM_ADDRESS = "confirm_address"
+"""The link that proves an address which refused mail works again."""
+_PURPOSES = (VERIFY_EMAIL, PASSWORD_RESET, UNSUBSCRIBE, CONFIRM_ADDRESS)
 _KEY_LABEL = b"ithaca.accounts.link-tokens.v1"
 _MAX_TOKEN = 400
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -134,7 +134,7 @@ class Deliverer:
             return Outcome.SENT
         if channel is Channel.SMS:
             return self._text(choices.phone, notification, content)
-        if choices.refuses(address_digest(member.email)):
+        if choices.refuses(address_digest(member.email)) and not notification.proves_address:
             return Outcome.HELD_BACK
         if frequency in (Frequency.DAILY, Frequency.WEEKLY):
             schedule_digest(work, frequency, choices, context)

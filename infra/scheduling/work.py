@@ -89,6 +89,9 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
     email_only: bool = False
     """Its link carries a token (a password reset): it goes by e-mail only, never into the
     notification centre or an SMS."""
+    proves_address: bool = False
+    """Asks the member to prove their address works again: sent to it although it refused
+    mail before (the only mail that is)."""
     verifies_phone: bool = False
     """The code that proves a mobile number: it goes by SMS only, to the number just given
     (not yet verified)."""

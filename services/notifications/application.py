@@ -22,7 +22,7 @@ from infra.phone import normalise_phone
 from infra.settings import Settings
 from services.actor import Actor
 from services.application import TenantApplication
-from services.errors import InvalidInputError
+from services.errors import ConflictError, InvalidInputError
 from services.notifications.domain import NotificationSettings
 from services.notifications.values import (
     Category,
@@ -31,12 +31,19 @@ from services.notifications.values import (
     QuietHours,
     frequencies_for,
 )
-from services.tokens import UNSUBSCRIBE, LinkToken, TokenSigner
+from services.tokens import CONFIRM_ADDRESS, UNSUBSCRIBE, LinkToken, TokenSigner
 
-__all__ = ["PHONE_CODE_LIFETIME", "UNSUBSCRIBE_LINK_LIFETIME", "Notifications", "address_digest"]
+__all__ = [
+    "ADDRESS_CONFIRMATION_LIFETIME",
+    "PHONE_CODE_LIFETIME",
+    "UNSUBSCRIBE_LINK_LIFETIME",
+    "Notifications",
+    "address_digest",
+]
 
 PHONE_CODE_LIFETIME = timedelta(minutes=30)
 UNSUBSCRIBE_LINK_LIFETIME = timedelta(days=365)
+ADDRESS_CONFIRMATION_LIFETIME = timedelta(days=7)
 
 
 def address_digest(address: str) -> str:
@@ -149,6 +156,29 @@ class Notifications(TenantApplication):
             return self.record(settings)
 
         return self.retrying(command)
+
+    def ask_address_confirmation(self, member_id: UUID, actor: Actor) -> int:
+        """Sends the member a link proving their address works again (after it refused mail):
+        the one mail that still goes to it."""
+        def command() -> int:
+            settings = self._settings_to_change(member_id, actor)
+            if not settings.refused_address_digest:
+                raise ConflictError("mail to your address has not been refused", field="email")
+            settings.ask_address_confirmation(self.clock(), actor)
+            return self.record(settings)
+
+        return self.retrying(command)
+
+    def address_confirmation_token(self, member_id: UUID, asked_at: datetime) -> str:
+        return self.tokens.sign(LinkToken(
+            purpose=CONFIRM_ADDRESS, member_id=member_id,
+            expires_at=asked_at + ADDRESS_CONFIRMATION_LIFETIME,
+        ))
+
+    def confirm_address_by_link(self, token_text: str, actor: Actor) -> int:
+        """The member opened the link the confirmation mail carried: mail goes to them again."""
+        token = self.tokens.open(token_text, CONFIRM_ADDRESS, self.clock())
+        return self.confirm_address(token.member_id, actor)
 
     def confirm_address(self, member_id: UUID, actor: Actor) -> int:
         def command() -> int:

@@ -148,5 +148,20 @@ class NotificationsController(Controller):
     ) -> Written:
         return Written(position=notifications.remove_phone(member_id, actor))
 
+    # The address that refused mail ---------------------------------------------------------
+
+    @post("/address-confirmation", opt=_MEMBERS, sync_to_thread=True, status_code=202,
+          summary="Ask for a mail proving my address works again, after it refused mail",
+          description=(
+              "Mail to an address that refused it is held back. This sends one mail to it with "
+              "a link; opening the link lets mail through again. 409 when the address has not "
+              "refused mail."),
+          responses=refusals(401, 403, 409))
+    def ask_address_confirmation(
+        self, notifications: NamedDependency[Notifications], member_id: NamedDependency[UUID],
+        actor: NamedDependency[Actor],
+    ) -> Written:
+        return Written(position=notifications.ask_address_confirmation(member_id, actor))
+
 
 ROUTES = [NotificationsController]

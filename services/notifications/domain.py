@@ -56,6 +56,13 @@ class NotificationSettings(Aggregate):
         at: datetime
         actor: Actor
 
+    class AddressConfirmationAsked(Aggregate.Event):
+        """The member asked for a mail proving their address works again."""
+
+        member_id: UUID
+        at: datetime
+        actor: Actor
+
     class AddressConfirmed(Aggregate.Event):
         """The member proved the address works again: mail may be sent to it."""
 
@@ -97,6 +104,7 @@ class NotificationSettings(Aggregate):
         self.chosen: dict[tuple[Category, Channel], Frequency] = {}
         self.quiet_hours = DEFAULT_QUIET_HOURS
         self.refused_address_digest = ""
+        self.confirmation_asked_at: datetime | None = None
         self.phone = ""
         self.phone_asked_at: datetime | None = None
         self.phone_verified = False
@@ -129,6 +137,13 @@ class NotificationSettings(Aggregate):
     @event(AddressRefused)
     def note_refused_address(self, address_digest: str, at: datetime, actor: Actor) -> None:
         self.refused_address_digest = address_digest
+
+    def ask_address_confirmation(self, at: datetime, actor: Actor) -> None:
+        self._ask_address_confirmation(member_id=self.member_id, at=at, actor=actor)
+
+    @event(AddressConfirmationAsked)
+    def _ask_address_confirmation(self, member_id: UUID, at: datetime, actor: Actor) -> None:
+        self.confirmation_asked_at = at
 
     @event(AddressConfirmed)
     def confirm_address(self, at: datetime, actor: Actor) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from infra.feature import Feature
 from infra.web.pages import notifications, unsubscribe
 from services.notifications.controllers import ROUTES
-from services.notifications.notifications import PHONE_CODE_SOURCE
+from services.notifications.notifications import PROOFS
 
 FEATURE = Feature(
     name="notifications", api=ROUTES, pages=(*notifications.PAGES, *unsubscribe.PAGES),
-    due_work=(PHONE_CODE_SOURCE,),
+    due_work=(PROOFS,),
 )

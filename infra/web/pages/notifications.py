@@ -153,6 +153,8 @@ def _settings_page(
         phone=_readable(settings.phone), phone_verified=settings.phone_verified,
         phone_step=phone_step if phone_step in PHONE_STEPS else "",
         code_minutes=int(PHONE_CODE_LIFETIME.total_seconds() // 60), status_code=status_code,
+        address_refused=bool(settings.refused_address_digest),
+        confirmation_asked=settings.confirmation_asked_at is not None,
     )
 
 
@@ -257,6 +259,18 @@ def remove_phone(
     return Redirect(page_context(request).url("/settings/notifications?phone=removed#phone"))
 
 
+@post("/settings/notifications/address", opt=roles(ANY_MEMBER), sync_to_thread=True,
+      dependencies=_SERVICES)
+def ask_address_confirmation(
+    request: Request[Any, Any, Any], notifications: NamedDependency[Notifications],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+) -> Response[Any]:
+    """Sends the one mail that proves the address works again (the page says so)."""
+    if notifications.settings_of(caller.member_id).refused_address_digest:
+        notifications.ask_address_confirmation(caller.member_id, actor)
+    return Redirect(page_context(request).url("/settings/notifications#address"))
+
+
 def _after_phone_step(
     request: Request[Any, Any, Any], notifications: Notifications, caller: Caller,
     values: dict[str, Any], refused: Refusal, step: str,
@@ -272,5 +286,5 @@ def _after_phone_step(
 
 PAGES: list[ControllerRouterHandler] = [
     notification_centre, mark_read, notification_settings, choose_notifications, give_phone,
-    verify_phone, remove_phone,
+    verify_phone, remove_phone, ask_address_confirmation,
 ]

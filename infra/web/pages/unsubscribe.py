@@ -1,4 +1,5 @@
-"""Unsubscribing from a mail's link, without signing in.
+"""Unsubscribing from a mail's link, and confirming an address that refused mail, without
+signing in.
 
 Opening the link changes nothing (mail scanners open links): the page says what will stop and
 offers a button. The button, and a mail client's one-click unsubscribe (RFC 8058: a POST to the
@@ -65,4 +66,29 @@ def unsubscribe(
     return _page(request, lambda: notifications.unsubscribe(token, actor)[1], asking="")
 
 
-PAGES: list[ControllerRouterHandler] = [unsubscribe_form, unsubscribe]
+_CONFIRM_TEMPLATE = "notifications/confirm_address.html"
+
+
+@get("/confirm-address", opt=PUBLIC, sync_to_thread=True)
+def confirm_address_form(request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
+    """Opening the link changes nothing (mail scanners open links): the button confirms."""
+    return render(request, _CONFIRM_TEMPLATE, token=token, errors={}, done=False)
+
+
+@post("/confirm-address", opt={**PUBLIC, **CSRF_EXEMPT}, sync_to_thread=True, status_code=200,
+      dependencies=_NOTIFICATIONS)
+def confirm_address(
+    request: Request[Any, Any, Any], notifications: NamedDependency[Notifications],
+    actor: NamedDependency[Actor], token: FromQuery[str] = "",
+) -> Template:
+    try:
+        notifications.confirm_address_by_link(token, actor)
+    except IthacaError as refused:
+        return render(request, _CONFIRM_TEMPLATE, token="", errors=error_of(request, refused),
+                      done=False, status_code=refused.status_code)
+    return render(request, _CONFIRM_TEMPLATE, token="", errors={}, done=True)
+
+
+PAGES: list[ControllerRouterHandler] = [
+    unsubscribe_form, unsubscribe, confirm_address_form, confirm_address,
+]
