@@ -66,7 +66,8 @@ def preview_page(
 
 
 @get("/admin/notifications/preview/mail", opt=PREVIEWERS, sync_to_thread=False,
-     media_type="text/html")
+     media_type="text/html",
+     response_headers={"Content-Security-Policy": MAIL_PREVIEW_POLICY})
 def preview_mail(
     request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
     tenant: NamedDependency[TenantRecord], kind: FromQuery[str] = "",
