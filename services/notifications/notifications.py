@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
@@ -20,7 +21,6 @@ from eventsourcing.utils import get_topic
 from infra.mail.message import MailContent
 from infra.scheduling.work import ClaimedWork, DueWork, Notification, WorkContext
 from infra.translations import NC_, interface_locale, translated
-from services.accounts.domain import Member
 from services.notifications.application import (
     ADDRESS_CONFIRMATION_LIFETIME,
     PHONE_CODE_LIFETIME,
@@ -28,6 +28,9 @@ from services.notifications.application import (
 )
 from services.notifications.domain import NotificationSettings
 from services.notifications.values import Category
+
+if TYPE_CHECKING:  # accounts depends on this context (its mail's category)
+    from services.accounts.domain import Member
 
 __all__ = ["ADDRESS_CONFIRMATION", "PHONE_CODE", "PROOFS", "Proofs"]
 
