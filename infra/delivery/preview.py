@@ -3,8 +3,9 @@ e-mail exactly as sent (`compose_message`), the SMS as the gateway gets it (shor
 segments with the link, its encoding and segment count) and the notification centre's line,
 in any interface language, under the tenant's brand.
 
-The words are each source's own (`DueWorkSource.texts`, translated from the catalogues); what
-changes from one member to the next is filled with samples that are plainly samples ("Ana
+The words are each source's own (`DueWorkSource.texts`, translated from the catalogues), and
+a nudge's subject and body are the tenant's own where its admins wrote them; what changes from
+one member to the next is filled with samples that are plainly samples ("Ana
 Example", a fixed date written the language's way, the tenant's product name, links on the
 tenant's real address). A placeholder no sample answers is shown as `[name]` and listed in
 `unfilled`: a new placeholder, or a translation that misspells one, shows up here.
@@ -12,11 +13,13 @@ tenant's real address). A placeholder no sample answers is shown as `[name]` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import msgspec
 
+from infra.container import Ithaca
 from infra.delivery.sms.segments import SmsEncoding, count_segments, fit_with_link
 from infra.feature import Feature
 from infra.mail.message import (
@@ -31,10 +34,12 @@ from infra.settings import Settings
 from infra.translations import N_, translated, translations_for
 from services.errors import InvalidInputError
 from services.notifications.values import Category
+from services.nudge_settings.application import Nudges, nudge_setting_in
+from services.nudge_settings.values import NUDGES
 from tenants.directory import TenantRecord
 from tenants.domain import INTERFACE_LOCALES
 
-__all__ = ["KindPreview", "NotificationKind", "notification_kinds", "preview"]
+__all__ = ["KindPreview", "NotificationKind", "notification_kinds", "preview", "tenant_preview"]
 
 SAMPLE_NAME = "Ana Example"
 SAMPLE_OTHER = "Ben Example"
@@ -54,6 +59,7 @@ _LINKS = ("link", "reset")
 _OWN_PLACES = ("subject", "greeting", "action", "short")
 _SMALL_PRINT = ("deadline", "expiry", "ignore", "why")
 """Parts that go in the small print; any other part is a paragraph, in the order given."""
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 class NotificationKind(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -112,12 +118,23 @@ def notification_kinds(features: Sequence[Feature]) -> list[NotificationKind]:
     return kinds
 
 
+def tenant_preview(ithaca: Ithaca, tenant: TenantRecord, kind: str, locale: str) -> KindPreview:
+    """The kind in the language as the tenant's members would get it, its own words included
+    (a nudge's subject and body, where its admins wrote them)."""
+    own: dict[str, str] = {}
+    if kind in NUDGES:
+        words = nudge_setting_in(ithaca.tenant_application(tenant, Nudges), kind).words_in(locale)
+        own = {"subject": words.subject, "body": words.body}
+    return preview(ithaca.features, kind, locale, tenant, ithaca.settings, own)
+
+
 def preview(
     features: Sequence[Feature], kind: str, locale: str, tenant: TenantRecord,
-    settings: Settings,
+    settings: Settings, own: Mapping[str, str] | None = None,
 ) -> KindPreview:
     """The kind in the language on every channel; an unknown kind or language is refused
-    naming the field."""
+    naming the field. `own`: the tenant's words for some parts, in this language (an empty
+    one is the built-in)."""
     found = next((each for each in notification_kinds(features) if each.kind == kind), None)
     if found is None:
         raise InvalidInputError("no notification of the kind %(kind)s", field="kind",
@@ -130,6 +147,8 @@ def preview(
     link = tenant_link(tenant, settings, SAMPLE_PATH)
     samples = _samples(locale, tenant, settings)
     words = {part: translated(locale, "mail", text) % samples for part, text in texts.items()}
+    words.update({part: _PLACEHOLDER.sub(lambda found: samples[found.group(1)], text)
+                  for part, text in (own or {}).items() if text and part in words})
     action_link = link if "action" in words else ""
     content = MailContent(
         locale=locale, subject=words["subject"], greeting=words.get("greeting", ""),

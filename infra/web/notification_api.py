@@ -14,7 +14,12 @@ from litestar.params import QueryParameter
 
 from infra.container import Ithaca
 from infra.delivery.deliveries import DeliveriesView, deliveries_view
-from infra.delivery.preview import KindPreview, NotificationKind, notification_kinds, preview
+from infra.delivery.preview import (
+    KindPreview,
+    NotificationKind,
+    notification_kinds,
+    tenant_preview,
+)
 from infra.web.tenant_api import refusals, roles
 from services.accounts.domain import Role
 from tenants.directory import TenantRecord
@@ -37,17 +42,18 @@ class NotificationAdminController(Controller):
     def kinds(self, ithaca: NamedDependency[Ithaca]) -> list[NotificationKind]:
         return notification_kinds(ithaca.features)
 
-    @get("/preview", opt=PREVIEWERS, sync_to_thread=False,
+    @get("/preview", opt=PREVIEWERS, sync_to_thread=True,
          summary="One kind in one language as each channel carries it, under the tenant's "
-                 "brand, filled with sample values: the e-mail (subject, text and HTML as "
-                 "sent), the SMS with its segments, the notification centre's line",
+                 "brand and in its own words (a nudge's), filled with sample values: the "
+                 "e-mail (subject, text and HTML as sent), the SMS with its segments, the "
+                 "notification centre's line",
          responses=refusals(400, 401, 403, 422))
     def preview(
         self, ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
         kind: Annotated[str, QueryParameter(description="A kind, as /kinds lists them")],
         locale: Annotated[str, QueryParameter(description="en, es, fr, ar or id")],
     ) -> KindPreview:
-        return preview(ithaca.features, kind, locale, tenant, ithaca.settings)
+        return tenant_preview(ithaca, tenant, kind, locale)
 
     @get("/deliveries", opt=STAFF, sync_to_thread=True,
          summary="What the platform told whom, newest first (one member's with memberId), and "

@@ -105,6 +105,24 @@ def test_the_arabic_preview_reads_right_to_left_and_the_sms_shows_its_segments(
     assert "Acme Ventures" in first.text
 
 
+def test_a_nudge_previews_in_the_tenants_own_words_where_it_wrote_them(
+    mailroom: Mailroom,
+) -> None:
+    acme = mailroom.acme
+    tia = acme.member("Tia", roles=["tenant_admin"])
+    reworded = acme.put("/api/v1/nudges/no_message", tia, json={"words": {"es": {
+        "subject": "¿Hablamos, %(name)s?", "body": "Escribe a %(other)s hoy mismo."}},
+        "reason": "our own voice"})
+    assert reworded.status_code == 200, reworded.text
+    spanish = acme.get("/api/v1/notifications/preview", tia,
+                       params={"kind": "no_message", "locale": "es"}).json()
+    assert spanish["subject"] == "¿Hablamos, Ana Example?"
+    assert "Escribe a Ben Example hoy mismo." in spanish["text"]
+    french = acme.get("/api/v1/notifications/preview", tia,
+                      params={"kind": "no_message", "locale": "fr"}).json()
+    assert "Hablamos" not in french["subject"]  # the built-in words where it wrote none
+
+
 def test_an_unknown_kind_or_language_is_refused_naming_the_field(mailroom: Mailroom) -> None:
     acme = mailroom.acme
     tia = acme.member("Tia", roles=["tenant_admin"])

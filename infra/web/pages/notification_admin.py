@@ -18,7 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from infra.container import Ithaca
 from infra.delivery.deliveries import deliveries_view
-from infra.delivery.preview import KindPreview, notification_kinds, preview
+from infra.delivery.preview import KindPreview, notification_kinds, tenant_preview
 from infra.web.notification_api import PREVIEWERS, STAFF
 from infra.web.pages.rendering import page_context, render
 from services.errors import InvalidInputError, NotFoundError
@@ -42,12 +42,11 @@ def _chosen(
 ) -> KindPreview:
     kinds = notification_kinds(ithaca.features)
     own_locale = page_context(request).locale
-    return preview(ithaca.features, kind or kinds[0].kind,
-                   locale or (own_locale if own_locale in INTERFACE_LOCALES else "en"),
-                   tenant, ithaca.settings)
+    return tenant_preview(ithaca, tenant, kind or kinds[0].kind,
+                          locale or (own_locale if own_locale in INTERFACE_LOCALES else "en"))
 
 
-@get("/admin/notifications/preview", opt=PREVIEWERS, sync_to_thread=False)
+@get("/admin/notifications/preview", opt=PREVIEWERS, sync_to_thread=True)
 def preview_page(
     request: Request[Any, Any, Any], ithaca: NamedDependency[Ithaca],
     tenant: NamedDependency[TenantRecord], kind: FromQuery[str] = "",
@@ -65,7 +64,7 @@ def preview_page(
         if problem else "", status_code=problem.status_code if problem else 200)
 
 
-@get("/admin/notifications/preview/mail", opt=PREVIEWERS, sync_to_thread=False,
+@get("/admin/notifications/preview/mail", opt=PREVIEWERS, sync_to_thread=True,
      media_type="text/html",
      response_headers={"Content-Security-Policy": MAIL_PREVIEW_POLICY})
 def preview_mail(
