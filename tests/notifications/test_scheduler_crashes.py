@@ -272,6 +272,11 @@ def wait_until_done(worker: Worker, table: DueWorkTable, pieces: int) -> None:
         time.sleep(0.2)
 
 
+# Workers of their own, which a crash takes down apart from the web, are how PostgreSQL
+# deployments run (on the embedded default the scheduler is a thread of the one web process);
+# each kill costs a worker's start, so the ten run on PostgreSQL only.
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_a_worker_killed_with_mail_on_its_way_loses_nothing_and_resends_at_most_once(
     ithaca: Ithaca, settings: Settings, sink: HoldingSink, workers: list[Worker],
     tmp_path: Path,
