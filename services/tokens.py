@@ -23,7 +23,13 @@ import msgspec
 from services.errors import InvalidInputError
 
 __all__ = [
-    "CONFIRM_ADDRESS", "PASSWORD_RESET", "UNSUBSCRIBE", "VERIFY_EMAIL", "LinkToken", "TokenSigner", "used_link_digest",
+    "CONFIRM_ADDRESS",
+    "PASSWORD_RESET",
+    "UNSUBSCRIBE",
+    "VERIFY_EMAIL",
+    "LinkToken",
+    "TokenSigner",
+    "used_link_digest",
 ]
 
 VERIFY_EMAIL = "verify_email"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from infra.clock import SettableClock
-from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from tests.mail.fixtures import Mailroom, link_token
 from tests.tenant_api import TenantApi
 

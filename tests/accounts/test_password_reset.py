@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from infra.clock import SettableClock
 from infra.mail.sink import text_of
-from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from tests.mail.fixtures import Mailroom, link_token
 from tests.tenant_api import PASSWORD, TenantApi
 

@@ -17,11 +17,11 @@ from services.accounts.application import (
 )
 from services.accounts.domain import Role, SessionKind
 from services.accounts.throttling import TooManyAttemptsError
-from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from services.actor import Actor
 from services.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from services.mentoring.application import Mentoring
 from services.moderation.application import Moderation
+from services.tokens import PASSWORD_RESET, VERIFY_EMAIL, LinkToken
 from tests.rules import OPERATOR, PASSWORD, EmbeddedTenant
 
 pytestmark = pytest.mark.rules

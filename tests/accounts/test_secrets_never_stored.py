@@ -17,8 +17,8 @@ from infra.audit.export import export_lines, export_range, tenant_stream
 from infra.cli import cli
 from infra.container import Ithaca
 from infra.settings import Settings
-from services.tokens import PASSWORD_RESET, TokenSigner
 from services.application import IdempotentCommand
+from services.tokens import PASSWORD_RESET, TokenSigner
 from tests.environment import environment_of, logging_restored
 from tests.mail.fixtures import Mailroom, link_token
 from tests.privacy.storage_search import found_in_storage
