@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
 
 from infra.eventstore.streams import EventStream
 from infra.scheduling.beside import BesideStream, instant, member_id
-from infra.scheduling.work import DueWork
 from services.notifications.values import Category, Channel
+
+if TYPE_CHECKING:  # the records are read by the write side's data download, which must not
+    # reach the composition root that work's context names
+    from infra.scheduling.work import DueWork
 
 __all__ = ["CentreLine", "Delivery", "DeliveryRecords", "HeldLine", "NotificationCentre", "Outcome"]
 

@@ -213,3 +213,28 @@ def test_no_sms_reaches_a_number_that_was_not_verified(
     sms = {d.outcome for d in records.of_member(ben.id) if d.channel is Channel.SMS
            and d.kind != "phone_code"}
     assert sms == {Outcome.OFF}
+
+
+def test_a_members_data_download_holds_their_notifications_and_number(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(MORNING)
+    ana, ben = story.entrepreneur("Ana"), story.mentor("Ben")
+    notifications(story).give_phone(ben.id, "+254711123456", None, ADMIN)
+    notifications(story).choose(
+        ben.id, [(Category.MESSAGES, Channel.EMAIL, Frequency.WEEKLY)], ADMIN)
+    story.request(ana, ben)
+    mailroom.deliver()
+    response = mailroom.acme.get("/api/v1/me/data", ben)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    settings = data["notificationSettings"]
+    assert settings["phone"] == "+254711123456"
+    assert settings["phoneVerified"] is False
+    assert {"category": "messages", "channel": "email", "frequency": "weekly"} in (
+        settings["choices"])
+    [line] = data["notificationCentre"]
+    assert "Ana" in line["line"]
+    told = {(row["kind"], row["channel"], row["outcome"]) for row in data["notificationsSent"]}
+    assert ("request_received", "email", "sent") in told
+    assert ("request_received", "in_app", "sent") in told
