@@ -4,12 +4,16 @@ platform records of it, on both backends against the real SMTP sink, on the stor
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import msgspec
 import pytest
+from click.testing import CliRunner
 
+from infra.cli import cli
 from infra.clock import SettableClock
 from infra.delivery.records import DeliveryRecords, NotificationCentre, Outcome
 from infra.delivery.status import notification_counts
@@ -17,6 +21,7 @@ from infra.mail.sink import text_of
 from infra.settings import Settings
 from services.notifications.application import Notifications
 from services.notifications.values import Category, Channel, Frequency
+from tests.environment import environment_of
 from tests.mail.fixtures import Mailroom, mail_settings_for, provision_acme
 from tests.mentoring.conftest import ADMIN, Cohort
 from tests.sms import Kannel
@@ -199,6 +204,18 @@ def test_a_verified_number_gets_requests_by_sms_through_kannel(
         assert "Ana" in request_sms.text
         assert "http://acme.ithaca.localhost:8000/" in request_sms.text
         assert notifications(story).settings_of(ben.id).phone_verified
+        # The gateway is down: the SMS waits and goes once it is back, once, however often
+        # the work is tried again for its other channels (no mail server answers here).
+        with kannel.smsbox_stopped():
+            story.request(story.entrepreneur("Cara"), ben)
+            scheduler.run_once()
+            assert len(kannel.received(to=number, count=3, timeout=1)) == 2
+        for _ in range(3):
+            ithaca_clock.set(ithaca_clock() + timedelta(minutes=5))
+            scheduler.run_once()
+        texts = [sms.text for sms in kannel.received(to=number, count=4, timeout=2)]
+        assert len(texts) == 3, texts
+        assert "Cara" in texts[-1]
 
 
 def test_no_sms_reaches_a_number_that_was_not_verified(
@@ -238,3 +255,42 @@ def test_a_members_data_download_holds_their_notifications_and_number(
     told = {(row["kind"], row["channel"], row["outcome"]) for row in data["notificationsSent"]}
     assert ("request_received", "email", "sent") in told
     assert ("request_received", "in_app", "sent") in told
+
+
+def test_the_status_command_shows_queued_sent_and_failed_per_channel(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock, logging_restored: None,
+) -> None:
+    ithaca_clock.set(MORNING)
+    story.request(story.entrepreneur("Ana"), story.mentor("Ben"))
+    mailroom.deliver()
+    settings = mailroom.served.ithaca.settings
+    result = CliRunner().invoke(
+        cli, ["notifications", "status", "--tenant", "acme", "--json"],
+        env=environment_of(settings), catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    [acme] = json.loads(result.stdout)
+    assert acme["tenant"] == "acme"
+    assert acme["work"]["done"] >= 3
+    assert acme["work"]["pending"] >= 1  # reminders and nudges due later
+    assert acme["deliveries"]["email"]["sent"] >= 3
+    table = CliRunner().invoke(cli, ["notifications", "status"], env=environment_of(settings),
+                               catch_exceptions=False)
+    assert re.search(r"acme\s+email\s+sent\s+\d+", table.stdout), table.stdout
+
+
+def test_nudges_beyond_the_weekly_cap_are_recorded_and_not_sent(
+    mailroom: Mailroom, story: Cohort, ithaca_clock: SettableClock,
+) -> None:
+    ithaca_clock.set(MORNING)
+    ben = story.mentor("Ben", capacity=5)
+    for name in ("Ana", "Cara", "Dan"):
+        story.request(story.entrepreneur(name), ben)
+    mailroom.deliver()
+    ithaca_clock.set(datetime.fromisoformat(MORNING) + timedelta(days=7, minutes=1))
+    mailroom.deliver()
+    records = DeliveryRecords(notifications(story).stream)
+    week_old = [d for d in records.of_member(ben.id) if d.kind == "request_unanswered"]
+    sent = {d.notification_id for d in week_old if d.outcome is Outcome.SENT}
+    capped = {d.notification_id for d in week_old if d.outcome is Outcome.CAPPED}
+    assert (len(sent), len(capped)) == (2, 1)  # ITHACA_NUDGES_PER_WEEK: 2
+    assert len([m for m in requests_told(mailroom, ben) if "7 days" in text_of(m)]) == 2
