@@ -73,7 +73,7 @@ def main() -> None:
                              "set-up in (default: a temporary one, removed)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true",
-                        help="5,000 reminders across 10 tenants: a smoke run of a minute or two")
+                        help="5,000 reminders across 10 tenants: a smoke run of a few minutes")
     args = parser.parse_args()
     if args.quick:
         args.reminders, args.tenants, args.raw_sends = 5_000, 10, 1_000
