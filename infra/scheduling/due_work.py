@@ -132,6 +132,12 @@ class DueWorkTable:
             (until, *_key(work)),
         )
 
+    def next_due(self) -> datetime | None:
+        """When the earliest pending work falls due (or is tried again), if any is pending."""
+        rows = self.tables.run(
+            "SELECT min(next_attempt_at) FROM {schema}.due_work WHERE status = 'pending'")
+        return instant(rows[0][0]) if rows and rows[0][0] is not None else None
+
     def statuses(self) -> dict[tuple[str, WorkStatus], int]:
         """How many pieces of each kind are in each status."""
         rows = self.tables.run(

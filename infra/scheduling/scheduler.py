@@ -13,8 +13,9 @@ For one tenant, `run_once` does two things:
 
 What fell due while nothing ran is carried out on the next run. The web app runs one scheduler
 thread per process (`start`/`stop` in its lifespan), and `ithaca projections run` one beside
-the projections: this process's appends `kick` their tenant, served at once; a sweep of every
-tenant every `mail_sweep_seconds` (and at start) does the rest. One thread, one tenant at a
+the projections: this process's appends `kick` their tenant, served at once; it wakes when a
+tenant's earliest pending work falls due; a sweep of every tenant every `mail_sweep_seconds`
+(and at start) does the rest (work queued by other processes). One thread, one tenant at a
 time, bounded batches: it never competes with requests for more than one connection.
 
 A crash between a channel accepting a notification and its delivery being recorded sends it
@@ -27,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
@@ -104,6 +105,8 @@ class Scheduler:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._stop_listening: Callable[[], None] = lambda: None
+        self._next_due: dict[str, datetime] = {}
+        """Per tenant, when its earliest pending work falls due: the thread wakes for it."""
 
     def _appended(self, stream_name: str) -> None:
         """This process appended to a stream: its tenant may have new work."""
@@ -124,6 +127,8 @@ class Scheduler:
                 tenants = [tenant for tenant in found if tenant is not None]
             done = 0
             for tenant in tenants:
+                with self._wake:  # set again by a visit that succeeds: no retrying in a loop
+                    self._next_due.pop(tenant.slug, None)
                 if tenant.suspended:
                     continue  # its members cannot use the links; the work waits
                 try:
@@ -223,7 +228,12 @@ class Scheduler:
                 for work in due:
                     done += self._carry_out(work, context, table, teller)
                 if len(due) < CARRY_OUT_BATCH:
-                    return done
+                    break
+        next_due = table.next_due()
+        if next_due is not None:
+            with self._wake:
+                self._next_due[tenant.slug] = next_due
+        return done
 
     # ----------------------------------------------------------------------------------------
 
@@ -282,16 +292,27 @@ class Scheduler:
             return False
         return teller.deliver(work, category, notification, context)
 
+    def _seconds_to_next_due(self) -> float:
+        """Until the earliest pending work of any tenant falls due (called holding `_wake`)."""
+        if not self._next_due:
+            return float("inf")
+        return (min(self._next_due.values()) - self.clock()).total_seconds()
+
+    def _fallen_due(self) -> set[str]:
+        now = self.clock()
+        return {slug for slug, at in self._next_due.items() if at <= now}
+
     def _run(self) -> None:
         next_sweep = 0.0  # at start: work that fell due while nothing ran goes at once
         while True:
             with self._wake:
                 while (not self._stopping and not self._kicked
-                       and time.monotonic() < next_sweep):
-                    self._wake.wait(next_sweep - time.monotonic())
+                       and time.monotonic() < next_sweep and self._seconds_to_next_due() > 0):
+                    self._wake.wait(min(next_sweep - time.monotonic(),
+                                        self._seconds_to_next_due()))
                 if self._stopping:
                     return
-                kicked, self._kicked = self._kicked, set()
+                kicked, self._kicked = self._kicked | self._fallen_due(), set()
             try:
                 if time.monotonic() >= next_sweep:
                     next_sweep = time.monotonic() + self.settings.mail_sweep_seconds

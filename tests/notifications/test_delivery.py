@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 import msgspec
@@ -17,7 +18,9 @@ from infra.cli import cli
 from infra.clock import SettableClock
 from infra.delivery.records import DeliveryRecords, NotificationCentre, Outcome
 from infra.delivery.status import notification_counts
-from infra.mail.sink import text_of
+from infra.mail.sink import MailSink, text_of
+from infra.scheduling.due_work import DueWorkTable
+from infra.scheduling.work import DueWork
 from infra.settings import Settings
 from services.notifications.application import Notifications
 from services.notifications.values import Category, Channel, Frequency
@@ -26,7 +29,7 @@ from tests.mail.fixtures import Mailroom, mail_settings_for, provision_acme
 from tests.mentoring.conftest import ADMIN, Cohort
 from tests.sms import Kannel
 from tests.story_time import sessions_outlast_the_story
-from tests.tenant_api import SignedInMember
+from tests.tenant_api import SignedInMember, TenantApi
 from tests.web import serving
 
 # Ben mentors from Lisbon (his profile's zone): UTC+0 in winter.
@@ -294,3 +297,32 @@ def test_nudges_beyond_the_weekly_cap_are_recorded_and_not_sent(
     capped = {d.notification_id for d in week_old if d.outcome is Outcome.CAPPED}
     assert (len(sent), len(capped)) == (2, 1)  # ITHACA_NUDGES_PER_WEEK: 2
     assert len([m for m in requests_told(mailroom, ben) if "7 days" in text_of(m)]) == 2
+
+
+def test_the_scheduler_thread_wakes_when_work_falls_due_not_at_its_next_sweep(
+    settings: Settings, sink: MailSink,
+) -> None:
+    background = mail_settings_for(
+        settings, sink.port, mail_background=True, mail_sweep_seconds=600)
+    with serving(background) as served:  # the system clock: the thread really waits
+        provision_acme(served)
+        acme = TenantApi(served, "acme")
+        ana = acme.member("Ana", roles=["entrepreneur"])
+        scheduler = served.app.state.scheduler
+        due_at = datetime.now(UTC) + timedelta(seconds=2)
+        stream = served.ithaca.tenant_stream(served.ithaca.tenant("acme"))
+        DueWorkTable(stream).add([DueWork(
+            notification_id=1, kind="sign_up_attempt", member_id=ana.id, due_at=due_at,
+        )], datetime.now(UTC))
+        scheduler.kick("acme")  # as another process's append would: it learns what is due
+        deadline = time.monotonic() + 30
+        while not _attempt_mail(sink, ana.email) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        arrived = datetime.now(UTC)
+        assert _attempt_mail(sink, ana.email), "never sent before the next sweep"
+        assert due_at <= arrived < due_at + timedelta(seconds=10)
+
+
+def _attempt_mail(sink: MailSink, address: str) -> list[EmailMessage]:
+    return [mail for mail in sink.messages
+            if address in str(mail["To"]) and "tried to sign up" in str(mail["Subject"])]
