@@ -24,6 +24,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, ClassVar, TypeVar
 from uuid import UUID, uuid5
 
@@ -34,6 +35,7 @@ from eventsourcing.persistence import IntegrityError, RecordConflictError, Recor
 from infra.eventstore.streams import StreamApplication
 from services.errors import ConflictError, NotFoundError
 from services.personal_data import Personal
+from services.tokens import TokenSigner
 
 __all__ = [
     "DuplicateCommandError",
@@ -162,6 +164,11 @@ class TenantApplication(StreamApplication):
     # copy is never changed in place, as threads share it (`infra.eventstore.streams`).
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "500"}
     retry_budget_seconds = RETRY_BUDGET_SECONDS
+
+    @cached_property
+    def tokens(self) -> TokenSigner:
+        """Signs and opens the tokens of links in mail (keyed by the stream's secret)."""
+        return TokenSigner(self.stream.personal_keys.stream_secret())
 
     def record(self, *aggregates: BaseAggregate[UUID]) -> int:
         """Saves the aggregates' new events in one append; returns the position reached."""

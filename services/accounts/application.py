@@ -46,7 +46,6 @@ from services.tokens import (
     PASSWORD_RESET,
     VERIFY_EMAIL,
     LinkToken,
-    TokenSigner,
     used_link_digest,
 )
 from tenants.domain import INTERFACE_LOCALES
@@ -126,14 +125,6 @@ class Accounts(TenantApplication):
         # Unknown addresses are checked against this, so they take as long as known ones.
         self._decoy_hash = self.hasher.hash("not a password of anyone's")
         self.reset_answer_seconds = RESET_ANSWER_SECONDS
-        self._tokens: TokenSigner | None = None
-
-    @property
-    def tokens(self) -> TokenSigner:
-        """Signs and opens the tokens of the links in account mail."""
-        if self._tokens is None:
-            self._tokens = TokenSigner(self.stream.personal_keys.stream_secret())
-        return self._tokens
 
     # Queries --------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from infra.settings import Settings
 from services.actor import Actor
 from services.application import TenantApplication
 from services.errors import ConflictError, InvalidInputError
-from services.notifications.domain import NotificationSettings
+from services.notifications.domain import NotificationSettings, default_settings
 from services.notifications.values import (
     Category,
     Channel,
@@ -31,7 +31,7 @@ from services.notifications.values import (
     QuietHours,
     frequencies_for,
 )
-from services.tokens import CONFIRM_ADDRESS, UNSUBSCRIBE, LinkToken, TokenSigner
+from services.tokens import CONFIRM_ADDRESS, UNSUBSCRIBE, LinkToken
 
 __all__ = [
     "ADDRESS_CONFIRMATION_LIFETIME",
@@ -58,20 +58,13 @@ class Notifications(TenantApplication):
         self, stream: EventStream, settings: Settings | None = None, clock: Clock = system_clock
     ) -> None:
         super().__init__(stream, settings, clock)
-        self._tokens: TokenSigner | None = None
-
-    @property
-    def tokens(self) -> TokenSigner:
-        if self._tokens is None:
-            self._tokens = TokenSigner(self.stream.personal_keys.stream_secret())
-        return self._tokens
 
     # Queries --------------------------------------------------------------------------------
 
     def settings_of(self, member_id: UUID) -> NotificationSettings:
         """The member's settings (the defaults, unsaved, if they never chose anything)."""
         found = self.find(NotificationSettings.create_id(member_id), NotificationSettings)
-        return found or NotificationSettings(member_id=member_id, actor=_SETTLED_DEFAULTS)
+        return found or default_settings(member_id)
 
     def unsubscribe_link_token(self, member_id: UUID, stops: str, now: datetime) -> str:
         """The token of a mail's one-click unsubscribe link; `stops` names what it turns off:
@@ -245,6 +238,3 @@ class Notifications(TenantApplication):
         found = self.find(NotificationSettings.create_id(member_id), NotificationSettings)
         return found or NotificationSettings(member_id=member_id, actor=actor)
 
-
-_SETTLED_DEFAULTS = Actor(kind="system", id="notification-defaults")
-"""Stands in for an actor on defaults that are never saved."""

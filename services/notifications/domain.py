@@ -26,7 +26,7 @@ from services.notifications.values import (
 )
 from services.personal_data import PersonalText
 
-__all__ = ["NotificationSettings"]
+__all__ = ["NotificationSettings", "default_settings"]
 
 _NAMESPACE = UUID("3f1c2b7a-8d4e-4f60-9a15-c2e7b0d94a31")
 
@@ -167,3 +167,11 @@ class NotificationSettings(Aggregate):
     @event(Read)
     def read(self, keys: list[str], at: datetime, actor: Actor) -> None:
         pass  # the centre's table keeps what is read; the event is the record of it
+
+
+_DEFAULTS = Actor(kind="system", id="notification-defaults")
+
+
+def default_settings(member_id: UUID) -> NotificationSettings:
+    """The settings of a member who never chose anything: the defaults, never saved."""
+    return NotificationSettings(member_id=member_id, actor=_DEFAULTS)

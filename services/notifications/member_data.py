@@ -7,20 +7,17 @@ from typing import Any
 from uuid import UUID
 
 from infra.delivery.records import DeliveryRecords, NotificationCentre
-from services.actor import Actor
 from services.member_data import MemberDataReader, MemberDataSection
-from services.notifications.domain import NotificationSettings
+from services.notifications.domain import NotificationSettings, default_settings
 from services.notifications.values import Category, Channel
 
 __all__ = ["SECTIONS"]
 
-_DEFAULTS = Actor(kind="system", id="notification-defaults")
-"""Stands in for an actor on defaults that are never saved."""
 
 
 def _settings(app: MemberDataReader, member_id: UUID) -> dict[str, Any]:
     found = app.find(NotificationSettings.create_id(member_id), NotificationSettings)
-    settings = found or NotificationSettings(member_id=member_id, actor=_DEFAULTS)
+    settings = found or default_settings(member_id)
     start, end = settings.quiet_hours.as_text()
     return {
         "choices": [
