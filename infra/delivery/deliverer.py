@@ -36,6 +36,7 @@ from infra.delivery.sms import (
 from infra.logging import get_logger
 from infra.mail.message import MailContent, Recipient, compose_message
 from infra.mail.smtp import SmtpConnection, is_permanent
+from infra.scheduling.beside import Writes
 from infra.scheduling.work import (
     ClaimedWork,
     DeliveryPostponedError,
@@ -74,21 +75,23 @@ class Deliverer:
 
     def deliver(
         self, work: DueWork, category: Category, notification: Notification,
-        context: WorkContext,
+        context: WorkContext, writes: Writes,
     ) -> bool:
         """Tells the member; answers False when nobody could be told (the work is dropped).
         Raises `QuietHoursError` in quiet hours, `DeliveryPostponedError` when a channel is
-        down."""
+        down. What it told on each channel is kept in `writes`, recorded when the work
+        settles."""
         member = context.member(work.member_id)
         if member is None or (member.suspended and not category.essential):
             return False
         notifications = context.application(Notifications)
-        choices = notifications.settings_of(member.id)
+        choices = context.choices_of(member.id)
         records = DeliveryRecords(notifications.stream)
         if not category.essential:
             self._refuse_quiet_hours(choices, context, member.id)
             if category is Category.TIPS and self._over_nudge_cap(records, member.id, context):
-                records.record(work, Channel.IN_APP, category, Outcome.CAPPED, context.now)
+                records.record(writes, work, Channel.IN_APP, category, Outcome.CAPPED,
+                               context.now)
                 return True
         done = records.recorded(work)
         postponed: list[str] = []
@@ -103,8 +106,8 @@ class Deliverer:
             frequency = (Frequency.INSTANT if notification.verifies_phone
                          else choices.frequency(category, channel))
             try:
-                outcome = self._tell(
-                    channel, frequency, work, category, notification, context, member, choices)
+                outcome = self._tell(channel, frequency, work, category, notification,
+                                     context, member, choices, writes)
             except DeliveryPostponedError as error:
                 postponed.append(str(error))
                 continue
@@ -112,7 +115,7 @@ class Deliverer:
             if outcome is Outcome.HELD:
                 held = (notification.content.subject, notification.content.action_url,
                         str(frequency))
-            records.record(work, channel, category, outcome, context.now, held=held,
+            records.record(writes, work, channel, category, outcome, context.now, held=held,
                            about=_about(work, notification))
         if postponed:
             raise DeliveryPostponedError("; ".join(postponed))
@@ -121,40 +124,39 @@ class Deliverer:
     def _tell(
         self, channel: Channel, frequency: Frequency, work: DueWork, category: Category,
         notification: Notification, context: WorkContext, member: Member,
-        choices: NotificationSettings,
+        choices: NotificationSettings, writes: Writes,
     ) -> Outcome:
         if frequency is Frequency.OFF:
             no_number = channel is Channel.SMS and not choices.phone
             return Outcome.NO_NUMBER if no_number else Outcome.OFF
         content = notification.content
         if channel is Channel.IN_APP:
-            NotificationCentre(context.application(Notifications).stream).add(
-                work, category, content.subject, content.action_url, context.now,
-                about=_about(work, notification))
+            NotificationCentre.add(writes, work, category, content.subject,
+                                   content.action_url, context.now,
+                                   about=_about(work, notification))
             return Outcome.SENT
         if channel is Channel.SMS:
             return self._text(choices.phone, notification, content)
         if choices.refuses(address_digest(member.email)) and not notification.proves_address:
             return Outcome.HELD_BACK
         if frequency in (Frequency.DAILY, Frequency.WEEKLY):
-            schedule_digest(work, frequency, choices, context)
+            schedule_digest(work, frequency, choices, context, writes)
             return Outcome.HELD
         unsubscribe = None if category.essential else str(category)
         return self._mail(member, notification, context, unsubscribe)
 
-    def carry_out_own(self, work: ClaimedWork, context: WorkContext) -> bool:
+    def carry_out_own(self, work: ClaimedWork, context: WorkContext, writes: Writes) -> bool:
         """A digest that fell due."""
-        return self.send_digest(work, context)
+        return self.send_digest(work, context, writes)
 
-    def send_digest(self, work: DueWork, context: WorkContext) -> bool:
+    def send_digest(self, work: DueWork, context: WorkContext, writes: Writes) -> bool:
         """Sends the member's digest of what was held for it; False when nothing was."""
         frequency = DIGEST_KINDS[work.kind]
         member = context.member(work.member_id)
         if member is None or member.suspended:
             return False
-        notifications = context.application(Notifications)
-        choices = notifications.settings_of(member.id)
-        records = DeliveryRecords(notifications.stream)
+        choices = context.choices_of(member.id)
+        records = DeliveryRecords(context.application(Notifications).stream)
         lines = records.held_for(member.id, str(frequency))
         content = DigestWork.content(
             [(line.line, line.link) for line in lines], frequency, member.name, member.locale,
@@ -163,8 +165,8 @@ class Deliverer:
             return False
         self._refuse_quiet_hours(choices, context, member.id)
         outcome = self._mail(member, Notification(content=content), context, str(frequency))
-        records.mark_digested(member.id, lines, context.now)
-        records.record(work, Channel.EMAIL, lines[0].category, outcome, context.now)
+        records.mark_digested(writes, member.id, lines, context.now)
+        records.record(writes, work, Channel.EMAIL, lines[0].category, outcome, context.now)
         return True
 
     def _mail(
@@ -183,6 +185,7 @@ class Deliverer:
                 raise DeliveryPostponedError(problem) from error
             context.application(Notifications).note_refused_address(
                 member.id, member.email, DELIVERY_ACTOR)
+            context.choices_changed(member.id)
             _log.warning("mail_refused", tenant=context.tenant.slug, member=str(member.id))
             return Outcome.REFUSED
         return Outcome.SENT

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from infra.mail.message import MailContent
+from infra.scheduling.beside import Writes
 from infra.scheduling.due_work import DueWorkTable
 from infra.scheduling.work import DueWork, WorkContext
 from infra.translations import NC_, interface_locale, translated
@@ -49,15 +50,17 @@ def next_digest_at(now: datetime, frequency: Frequency, context: WorkContext,
 
 
 def schedule_digest(
-    held: DueWork, frequency: Frequency, member: NotificationSettings, context: WorkContext
+    held: DueWork, frequency: Frequency, member: NotificationSettings, context: WorkContext,
+    writes: Writes,
 ) -> None:
+    """Queues the member's next digest in `writes`, with the record of what it holds."""
     kind = _KIND_OF[frequency]
     table = DueWorkTable(context.application(Notifications).stream)
     table.add([DueWork(
         notification_id=held.notification_id, kind=kind, member_id=member.member_id,
         due_at=next_digest_at(context.now, frequency, context, member),
         batch=f"{kind}:{member.member_id}",
-    )], context.now)
+    )], context.now, writes)
 
 
 class DigestWork:

@@ -18,7 +18,7 @@ from uuid import UUID
 import msgspec
 
 from infra.eventstore.streams import EventStream
-from infra.scheduling.beside import BesideStream, instant, member_id
+from infra.scheduling.beside import BesideStream, Writes, instant, member_id
 from services.notifications.values import Category, Channel
 
 if TYPE_CHECKING:  # the records are read by the write side's data download, which must not
@@ -90,18 +90,20 @@ class DeliveryRecords:
             f"SELECT channel, outcome FROM {{schema}}.deliveries WHERE {_KEY}", _key(work))
         return {Channel(row[0]): Outcome(row[1]) for row in rows}
 
+    @staticmethod
     def record(
-        self, work: DueWork, channel: Channel, category: Category, outcome: Outcome,
+        into: Writes, work: DueWork, channel: Channel, category: Category, outcome: Outcome,
         at: datetime, held: tuple[str, str, str] | None = None, about: str = "",
     ) -> None:
-        """`held`: the line, link and digest frequency of a notification held for a digest;
-        `about`: the ids of the members its words speak of."""
+        """Kept `into` the writes committed when the work settles. `held`: the line, link and
+        digest frequency of a notification held for a digest; `about`: the ids of the members
+        its words speak of."""
         detail = ""
         if held is not None:
             line, link, frequency = held
             detail = msgspec.json.encode(
                 {"line": line, "link": link, "frequency": frequency, "about": about}).decode()
-        self.tables.run(
+        into.add(
             "INSERT INTO {schema}.deliveries (notification_id, kind, member_id, channel,"
             " category, outcome, at, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (notification_id, kind, member_id, channel) DO UPDATE"
@@ -124,14 +126,15 @@ class DeliveryRecords:
                 line=detail.get("line", ""), link=detail.get("link", ""), at=instant(row[4])))
         return lines
 
-    def mark_digested(self, member: UUID, lines: Sequence[HeldLine], at: datetime) -> None:
-        with self.tables.transaction() as statements:
-            statements.run_many(
-                "UPDATE {schema}.deliveries SET outcome = 'digested', at = %s, detail = ''"
-                " WHERE notification_id = %s AND kind = %s AND member_id = %s AND channel = %s",
-                [(at, line.notification_id, line.kind, member, str(Channel.EMAIL))
-                 for line in lines],
-            )
+    @staticmethod
+    def mark_digested(
+        into: Writes, member: UUID, lines: Sequence[HeldLine], at: datetime
+    ) -> None:
+        into.add_many(
+            "UPDATE {schema}.deliveries SET outcome = 'digested', at = %s, detail = ''"
+            " WHERE notification_id = %s AND kind = %s AND member_id = %s AND channel = %s",
+            [(at, line.notification_id, line.kind, member, str(Channel.EMAIL)) for line in lines],
+        )
 
     def sent_since(self, member: UUID, category: Category, since: datetime) -> int:
         """How many pieces of work of the category reached the member on any channel since."""
@@ -184,12 +187,14 @@ class NotificationCentre:
     def __init__(self, stream: EventStream) -> None:
         self.tables = BesideStream(stream)
 
+    @staticmethod
     def add(
-        self, work: DueWork, category: Category, line: str, link: str, at: datetime,
+        into: Writes, work: DueWork, category: Category, line: str, link: str, at: datetime,
         about: str = "",
     ) -> None:
-        """`about`: the ids of the members the line speaks of (erasing one deletes it)."""
-        self.tables.run(
+        """Kept `into` the writes committed when the work settles. `about`: the ids of the
+        members the line speaks of (erasing one deletes it)."""
+        into.add(
             "INSERT INTO {schema}.notification_centre (notification_id, kind, member_id,"
             " category, line, link, about, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT DO NOTHING",

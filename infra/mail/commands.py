@@ -6,13 +6,12 @@ import logging
 import threading
 import time
 import uuid
-from email.message import EmailMessage
 from pathlib import Path
 
 import click
 
 from infra.console import CommandRuntime
-from infra.mail.sink import MailSink, text_of
+from infra.mail.sink import MailSink, ReceivedMail
 
 __all__ = ["mail_sink"]
 
@@ -31,18 +30,19 @@ def mail_sink(
     port = port or runtime.settings.mail_port
     lock = threading.Lock()
 
-    def keep(message: EmailMessage) -> None:
+    def show(mail: ReceivedMail) -> None:
+        summary = mail.summary()
         with lock:
-            click.echo(f"--- mail from {message['From']} to {message['To']}")
-            click.echo(f"Subject: {message['Subject']}\n\n{text_of(message)}")
+            click.echo(f"--- mail from {summary.sender} to {summary.to}")
+            click.echo(f"Subject: {summary.subject}\n\n{summary.text}")
             if save_dir is not None:
                 save_dir.mkdir(parents=True, exist_ok=True)
                 name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
-                (save_dir / name).write_bytes(message.as_bytes())
+                (save_dir / name).write_bytes(mail.raw)
 
     # aiosmtpd logs every SMTP command at info; the mail itself is what a developer wants.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    sink = MailSink(host, port, on_message=keep).start()
+    sink = MailSink(host, port, on_mail=show, keep=False).start()
     click.echo(f"mail sink listening on {host}:{port} (Ctrl-C stops it)", err=True)
     try:
         threading.Event().wait()

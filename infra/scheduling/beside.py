@@ -21,7 +21,7 @@ from infra.eventstore.postgres import PostgresProcessRecorder
 from infra.eventstore.postgres_server import PostgresServer
 from infra.eventstore.streams import EventStream
 
-__all__ = ["BesideStream", "Statements", "instant", "member_id"]
+__all__ = ["BesideStream", "Statements", "Writes", "instant", "member_id"]
 
 Row = tuple[Any, ...]
 
@@ -45,6 +45,38 @@ def instant(value: Any) -> datetime:
 
 def member_id(value: Any) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
+
+
+class Writes:
+    """Statements kept to run later, together, in one transaction (`BesideStream.commit`):
+    what carrying out one piece of work recorded is committed with its settling, one commit
+    per piece instead of one per record."""
+
+    def __init__(self) -> None:
+        self._statements: list[tuple[str, list[Sequence[Any]]]] = []
+
+    def add(self, statement: str, parameters: Sequence[Any] = ()) -> None:
+        self._statements.append((statement, [parameters]))
+
+    def add_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._statements.append((statement, list(rows)))
+
+    def run_in(self, statements: Statements) -> None:
+        for statement, rows in self._statements:
+            if len(rows) == 1:
+                statements.run(statement, rows[0])
+            else:
+                statements.run_many(statement, rows)
+
+    def followed_by(self, statement: str, parameters: Sequence[Any] = ()) -> Writes:
+        """These writes and one more statement, after them."""
+        combined = Writes()
+        combined._statements = [*self._statements, (statement, [parameters])]
+        return combined
+
+    def __len__(self) -> int:
+        return len(self._statements)
 
 
 class BesideStream:
@@ -78,6 +110,12 @@ class BesideStream:
     def run(self, statement: str, parameters: Sequence[Any] = ()) -> list[Row]:
         with self.transaction() as statements:
             return statements.run(statement, parameters)
+
+    def commit(self, writes: Writes) -> None:
+        """Runs what was kept, in one transaction."""
+        if len(writes):
+            with self.transaction() as statements:
+                writes.run_in(statements)
 
 
 class _PostgresStatements:

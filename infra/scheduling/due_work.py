@@ -24,7 +24,7 @@ from uuid import UUID
 import msgspec
 
 from infra.eventstore.streams import EventStream
-from infra.scheduling.beside import BesideStream, instant, member_id
+from infra.scheduling.beside import BesideStream, Writes, instant, member_id
 from infra.scheduling.work import ClaimedWork, DueWork
 
 __all__ = ["DueWorkTable", "WorkStatus"]
@@ -91,10 +91,13 @@ class DueWorkTable:
                 (TRACKING_NAME, position),
             )
 
-    def add(self, works: Sequence[DueWork], now: datetime) -> None:
-        """Adds work decided while carrying out other work (a digest), not derived from events."""
-        with self.tables.transaction() as statements:
-            statements.run_many(_INSERT, [_row(work, now) for work in works])
+    def add(self, works: Sequence[DueWork], now: datetime, writes: Writes | None = None) -> None:
+        """Adds work decided while carrying out other work (a digest), not derived from events;
+        with `writes`, kept there (committed with the work that decided it)."""
+        kept = Writes() if writes is None else writes
+        kept.add_many(_INSERT, [_row(work, now) for work in works])
+        if writes is None:
+            self.tables.commit(kept)
 
     def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[ClaimedWork]:
         """Pending work due by `now`, leased to the caller until `lease_until`."""
@@ -109,28 +112,31 @@ class DueWorkTable:
         )
         return sorted((_claimed(row) for row in rows), key=lambda work: work.notification_id)
 
-    def settle(self, work: DueWork, status: WorkStatus, now: datetime, error: str = "") -> None:
-        """Done, dropped or failed for good."""
-        self.tables.run(
-            "UPDATE {schema}.due_work SET status = %s, settled_at = %s, last_error = %s"
-            f" WHERE {_KEY}",
-            (str(status), now, error, *_key(work)),
-        )
+    def settle(
+        self, work: DueWork, status: WorkStatus, now: datetime, error: str = "",
+        writes: Writes | None = None,
+    ) -> None:
+        """Done, dropped or failed for good. Each of these three commits `writes` (what carrying
+        the work out recorded) in the same transaction."""
+        self._commit(writes, "UPDATE {schema}.due_work SET status = %s, settled_at = %s,"
+                     f" last_error = %s WHERE {_KEY}", (str(status), now, error, *_key(work)))
 
-    def retry_at(self, work: DueWork, at: datetime, error: str) -> None:
+    def retry_at(
+        self, work: DueWork, at: datetime, error: str, writes: Writes | None = None
+    ) -> None:
         """The attempt failed: counted, and tried again at `at`."""
-        self.tables.run(
-            "UPDATE {schema}.due_work SET next_attempt_at = %s, last_error = %s,"
-            f" attempts = attempts + 1 WHERE {_KEY}",
-            (at, error, *_key(work)),
-        )
+        self._commit(writes, "UPDATE {schema}.due_work SET next_attempt_at = %s,"
+                     f" last_error = %s, attempts = attempts + 1 WHERE {_KEY}",
+                     (at, error, *_key(work)))
 
-    def defer(self, work: DueWork, until: datetime) -> None:
+    def defer(self, work: DueWork, until: datetime, writes: Writes | None = None) -> None:
         """Not now (quiet hours): due again at `until`."""
-        self.tables.run(
-            f"UPDATE {{schema}}.due_work SET next_attempt_at = %s WHERE {_KEY}",
-            (until, *_key(work)),
-        )
+        self._commit(writes, f"UPDATE {{schema}}.due_work SET next_attempt_at = %s WHERE {_KEY}",
+                     (until, *_key(work)))
+
+    def _commit(self, writes: Writes | None, statement: str, parameters: Sequence[Any]) -> None:
+        self.tables.commit((Writes() if writes is None else writes).followed_by(
+            statement, parameters))
 
     def next_due(self) -> datetime | None:
         """When the earliest pending work falls due (or is tried again), if any is pending."""

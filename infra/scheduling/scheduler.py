@@ -37,6 +37,7 @@ from eventsourcing.domain import DomainEventProtocol
 from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication, listen_to_appends
 from infra.logging import get_logger
+from infra.scheduling.beside import Writes
 from infra.scheduling.due_work import DueWorkTable, WorkStatus
 from infra.scheduling.work import (
     ClaimedWork,
@@ -255,31 +256,35 @@ class Scheduler:
     ) -> int:
         where = {"tenant": context.tenant.slug, "kind": work.kind, "member": str(work.member_id),
                  "attempt": work.attempts}
+        writes = Writes()  # what the teller records, committed with the work's new state
         try:
-            told = self._tell(work, context, teller)
+            told = self._tell(work, context, teller, writes)
         except QuietHoursError as deferred:
-            table.defer(work, deferred.until)
+            table.defer(work, deferred.until, writes)
             _log.info("work_deferred", until=deferred.until.isoformat(), **where)
             return 0
         except DeliveryPostponedError as error:
             problem = str(error)[:500]
             if work.attempts >= self.settings.mail_max_attempts:
-                table.settle(work, WorkStatus.FAILED, context.now, problem)
+                table.settle(work, WorkStatus.FAILED, context.now, problem, writes)
                 _log.error("work_failed", error=problem, **where)
             else:
                 retry_at = context.now + backoff(work.attempts)
-                table.retry_at(work, retry_at, problem)
+                table.retry_at(work, retry_at, problem, writes)
                 _log.warning("work_retry_later", error=problem, retry_at=retry_at.isoformat(),
                              **where)
             return 0
-        table.settle(work, WorkStatus.DONE if told else WorkStatus.DROPPED, self.clock())
+        table.settle(work, WorkStatus.DONE if told else WorkStatus.DROPPED, self.clock(),
+                     writes=writes)
         _log.info("work_done" if told else "work_dropped", **where)
         return 1 if told else 0
 
-    def _tell(self, work: ClaimedWork, context: WorkContext, teller: Teller) -> bool:
+    def _tell(
+        self, work: ClaimedWork, context: WorkContext, teller: Teller, writes: Writes
+    ) -> bool:
         """Carries the work out; answers whether it did anything (False: dropped)."""
         if work.kind in teller.own_kinds:
-            return teller.carry_out_own(work, context)
+            return teller.carry_out_own(work, context, writes)
         source = self._by_kind.get(work.kind)
         if source is None:
             _log.error("work_kind_unknown", tenant=context.tenant.slug, kind=work.kind)
@@ -290,7 +295,7 @@ class Scheduler:
             return True
         if notification is None:
             return False
-        return teller.deliver(work, category, notification, context)
+        return teller.deliver(work, category, notification, context, writes)
 
     def _seconds_to_next_due(self) -> float:
         """Until the earliest pending work of any tenant falls due (called holding `_wake`)."""

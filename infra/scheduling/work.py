@@ -17,7 +17,7 @@ stands and later ones are absorbed into it (three messages in a row, one notific
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
@@ -29,9 +29,12 @@ from eventsourcing.domain import DomainEventProtocol
 from infra.container import Ithaca
 from infra.eventstore.streams import StreamApplication
 from infra.mail.message import MailContent, tenant_link
+from infra.scheduling.beside import Writes
 from infra.settings import Settings
 from services.accounts.application import Accounts
 from services.accounts.domain import Member
+from services.notifications.application import Notifications
+from services.notifications.domain import NotificationSettings
 from services.notifications.values import Category
 from services.personal_data import ERASED_TEXT
 from services.profiles.application import Profiles
@@ -103,12 +106,20 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
 
 @dataclass(frozen=True)
 class WorkContext:
-    """What carrying out one tenant's work may look at."""
+    """What carrying out one claimed batch of a tenant's work may look at. A member, their zone
+    and their notification settings are looked up once per batch (a batch lives for moments;
+    pieces of it about one member would otherwise load them again and again)."""
 
     ithaca: Ithaca
     tenant: TenantRecord
     settings: Settings
     now: datetime
+    _members: dict[UUID, Member | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _zones: dict[UUID, ZoneInfo] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _choices: dict[UUID, NotificationSettings] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def application(self, app_class: type[AppT]) -> AppT:
         return self.ithaca.tenant_application(self.tenant, app_class)
@@ -119,20 +130,33 @@ class WorkContext:
     def member(self, member_id: UUID) -> Member | None:
         """The member as they are now, or None when they can no longer be told anything
         (unknown, erased)."""
-        member = self.application(Accounts).find(member_id, Member)
-        if member is None or member.erased or member.email == ERASED_TEXT:
-            return None
-        return member
+        if member_id not in self._members:
+            member = self.application(Accounts).find(member_id, Member)
+            unreachable = member is None or member.erased or member.email == ERASED_TEXT
+            self._members[member_id] = None if unreachable else member
+        return self._members[member_id]
+
+    def choices_of(self, member_id: UUID) -> NotificationSettings:
+        """The member's notification settings (`choices_changed` after changing them)."""
+        if member_id not in self._choices:
+            self._choices[member_id] = self.application(Notifications).settings_of(member_id)
+        return self._choices[member_id]
+
+    def choices_changed(self, member_id: UUID) -> None:
+        self._choices.pop(member_id, None)
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tenant.time_zone)
 
     def zone_of(self, member_id: UUID) -> ZoneInfo:
         """The member's own time zone (their profile's), else the tenant's."""
-        profiles = self.application(Profiles)
-        profile = (profiles.find_mentor_profile(member_id)
-                   or profiles.find_entrepreneur_profile(member_id))
-        return ZoneInfo(profile.time_zone) if profile is not None else self.zone()
+        if member_id not in self._zones:
+            profiles = self.application(Profiles)
+            profile = (profiles.find_mentor_profile(member_id)
+                       or profiles.find_entrepreneur_profile(member_id))
+            self._zones[member_id] = (
+                ZoneInfo(profile.time_zone) if profile is not None else self.zone())
+        return self._zones[member_id]
 
 
 class DeliveryPostponedError(Exception):
@@ -156,10 +180,11 @@ class Teller(Protocol):
 
     def deliver(
         self, work: DueWork, category: Category, notification: Notification,
-        context: WorkContext,
-    ) -> bool: ...
+        context: WorkContext, writes: Writes,
+    ) -> bool:
+        """Keeps its records of what it told in `writes`, committed when the work settles."""
 
-    def carry_out_own(self, work: ClaimedWork, context: WorkContext) -> bool: ...
+    def carry_out_own(self, work: ClaimedWork, context: WorkContext, writes: Writes) -> bool: ...
 
 
 class DueWorkSource(Protocol):

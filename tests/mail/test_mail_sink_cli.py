@@ -33,8 +33,8 @@ def test_the_mail_sink_prints_and_saves_every_mail(tmp_path: Path) -> None:
 
         message = EmailMessage()
         message["From"], message["To"] = "noreply@ithaca.localhost", "ana@example.org"
-        message["Subject"] = "Hola"
-        message.set_content("Bienvenida, Ana.")
+        message["Subject"] = "Hola, Zoé"  # encoded in the mail: printed as words
+        message.set_content("Bienvenida, Ana. ¿Qué tal?")
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
             smtp.send_message(message)
     finally:
@@ -42,7 +42,7 @@ def test_the_mail_sink_prints_and_saves_every_mail(tmp_path: Path) -> None:
         out, err = sink.communicate(timeout=15)
     assert sink.returncode == 0, err
     assert "to ana@example.org" in out
-    assert "Subject: Hola" in out
-    assert "Bienvenida, Ana." in out
+    assert "Subject: Hola, Zoé" in out
+    assert "Bienvenida, Ana. ¿Qué tal?" in out
     [eml] = saved.glob("*.eml")
     assert b"Bienvenida, Ana." in eml.read_bytes()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from email.message import EmailMessage
 from uuid import UUID
 
 import pytest
@@ -13,7 +12,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from infra.clock import SettableClock
 from infra.delivery.records import DeliveryRecords, Outcome
-from infra.mail.sink import MailSink, text_of
+from infra.mail.sink import MailSink, ReceivedMail, text_of
 from infra.scheduling.due_work import WorkStatus
 from infra.scheduling.scheduler import backoff
 from infra.settings import Settings, SettingsError
@@ -191,10 +190,10 @@ def test_a_fresh_ithaca_delivers_mail_queued_before_it(settings: Settings) -> No
 def test_the_background_dispatcher_sends_a_new_members_mail(settings: Settings) -> None:
     arrived = threading.Event()
 
-    def note(message: EmailMessage) -> None:
+    def note(mail: ReceivedMail) -> None:
         arrived.set()
 
-    with MailSink("127.0.0.1", free_port(), on_message=note) as sink:
+    with MailSink("127.0.0.1", free_port(), on_mail=note) as sink:
         background = mail_settings_for(settings, sink.port, mail_background=True)
         with serving(background) as served:
             provision_acme(served)

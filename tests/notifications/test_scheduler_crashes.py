@@ -34,7 +34,7 @@ import pytest
 
 from infra.container import Ithaca
 from infra.delivery.records import DeliveryRecords, NotificationCentre, Outcome
-from infra.mail.sink import MailSink
+from infra.mail.sink import MailSink, ReceivedMail
 from infra.scheduling.due_work import DueWorkTable, WorkStatus
 from infra.settings import Settings
 from services.accounts.application import Accounts
@@ -88,7 +88,7 @@ class HoldingSink:
     `arrived`."""
 
     def __init__(self) -> None:
-        self.sink = MailSink("127.0.0.1", free_port(), on_message=self._received)
+        self.sink = MailSink("127.0.0.1", free_port(), on_mail=self._received)
         self.holding = threading.Event()
         """Set while a mail is held."""
         self.kept: list[MailKey] = []
@@ -123,10 +123,10 @@ class HoldingSink:
             self._passes = None
         self._released.set()
 
-    def _received(self, message: EmailMessage) -> None:
+    def _received(self, mail: ReceivedMail) -> None:
         # Called by the sink before it answers 250; it runs on the sink's event loop, which
         # waits with it (only the worker talks to the sink).
-        key = mail_key(message)
+        key = mail_key(mail.message)
         with self._lock:
             new = key not in self._offered
             self._offered.add(key)
