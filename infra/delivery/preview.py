@@ -122,8 +122,9 @@ def tenant_preview(ithaca: Ithaca, tenant: TenantRecord, kind: str, locale: str)
     """The kind in the language as the tenant's members would get it, its own words included
     (a nudge's subject and body, where its admins wrote them)."""
     own: dict[str, str] = {}
-    if kind in NUDGES:
-        words = nudge_setting_in(ithaca.tenant_application(tenant, Nudges), kind).words_in(locale)
+    nudge = kind.partition(":")[0]  # a variant of a nudge is worded by the nudge's own words
+    if nudge in NUDGES:
+        words = nudge_setting_in(ithaca.tenant_application(tenant, Nudges), nudge).words_in(locale)
         own = {"subject": words.subject, "body": words.body}
     return preview(ithaca.features, kind, locale, tenant, ithaca.settings, own)
 

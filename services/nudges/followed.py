@@ -5,7 +5,8 @@ a week by what it asked for.
     no_request           the entrepreneur asked a mentor
     request_unanswered   the mentor answered the request
     no_session_14, _28   a session was logged in the relationship
-    no_message           a message was written in the relationship
+    no_message           a message was written in the relationship (after the last one, or
+                         the first one)
     survey_overdue       the follow-up survey was answered
 
 A nudge counts once however many channels it reached (e-mail, SMS, the notification centre):
@@ -149,7 +150,9 @@ def _session_logged(nudge: SentNudge, records: _Records) -> bool:
 
 
 def _message_written(nudge: SentNudge, records: _Records) -> bool:
-    conversation = records.mentoring.find(UUID(nudge.payload["conversationId"]), Conversation)
+    conversation_id = (UUID(nudge.payload["conversationId"]) if "conversationId" in nudge.payload
+                       else Conversation.create_id(UUID(nudge.payload["relationshipId"])))
+    conversation = records.mentoring.find(conversation_id, Conversation)
     return conversation is not None and any(
         nudge.within(message.sent_at) for message in conversation.messages)
 

@@ -13,6 +13,10 @@ tip (`Category.TIPS`) that says why it was sent:
     Conversation.MessageSent   -> no_message          21 days after each message, to both
                                                       members, unless a later message came or
                                                       the relationship is no longer active
+    Caseload.StatusNoted       -> no_message          21 days after a relationship started, to
+      (started)                   (no_message:first)  each member, while it is active and
+                                                      nobody has written in it (a message
+                                                      brings the nudge above instead)
 
 Each checks the tenant's switch (off: nothing is sent) and uses the tenant's own words for the
 member's language where it set them (`services.nudges.texts`). Which mentors to recommend is
@@ -46,7 +50,14 @@ from services.nudge_settings.values import (
     PROFILE_INCOMPLETE,
 )
 from services.nudges.recommendations import MentorRecommender, Recommendation
-from services.nudges.texts import BUILT_IN, GREETING, nudge_told, switched_on
+from services.nudges.texts import (
+    BUILT_IN,
+    GREETING,
+    NOT_WRITTEN_YET,
+    VARIANTS,
+    nudge_told,
+    switched_on,
+)
 from services.profiles.application import Profiles
 from services.profiles.domain import EntrepreneurProfile
 
@@ -178,6 +189,17 @@ def _name_of(member_id: UUID, locale: str, context: WorkContext) -> str:
     return other.name if other is not None else translated(locale, "mail", _SOMEONE)
 
 
+def _started(event: DomainEventProtocol[UUID]) -> tuple[UUID, UUID, datetime] | None:
+    """The relationship, member and instant when the event notes that a relationship started (active
+    after accepted, not resumed) in that member's caseload: each member's caseload notes it,
+    so each member hears once."""
+    if (isinstance(event, Caseload.StatusNoted) and event.member_id is not None
+            and event.status is RelationshipStatus.ACTIVE
+            and event.previous is RelationshipStatus.ACCEPTED):
+        return event.relationship_id, event.member_id, event.at
+    return None
+
+
 def _active_relationship(
     context: WorkContext, relationship_id: UUID, member_id: UUID
 ) -> Relationship | None:
@@ -196,15 +218,13 @@ class NoSessionNudge:
         kind: {"greeting": GREETING, **BUILT_IN[kind]} for kind in (NO_SESSION_14, NO_SESSION_28)}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
-        if (
-            isinstance(event, Caseload.StatusNoted) and event.member_id is not None
-            and event.status is RelationshipStatus.ACTIVE
-            and event.previous is RelationshipStatus.ACCEPTED  # started, not resumed
-        ):
-            payload = {"relationshipId": str(event.relationship_id)}
-            return [_work(notification_id, kind, event.member_id, event.at, payload)
-                    for kind in (NO_SESSION_14, NO_SESSION_28)]
-        return []
+        started = _started(event)
+        if started is None:
+            return []
+        relationship_id, member_id, at = started
+        return [_work(notification_id, kind, member_id, at,
+                      {"relationshipId": str(relationship_id)})
+                for kind in (NO_SESSION_14, NO_SESSION_28)]
 
     def carry_out(self, work: ClaimedWork, context: WorkContext) -> Notification | None:
         setting = switched_on(context, work.kind)
@@ -227,35 +247,54 @@ class NoSessionNudge:
                           about=relationship.member_ids())
 
 
+
+
 class NoMessageNudge:
-    topics: tuple[str, ...] = (get_topic(Conversation.MessageSent),)
+    topics: tuple[str, ...] = (get_topic(Conversation.MessageSent),
+                               get_topic(Caseload.StatusNoted))
     kinds: Mapping[str, Category | None] = {NO_MESSAGE: Category.TIPS}
     texts: Mapping[str, Mapping[str, str]] = {
-        kind: {"greeting": GREETING, **BUILT_IN[kind]} for kind in (NO_MESSAGE,)}
+        NO_MESSAGE: {"greeting": GREETING, **BUILT_IN[NO_MESSAGE]},
+        NOT_WRITTEN_YET: {"greeting": GREETING, **VARIANTS[NOT_WRITTEN_YET]},
+    }
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, Conversation.MessageSent) and event.recipient_id is not None:
             payload = {"conversationId": str(event.originator_id), "number": str(event.number)}
             return [_work(notification_id, NO_MESSAGE, member_id, event.sent_at, payload)
                     for member_id in (event.sender_id, event.recipient_id)]
-        return []
+        started = _started(event)
+        if started is None:
+            return []
+        relationship_id, member_id, at = started
+        return [_work(notification_id, NO_MESSAGE, member_id, at,
+                      {"relationshipId": str(relationship_id)})]
 
     def carry_out(self, work: ClaimedWork, context: WorkContext) -> Notification | None:
         setting = switched_on(context, NO_MESSAGE)
         member = _reachable(context, work.member_id)
         if setting is None or member is None:
             return None
-        conversation = context.application(Mentoring).find(
-            UUID(work.payload["conversationId"]), Conversation)
-        if (conversation is None
-                or len(conversation.messages) > int(work.payload["number"])):  # written since
-            return None
-        relationship = _active_relationship(context, conversation.relationship_id, member.id)
-        if relationship is None:
+        mentoring = context.application(Mentoring)
+        if "relationshipId" in work.payload:  # since the start, nobody has written
+            relationship = _active_relationship(
+                context, UUID(work.payload["relationshipId"]), member.id)
+            conversation = None if relationship is None else mentoring.find(
+                Conversation.create_id(relationship.id), Conversation)
+            written = conversation is not None and bool(conversation.messages)
+            texts = VARIANTS[NOT_WRITTEN_YET]
+        else:
+            conversation = mentoring.find(UUID(work.payload["conversationId"]), Conversation)
+            written = (conversation is None
+                       or len(conversation.messages) > int(work.payload["number"]))
+            relationship = None if conversation is None else _active_relationship(
+                context, conversation.relationship_id, member.id)
+            texts = BUILT_IN[NO_MESSAGE]
+        if relationship is None or written:
             return None
         locale = interface_locale(member.locale)
         values = {"days": str(AFTER[NO_MESSAGE].days),
                   "other": _name_of(relationship.counterpart_of(member.id), locale, context)}
         return nudge_told(NO_MESSAGE, setting, member, context, values,
                           context.link(f"/relationships/{relationship.id}#conversation"),
-                          about=relationship.member_ids())
+                          texts=texts, about=relationship.member_ids())

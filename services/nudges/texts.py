@@ -27,7 +27,8 @@ from services.nudge_settings.values import (
 )
 
 __all__ = [
-    "BUILT_IN", "ELSEWHERE", "GREETING", "built_in_words", "nudge_told", "switched_on",
+    "BUILT_IN", "ELSEWHERE", "GREETING", "NOT_WRITTEN_YET", "VARIANTS", "built_in_words",
+    "nudge_told", "switched_on",
 ]
 
 GREETING = NC_("mail", "Hello %(name)s,")
@@ -79,6 +80,23 @@ BUILT_IN: dict[str, dict[str, str]] = {
 }
 """Each of this feature's nudges in English; `subject` and `body` are what a tenant may
 replace."""
+
+NOT_WRITTEN_YET = f"{NO_MESSAGE}:first"
+VARIANTS: dict[str, dict[str, str]] = {
+    NOT_WRITTEN_YET: {
+        "subject": NC_("mail", "Write your first message to %(other)s"),
+        "body": NC_("mail", "You have not written to each other yet, although your mentoring "
+                            "with %(other)s started %(days)s days ago. A first message gets it "
+                            "going: say what you hope to work on, or suggest a time to meet."),
+        "why": NC_("mail", "You get this because your mentoring relationship started %(days)s "
+                           "days ago and nobody has written in it yet. You can turn tips off "
+                           "in your notification settings."),
+        "action": NC_("mail", "Write a message"),
+    },
+}
+"""Nudges worded another way in some cases (`kind:variant`), in English: `no_message` in a
+relationship where nobody has written yet. The tenant's words for the nudge, where it set
+them, replace the subject and body of each variant too; the reason stays the variant's own."""
 
 ELSEWHERE: dict[str, dict[str, str]] = {
     REQUEST_UNANSWERED: {

@@ -12,6 +12,7 @@ PROFILE = "Complete your profile on Acme Ventures"
 MENTORS = "Mentors who could help your business"
 NO_SESSION = "How is your mentoring with"
 NO_MESSAGE = "Time to write to"
+FIRST_MESSAGE = "Write your first message to"
 
 
 def test_a_newcomer_without_a_profile_is_nudged_three_days_after_signing_up(
@@ -111,6 +112,48 @@ def test_three_weeks_without_a_message_are_nudged_once_unless_someone_wrote_sinc
     programme.at(START + timedelta(days=45))
     assert len(programme.tips(bea, NO_MESSAGE)) == len(programme.tips(cid, NO_MESSAGE)) == 1
     assert len(programme.tips(ana, NO_MESSAGE)) == 1
+
+
+def test_a_relationship_nobody_wrote_in_is_nudged_once_three_weeks_after_it_started(
+    programme: Programme,
+) -> None:
+    ben, cid = programme.mentor("Ben"), programme.mentor("Cid")
+    ana, bea = programme.entrepreneur("Ana"), programme.entrepreneur("Bea")
+    silent = programme.mentoring(ana, ben)
+    written = programme.mentoring(bea, cid)
+    programme.clock.set(START + timedelta(days=5))
+    programme.write(written, cid, "When shall we meet?")
+
+    programme.at(START + timedelta(days=21, minutes=-1))
+    assert programme.tips(ana, FIRST_MESSAGE) == []
+    programme.at(START + timedelta(days=21))
+    [to_ana] = programme.tips(ana, FIRST_MESSAGE)
+    [to_ben] = programme.tips(ben, FIRST_MESSAGE)
+    assert to_ana["Subject"] == "Write your first message to Ben"
+    assert to_ben["Subject"] == "Write your first message to Ana"
+    words = words_of(to_ana)
+    assert "You have not written to each other yet" in words
+    assert "started 21 days ago and nobody has written in it yet" in words
+    assert f"/relationships/{silent}#conversation" in words
+
+    programme.at(START + timedelta(days=26))  # three weeks after Cid's message
+    programme.at(START + timedelta(days=60))
+    assert len(programme.tips(ana, FIRST_MESSAGE)) == len(programme.tips(ben, FIRST_MESSAGE)) \
+        == 1
+    assert programme.tips(ana, NO_MESSAGE) == []
+    assert programme.tips(bea, FIRST_MESSAGE) == programme.tips(cid, FIRST_MESSAGE) == []
+    assert len(programme.tips(bea, NO_MESSAGE)) == 1  # the nudge after Cid's message
+
+
+def test_the_first_message_nudge_speaks_the_members_language(programme: Programme) -> None:
+    ben, lia = programme.mentor("Ben"), programme.entrepreneur("Lucia", locale="es")
+    programme.mentoring(lia, ben)
+
+    programme.at(START + timedelta(days=21))
+    [mail] = programme.tips(lia, "Escribe tu primer mensaje a Ben")
+    assert mail["Content-Language"] == "es"
+    assert "Todavía no os habéis escrito" in words_of(mail)
+    assert "nadie ha escrito" in words_of(mail)
 
 
 def test_a_relationship_that_ended_is_not_nudged_for_silence(programme: Programme) -> None:

@@ -162,3 +162,43 @@ def test_refusals_name_the_nudge_or_the_field(programme: Programme) -> None:
     assert programme.acme.put("/api/v1/nudges/no_message", ana,
                               json={"on": False}).status_code == 403
     assert listed(programme, tia)["no_message"]["on"] is True
+
+
+def test_the_first_message_nudge_follows_the_no_message_switch_and_words(
+    programme: Programme,
+) -> None:
+    tia = programme.admin()
+    ben, cid = programme.mentor("Ben"), programme.mentor("Cid")
+    ana = programme.entrepreneur("Ana")
+    lia = programme.entrepreneur("Lucia", locale="es")
+    change(programme, tia, "no_message", on=False)
+    programme.mentoring(ana, ben)
+    programme.at(START + timedelta(days=22))
+    assert programme.tips(ana, "Write your first message") == []
+
+    change(programme, tia, "no_message", on=True, words={"es": {
+        "subject": "%(name)s, saluda a %(other)s", "body": "Un mensaje corto basta."}})
+    programme.mentoring(lia, cid)
+    programme.at(START + timedelta(days=43))
+    [mail] = programme.tips(lia, "saluda a")
+    assert mail["Subject"] == "Lucia, saluda a Cid"
+    assert "Un mensaje corto basta." in words_of(mail)
+    assert "nadie ha escrito" in words_of(mail)  # why it was sent stays Ithaca's own words
+
+
+def test_a_first_message_written_within_a_week_of_the_nudge_counts_as_followed(
+    programme: Programme,
+) -> None:
+    tia = programme.admin()
+    ben, cid = programme.mentor("Ben"), programme.mentor("Cid")
+    ana, bea = programme.entrepreneur("Ana"), programme.entrepreneur("Bea")
+    answered = programme.mentoring(ana, ben)
+    programme.mentoring(bea, cid)
+    programme.at(START + timedelta(days=21))
+    assert len(programme.tips(ana, "Write your first message")) == 1
+
+    programme.clock.set(START + timedelta(days=23))
+    programme.write(answered, ben, "Sorry for the silence: shall we meet on Friday?")
+
+    no_message = listed(programme, tia)["no_message"]
+    assert (no_message["sent"], no_message["followed"]) == (4, 2)  # Ana's and Ben's
