@@ -1,14 +1,16 @@
-"""Moderation mail: a member warned or suspended is told so, by mail and in the app. It is
-`Category.ACCOUNT`: it cannot be turned off and is sent in quiet hours too.
+"""Moderation mail: a member warned, suspended or reinstated is told so, by mail and in the
+app. It is `Category.ACCOUNT`: it cannot be turned off and is sent in quiet hours too.
 
     MemberStanding.WarningIssued -> moderation_warning (the warned member; link: /my-data#warnings)
     Member.Suspended             -> account_suspended (the suspended member; link: the site)
+    Member.Reinstated            -> account_reinstated (the reinstated member; link: the site)
 
 Neither names who reported them, nor quotes the report: a warning gives the report's category
 (spam, harassment, ...) and points to the member's data page, where they read the moderators'
 note after signing in (the note stays off the mail, which leaves the platform). A suspension
 gives no reason either (an admin's reason is free text, written for the audit trail): it says
-what it means and whom to ask. A suspension lifted before its mail went out is not told.
+what it means and whom to ask. A suspension lifted before its mail went out is not told; a
+reinstatement suspended again before its mail went out is not told either.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from services.moderation.application import Moderation
 from services.moderation.domain import MemberStanding, ReportReason
 from services.notifications.values import Category
 
-__all__ = ["MODERATION_MAIL", "REPORT_REASONS", "SUSPENDED", "WARNED", "ModerationMail"]
+__all__ = [
+    "MODERATION_MAIL", "REINSTATED", "REPORT_REASONS", "SUSPENDED", "WARNED", "ModerationMail",
+]
 
-WARNED, SUSPENDED = "moderation_warning", "account_suspended"
+WARNED, SUSPENDED, REINSTATED = "moderation_warning", "account_suspended", "account_reinstated"
 
 REPORT_REASONS: dict[ReportReason, str] = {
     ReportReason.SPAM: N_("Spam"),
@@ -65,16 +69,30 @@ _SUSPENSION: dict[str, str] = {
                        "about your account cannot be turned off."),
 }
 
+_REINSTATEMENT: dict[str, str] = {
+    "subject": NC_("mail", "Your %(product)s account works again"),
+    "body": NC_("mail", "The moderators of %(product)s have lifted the suspension of your "
+                        "account. You can sign in again and take part as before. Mentoring "
+                        "requests withdrawn during the suspension stay withdrawn: you can make "
+                        "them again."),
+    "action": NC_("mail", "Open %(product)s"),
+    "why": NC_("mail", "You get this message because the suspension of your account was "
+                       "lifted. Messages about your account cannot be turned off."),
+}
+
 
 class ModerationMail:
     """The notification source of moderation (see `infra.scheduling.work.DueWorkSource`)."""
 
-    topics: tuple[str, ...] = (get_topic(MemberStanding.WarningIssued), get_topic(Member.Suspended))
+    topics: tuple[str, ...] = (get_topic(MemberStanding.WarningIssued),
+                               get_topic(Member.Suspended), get_topic(Member.Reinstated))
     kinds: Mapping[str, Category | None] = {WARNED: Category.ACCOUNT,
-                                            SUSPENDED: Category.ACCOUNT}
+                                            SUSPENDED: Category.ACCOUNT,
+                                            REINSTATED: Category.ACCOUNT}
     texts: Mapping[str, Mapping[str, str]] = {
         WARNED: {"greeting": _GREETING, **_WARNING},
-        SUSPENDED: {"greeting": _GREETING, **_SUSPENSION}}
+        SUSPENDED: {"greeting": _GREETING, **_SUSPENSION},
+        REINSTATED: {"greeting": _GREETING, **_REINSTATEMENT}}
 
     def derive(self, event: DomainEventProtocol[UUID], notification_id: int) -> list[DueWork]:
         if isinstance(event, MemberStanding.WarningIssued):
@@ -84,6 +102,9 @@ class ModerationMail:
         if isinstance(event, Member.Suspended):
             return [DueWork(notification_id=notification_id, kind=SUSPENDED,
                             member_id=event.originator_id)]
+        if isinstance(event, Member.Reinstated):
+            return [DueWork(notification_id=notification_id, kind=REINSTATED,
+                            member_id=event.originator_id)]
         return []
 
     def carry_out(self, work: ClaimedWork, context: WorkContext) -> Notification | None:
@@ -92,6 +113,8 @@ class ModerationMail:
             return None
         if work.kind == WARNED:
             return _warning(work, member, context)
+        if work.kind == REINSTATED:
+            return None if member.suspended else _reinstatement(member, context)
         return _suspension(member, context) if member.suspended else None
 
 
@@ -130,6 +153,21 @@ def _suspension(member: Member, context: WorkContext) -> Notification:
         subject=words["subject"] % values,
         greeting=translated(locale, "mail", _GREETING) % values,
         paragraphs=(words["body"] % values, ask % values),
+        action_label=words["action"] % values,
+        action_url=context.link("/"),
+        small_print=(words["why"],),
+    ))
+
+
+def _reinstatement(member: Member, context: WorkContext) -> Notification:
+    locale = interface_locale(member.locale)
+    words = {part: translated(locale, "mail", text) for part, text in _REINSTATEMENT.items()}
+    values = {"name": member.name, "product": context.tenant.branding.product_name}
+    return Notification(content=MailContent(
+        locale=locale,
+        subject=words["subject"] % values,
+        greeting=translated(locale, "mail", _GREETING) % values,
+        paragraphs=(words["body"] % values,),
         action_label=words["action"] % values,
         action_url=context.link("/"),
         small_print=(words["why"],),

@@ -1,5 +1,5 @@
-"""What a warned or suspended member is told: the decision and where to read it, never who
-reported them nor what the report said; account mail, which cannot be turned off."""
+"""What a warned, suspended or reinstated member is told: the decision and where to read it,
+never who reported them nor what the report said; account mail, which cannot be turned off."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from infra.erasure import erase_member
 from services.accounts.domain import Role
 from services.moderation.domain import Decision, ReportReason
-from services.moderation.notifications import MODERATION_MAIL, SUSPENDED, WARNED
+from services.moderation.notifications import MODERATION_MAIL, REINSTATED, SUSPENDED, WARNED
 from services.notifications.values import Category
 from services.privacy.domain import ErasureGround, RequestedBy
 from tests.due_work import carried_out, derived, position
@@ -65,6 +65,30 @@ def test_a_suspended_member_is_told_what_it_means_unless_reinstated_meanwhile(
 
     desk.moderation.reinstate(ben.member_id, "Misunderstanding cleared up.", desk.pia.actor())
     assert carried_out(embedded_tenant, MODERATION_MAIL, suspension) is None
+
+
+def test_a_reinstated_member_is_told_their_account_works_again_unless_suspended_meanwhile(
+    embedded_tenant: EmbeddedTenant,
+) -> None:
+    desk = Desk(embedded_tenant)
+    ana, ben = embedded_tenant.entrepreneur("Ana"), embedded_tenant.mentor("Ben")
+    desk.decide(desk.report(ana, ben.member_id), Decision.SUSPEND)
+    since = position(embedded_tenant)
+    desk.moderation.reinstate(ben.member_id, "Misunderstanding cleared up.", desk.pia.actor())
+
+    [reinstatement] = derived(embedded_tenant, MODERATION_MAIL, since)
+    assert (reinstatement.kind, reinstatement.member_id) == (REINSTATED, ben.member_id)
+    assert MODERATION_MAIL.kinds[REINSTATED] is Category.ACCOUNT
+    told = carried_out(embedded_tenant, MODERATION_MAIL, reinstatement)
+    assert told is not None
+    assert told.content.subject == "Your Acme Mentoring account works again"
+    assert told.content.greeting == "Hello Ben,"
+    assert "You can sign in again" in told.content.paragraphs[0]
+    assert "Misunderstanding" not in mail_text(*told.content.paragraphs)
+    assert "suspension of your account was lifted" in told.content.small_print[0]
+
+    desk.decide(desk.report(ana, ben.member_id), Decision.SUSPEND)
+    assert carried_out(embedded_tenant, MODERATION_MAIL, reinstatement) is None
 
 
 def test_an_erased_member_is_told_nothing(embedded_tenant: EmbeddedTenant) -> None:

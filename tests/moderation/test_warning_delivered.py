@@ -1,6 +1,7 @@
-"""A warning as the warned member meets it: a mail through the app's own scheduler to a real
-SMTP sink, and the warning with the moderators' note on their data page; never who reported
-them (`tests/moderation/test_moderation_mail.py` tells the source's rules)."""
+"""A warning and a reinstatement as the member meets them: a mail through the app's own
+scheduler to a real SMTP sink, and the warning with the moderators' note on their data page;
+never who reported them (`tests/moderation/test_moderation_mail.py` tells the source's
+rules)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,26 @@ def test_kai_is_told_of_his_warning_and_reads_it_on_his_data_page(mailroom: Mail
     assert "Harassment" in page.text
     assert NOTE.replace("'", "&#39;") in page.text
     assert "Ana" not in page.text
+
+
+def test_lia_reinstated_after_a_suspension_is_told_in_spanish(mailroom: Mailroom) -> None:
+    acme = mailroom.acme
+    ana = acme.member("Ana", roles=["entrepreneur"])
+    lia = acme.member("Lia", roles=["mentor"], locale="es")
+    pia = acme.member("Pia", roles=["programme_admin"])
+    report_id = report(acme, ana, lia, "spam")
+    suspended = acme.post(f"/api/v1/reports/{report_id}/suspend", pia, json={"note": NOTE})
+    assert suspended.status_code == 200, suspended.text
+    mailroom.deliver()
+    reinstated = acme.post(f"/api/v1/members/{lia.id}/reinstate", pia,
+                           json={"reason": "The report was a misunderstanding."})
+    assert reinstated.status_code == 200, reinstated.text
+
+    mailroom.deliver()
+    [mail] = [m for m in mailroom.inbox(lia.email) if "funciona de nuevo" in str(m["Subject"])]
+    assert mail["Subject"] == "Tu cuenta de Acme Ventures funciona de nuevo"
+    assert mail["Content-Language"] == "es"
+    text = " ".join(text_of(mail).split())
+    assert "Puedes volver a iniciar sesión" in text
+    assert "misunderstanding" not in text
+    assert "List-Unsubscribe" not in mail  # account mail cannot be turned off
