@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -118,13 +119,19 @@ class BesideStream:
                 writes.run_in(statements)
 
 
+@lru_cache(maxsize=4096)
+def _composed(statement: str, schema: str) -> sql.Composed:
+    """Composing costs more than running a small statement: each is composed once per schema."""
+    return sql.SQL(statement).format(schema=sql.Identifier(schema))
+
+
 class _PostgresStatements:
     def __init__(self, conn: Any, schema: str) -> None:
         self._conn, self._schema = conn, schema
         self._changed = 0
 
     def _sql(self, statement: str) -> sql.Composed:
-        return sql.SQL(statement).format(schema=sql.Identifier(self._schema))
+        return _composed(statement, self._schema)
 
     def run(self, statement: str, parameters: Sequence[Any] = ()) -> list[Row]:
         cursor = self._conn.execute(self._sql(statement), tuple(parameters))
