@@ -100,17 +100,23 @@ class Deliverer:
             channels = (Channel.EMAIL,)
         elif notification.verifies_phone:
             channels = (Channel.SMS,)
+        told_outside = False
         for channel in channels:
             if channel in done:
                 continue
             frequency = (Frequency.INSTANT if notification.verifies_phone
                          else choices.frequency(category, channel))
+            if told_outside and channel is not Channel.IN_APP:
+                # Recorded before the next channel goes out: a crash now repeats one channel.
+                records.tables.commit(writes)
             try:
                 outcome = self._tell(channel, frequency, work, category, notification,
                                      context, member, choices, writes)
             except DeliveryPostponedError as error:
                 postponed.append(str(error))
                 continue
+            told_outside = told_outside or (
+                channel is not Channel.IN_APP and outcome in (Outcome.SENT, Outcome.REFUSED))
             held = None
             if outcome is Outcome.HELD:
                 held = (notification.content.subject, notification.content.action_url,

@@ -76,6 +76,9 @@ class Writes:
         combined._statements = [*self._statements, (statement, [parameters])]
         return combined
 
+    def clear(self) -> None:
+        self._statements.clear()
+
     def __len__(self) -> int:
         return len(self._statements)
 
@@ -113,10 +116,11 @@ class BesideStream:
             return statements.run(statement, parameters)
 
     def commit(self, writes: Writes) -> None:
-        """Runs what was kept, in one transaction."""
+        """Runs what was kept, in one transaction; `writes` is empty after."""
         if len(writes):
             with self.transaction() as statements:
                 writes.run_in(statements)
+            writes.clear()
 
 
 @lru_cache(maxsize=4096)
