@@ -26,7 +26,7 @@ from services.errors import NotFoundError
 from services.meetings.application import Meetings
 from services.meetings.distance import parse_day
 from services.meetings.domain import Meeting
-from services.meetings.ics import meeting_calendar
+from services.meetings.ics import CALENDAR_MEDIA_TYPE, meeting_calendar
 from services.meetings.places import Locator
 from services.meetings.schemas import (
     DistanceView,
@@ -51,7 +51,6 @@ MeetingSegment = Annotated[str, PathParameter(
 _MEMBERS = roles(Role.ENTREPRENEUR, Role.MENTOR)
 _READERS = roles(Role.ENTREPRENEUR, Role.MENTOR, Role.PROGRAMME_ADMIN)
 _ICS_SUFFIX = ".ics"
-CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 
 def _meeting_id(segment: str) -> UUID:

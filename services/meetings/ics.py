@@ -25,6 +25,7 @@ from services.meetings.domain import Meeting, MeetingStatus
 from services.meetings.timezones import local
 
 __all__ = [
+    "CALENDAR_MEDIA_TYPE",
     "PRODID",
     "CalendarMethod",
     "Invited",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 PRODID = "-//Ithaca//Mentoring meetings//EN"
+CALENDAR_MEDIA_TYPE = "text/calendar"
+"""Without a charset: Litestar adds `; charset=utf-8` to every text/* answer itself."""
 
 _STATUS = {
     MeetingStatus.PROPOSED: "TENTATIVE",

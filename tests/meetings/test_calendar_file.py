@@ -18,7 +18,7 @@ LONG_AGENDA = (
 def _calendar(pair: Pair, meeting_id: str) -> tuple[Calendar, bytes]:
     response = pair.acme.get(f"/api/v1/meetings/{meeting_id}.ics", pair.ana)
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     return Calendar.from_ical(response.content), response.content
 
 

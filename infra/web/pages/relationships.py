@@ -42,7 +42,7 @@ from services.accounts.application import Accounts, Caller
 from services.actor import Actor
 from services.errors import NotFoundError
 from services.meetings.application import Meetings
-from services.meetings.ics import meeting_calendar
+from services.meetings.ics import CALENDAR_MEDIA_TYPE, meeting_calendar
 from services.meetings.places import Locator
 from services.meetings.schemas import LogSession, MeetingView, ProposeMeeting
 from services.mentoring.application import Mentoring
@@ -56,7 +56,6 @@ __all__ = ["PAGES"]
 
 LIST_LIMIT = 50
 TIMELINE_LIMIT = 500
-CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
 _WORKSPACE = "relationships/workspace.html"
 _CONVERSATION = "relationships/partials/conversation.html"
 _ICS_SUFFIX = ".ics"

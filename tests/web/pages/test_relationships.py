@@ -111,7 +111,7 @@ def test_a_meeting_proposed_on_one_clock_shows_on_both_and_downloads(pair: Pair)
     meeting_id = pair.meetings()[0]["meetingId"]
     calendar = pair.budi.get(f"{pair.path}/meetings/{meeting_id}.ics")
     assert calendar.status_code == 200
-    assert calendar.headers["content-type"].startswith("text/calendar")
+    assert calendar.headers["content-type"] == "text/calendar; charset=utf-8"
     assert "DTSTART;TZID=Europe/Madrid:20310408T100000" in calendar.text
     assert "STATUS:TENTATIVE" in calendar.text
 
