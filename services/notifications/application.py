@@ -30,6 +30,7 @@ from services.notifications.values import (
     Frequency,
     QuietHours,
     frequencies_for,
+    is_centre_key,
 )
 from services.tokens import CONFIRM_ADDRESS, UNSUBSCRIBE, LinkToken
 
@@ -223,8 +224,7 @@ class Notifications(TenantApplication):
     def note_read(self, member_id: UUID, keys: list[str], actor: Actor) -> int:
         """Records that the member read these centre lines (all of them: an empty list)."""
         for index, key in enumerate(keys):
-            position, dash, kind = key.partition("-")
-            if not (dash and position.isdigit() and kind):
+            if not is_centre_key(key):
                 raise InvalidInputError("not a notification's key", field=f"keys[{index}]")
 
         def command() -> int:

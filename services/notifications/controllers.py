@@ -29,7 +29,7 @@ from services.notifications.schemas import (
     SettingsView,
     VerifyPhone,
 )
-from services.notifications.values import QuietHours
+from services.notifications.values import QuietHours, opening_link
 from services.schemas import Written
 
 __all__ = ["ROUTES", "NotificationsController"]
@@ -68,7 +68,7 @@ class NotificationsController(Controller):
             notifications=[
                 CentreLineView(key=line.key, kind=line.kind, category=line.category,
                                line=line.line, link=line.link, created_at=line.created_at,
-                               read=line.read)
+                               read=line.read, open_link=opening_link(line.key, line.link))
                 for line in centre.lines(member_id, limit, offset)
             ],
             unread_count=centre.unread(member_id),

@@ -44,6 +44,11 @@ class CentreLineView(CamelStruct):
     link: Annotated[str, Meta(examples=["https://acme.ithaca.example/requests"])]
     created_at: datetime
     read: bool
+    open_link: Annotated[str, Meta(
+        description="The link to follow when the member opens the line: it marks the line "
+                    "read and goes on to `link`'s page (empty when the line links nowhere)",
+        examples=["https://acme.ithaca.example/notifications/open?key=42-request_received"
+                  "&to=%2Frequests"])] = ""
 
 
 class NotificationCentreView(CamelStruct):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from services.errors import InvalidInputError
 
@@ -23,7 +24,27 @@ __all__ = [
     "QuietHours",
     "default_frequency",
     "frequencies_for",
+    "is_centre_key",
+    "opening_link",
 ]
+
+
+def is_centre_key(key: str) -> bool:
+    """Whether `key` names a line of a notification centre: `<position>-<kind>`."""
+    position, dash, kind = key.partition("-")
+    return bool(dash and position.isdigit() and kind)
+
+
+def opening_link(key: str, link: str) -> str:
+    """The centre's link that marks the line read and goes on to `link`'s page: on the same
+    site (`link`'s host, or none for a path), through the page `/notifications/open`. Empty
+    for a line that links nowhere."""
+    if not link:
+        return ""
+    parts = urlsplit(link)
+    to = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, "/notifications/open",
+                       urlencode({"key": key, "to": to}), ""))
 
 
 class Category(StrEnum):

@@ -136,3 +136,21 @@ def test_a_mentor_reads_and_chooses_notifications_on_a_phone(
     assert plus < last_digit
     _fits_the_screen(person)
     people.screenshot(person, f"phone-{locale}")
+
+
+def test_opening_an_unread_line_marks_it_read(
+    site: RunningSite, people: People, sink: MailSink,
+) -> None:
+    slug = branded_tenant(site).slug
+    email = _mentor_asked_for_help(site, slug, "es")
+    Scheduler(site.ithaca, open_deliverer, mail_settings_for(site.settings, sink.port)).run_once()
+
+    person = people.person(locale="es", mobile=True)
+    sign_in(person, site, slug, email, PASSWORD)
+    person.goto(site.url(slug, "/notifications"))
+    expect(person.locator(".site-header .badge")).to_have_text("1")
+    person.locator(".notification.unread a").click()
+    person.wait_for_url("**/requests")
+    expect(person.locator(".site-header .badge")).to_have_count(0)
+    person.goto(site.url(slug, "/notifications"))
+    expect(person.locator(".notification.unread")).to_have_count(0)

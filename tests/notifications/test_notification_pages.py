@@ -83,8 +83,10 @@ def test_a_mentor_is_told_of_requests_in_the_header_and_the_centre_and_reads_the
     assert centre.status_code == 200, centre.text
     assert _unread_in_header(centre.text) == 1
     assert 'class="tag unread-mark">Unread' in centre.text
-    # The line links to the requests, on the address the mentor uses.
-    assert re.search(r'<a href="/t/acme/requests">[^<]*Ana[^<]*</a>', centre.text), centre.text
+    # The line links to the requests, on the address the mentor uses, through the centre's
+    # opening link (which marks it read: below).
+    assert re.search(r'<a href="/t/acme/notifications/open\?key=[^"]+&amp;to=%2Frequests">'
+                     r'[^<]*Ana[^<]*</a>', centre.text), centre.text
     # Ana, who asked, is told nothing.
     assert _unread_in_header(_signed_in(pages, ana).get("/notifications").text) == 0
 
@@ -115,6 +117,43 @@ def test_a_mentor_is_told_of_requests_in_the_header_and_the_centre_and_reads_the
     assert "Unread</span>" not in centre.text
     assert "Mark all as read" not in centre.text
     assert centre.text.count('<li class="notification">') == 2
+
+
+def test_opening_a_line_marks_it_read_and_goes_to_its_page_on_this_site_only(
+    mailroom: Mailroom, pages: TenantPages,
+) -> None:
+    maria = mentor(pages.api, "Maria Lopez")
+    request(pages.api, entrepreneur(pages.api, "Ana Pereira"), maria)
+    request(pages.api, entrepreneur(pages.api, "Bea Santos"), maria)
+    mailroom.deliver()
+    mentor_page = _signed_in(pages, maria)
+    centre = mentor_page.get("/notifications")
+    assert _unread_in_header(centre.text) == 2
+    ana_link = re.search(r'<a href="/t/acme(/notifications/open\?[^"]+)">[^<]*Ana', centre.text)
+    assert ana_link, centre.text
+
+    opened = mentor_page.get(ana_link.group(1).replace("&amp;", "&"), follow_redirects=False)
+    assert opened.status_code in (302, 303), opened.text
+    assert opened.headers["location"] == "/t/acme/requests"
+    centre = mentor_page.get("/notifications")
+    assert _unread_in_header(centre.text) == 1
+    assert centre.text.count("Unread</span>") == 1
+    # Read now, the line links straight to its page; Bea's still goes through the centre.
+    assert re.search(r'<a href="/t/acme/requests">[^<]*Ana[^<]*</a>', centre.text)
+    assert re.search(r'<a href="/t/acme/notifications/open[^"]+">[^<]*Bea', centre.text)
+
+    # Only to a path on this site: anything else goes back to the centre, marking nothing.
+    key = re.search(r"key=([^&]+)&", ana_link.group(1)).group(1)  # type: ignore[union-attr]
+    for elsewhere in ("https://evil.example/requests", "//evil.example/requests",
+                      "/\\evil.example/requests", "requests", ""):
+        sent = mentor_page.get("/notifications/open", params={"key": key, "to": elsewhere},
+                               follow_redirects=False)
+        assert sent.status_code in (302, 303), sent.text
+        assert sent.headers["location"] == "/t/acme/notifications", elsewhere
+    stranger = mentor_page.get("/notifications/open", follow_redirects=False,
+                               params={"key": "1-not_a_line", "to": "/requests"})
+    assert stranger.headers["location"] == "/t/acme/requests"
+    assert _unread_in_header(mentor_page.get("/notifications").text) == 1
 
 
 def test_a_member_chooses_a_daily_digest_of_messages_and_a_bad_time_is_refused(

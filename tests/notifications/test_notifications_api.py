@@ -19,6 +19,7 @@ from tests.mail.fixtures import Mailroom
 from tests.mentoring.conftest import Cohort
 from tests.story_time import sessions_outlast_the_story
 from tests.tenant_api import SignedInMember, TenantApi
+from tests.web.pages.conftest import Visitor
 
 CENTRE = "/api/v1/me/notifications"
 SETTINGS = "/api/v1/me/notification-settings"
@@ -92,6 +93,29 @@ def test_a_request_shows_in_the_mentors_centre_until_he_reads_it(
     everything = acme.post(f"{CENTRE}/read", ben, json={})
     assert everything.status_code == 200, everything.text
     assert centre(acme, ben)["unreadCount"] == 0
+
+
+def test_following_a_lines_opening_link_marks_it_read(
+    mailroom: Mailroom, story: Cohort,
+) -> None:
+    acme = mailroom.acme
+    ana, ben = story.entrepreneur("Ana"), story.mentor("Ben")
+    story.request(ana, ben)
+    mailroom.deliver()
+    [line] = request_lines(acme, ben)
+    unread = centre(acme, ben)["unreadCount"]
+    opening = urlsplit(line["openLink"])
+    assert (opening.scheme, opening.netloc) == urlsplit(line["link"])[:2]
+    assert opening.path == "/notifications/open"
+
+    browser = Visitor(mailroom.served, "acme")
+    browser.sign_in(ben.email)
+    followed = browser.get(f"{opening.path}?{opening.query}", follow_redirects=False)
+    assert followed.status_code in (302, 303), followed.text
+    assert followed.headers["location"] == "/t/acme/requests"
+    [line] = request_lines(acme, ben)
+    assert line["read"] is True
+    assert centre(acme, ben)["unreadCount"] == unread - 1
 
 
 def test_another_member_can_neither_read_nor_mark_your_centre(

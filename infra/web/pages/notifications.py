@@ -3,7 +3,9 @@
 
 The centre lists the in-app notifications the deliverer put in the member's centre
 (`infra.delivery.records.NotificationCentre`), newest first, the unread ones marked; each links
-to what it is about. Marking lines read (one, or all) records it twice: as the member's event
+to what it is about: an unread line's link goes through `/notifications/open`, which marks it
+read and goes on to the line's own page (a path on this site, never another host). Marking
+lines read (one by opening it, one, or all) records it twice: as the member's event
 (`Notifications.note_read`, the record of what they did) and in the centre's table, which the
 header's unread count reads (`infra.web.pages.guard`).
 
@@ -34,6 +36,7 @@ from litestar.types import ControllerRouterHandler
 
 from infra.delivery.records import CentreLine, NotificationCentre
 from infra.web.pages.forms import FormBody, Refusal, keep, refusals, submitted
+from infra.web.pages.handlers import safe_next
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import ANY_MEMBER, application, roles
 from services.accounts.application import Caller
@@ -47,6 +50,8 @@ from services.notifications.values import (
     Frequency,
     QuietHours,
     frequencies_for,
+    is_centre_key,
+    opening_link,
 )
 from services.profiles.application import Profiles
 
@@ -80,11 +85,15 @@ def _on_this_site(link: str) -> str | None:
 
 
 def _lines(lines: list[CentreLine]) -> list[dict[str, Any]]:
-    return [
-        {"key": line.key, "line": line.line, "path": _on_this_site(line.link),
-         "created_at": line.created_at, "read": line.read}
-        for line in lines
-    ]
+    shown = []
+    for line in lines:
+        path = _on_this_site(line.link)
+        shown.append({
+            "key": line.key, "line": line.line, "created_at": line.created_at,
+            "read": line.read,
+            "path": path if path is None or line.read else opening_link(line.key, path),
+        })
+    return shown
 
 
 # The notification centre --------------------------------------------------------------------
@@ -115,6 +124,21 @@ def mark_read(
     notifications.note_read(caller.member_id, keys, actor)
     _centre(notifications).mark_read(caller.member_id, keys, notifications.clock())
     return Redirect(page_context(request).url("/notifications"))
+
+
+@get("/notifications/open", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=_SERVICES)
+def open_line(
+    request: Request[Any, Any, Any], notifications: NamedDependency[Notifications],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor], key: FromQuery[str] = "",
+    to: FromQuery[str] = "",
+) -> Response[Any]:
+    """Marks the line read (once: opening it again records nothing) and goes on to `to`, a
+    path on this site; anything else (another host, no path) goes back to the centre."""
+    if is_centre_key(key) and _centre(notifications).mark_read(
+            caller.member_id, [key], notifications.clock()):
+        notifications.note_read(caller.member_id, [key], actor)
+    target = safe_next(to)
+    return Redirect(page_context(request).url(target or "/notifications"))
 
 
 # Notification settings ----------------------------------------------------------------------
@@ -285,6 +309,6 @@ def _after_phone_step(
 
 
 PAGES: list[ControllerRouterHandler] = [
-    notification_centre, mark_read, notification_settings, choose_notifications, give_phone,
-    verify_phone, remove_phone, ask_address_confirmation,
+    notification_centre, mark_read, open_line, notification_settings, choose_notifications,
+    give_phone, verify_phone, remove_phone, ask_address_confirmation,
 ]
