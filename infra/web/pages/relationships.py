@@ -139,6 +139,7 @@ class Workspace:
     mentoring: Mentoring
     profiles: Profiles
     caller: Caller
+    actor: Actor
 
     def locator(self) -> Locator:
         return Locator(self.profiles, self.tenant.time_zone)
@@ -149,6 +150,16 @@ class Workspace:
         if meeting.relationship_id != relationship_id:
             raise NotFoundError("no meeting with id %(id)s", field="meetingId",
                                 values={"id": meeting_id})
+
+    def mark_read(self, relationship_id: UUID) -> None:
+        """The member has the conversation before them: the other's messages are read (the
+        read receipts' command, as the API's; programme admins and auditors mark nothing)."""
+        relationship = self.mentoring.get_relationship(relationship_id, self.caller)
+        if not relationship.involves(self.caller.member_id):
+            return
+        messages = self.mentoring.messages(relationship.id, self.caller)
+        if any(m.sender_id != self.caller.member_id and m.read_at is None for m in messages):
+            self.mentoring.mark_read(relationship.id, self.caller, len(messages), self.actor)
 
     def show(
         self, request: Request[Any, Any, Any], relationship_id: UUID, forms: _Forms,
@@ -204,9 +215,9 @@ def provide_workspace(
     ithaca: NamedDependency[Ithaca], tenant: NamedDependency[TenantRecord],
     accounts: NamedDependency[Accounts], meetings: NamedDependency[Meetings],
     mentoring: NamedDependency[Mentoring], profiles: NamedDependency[Profiles],
-    caller: NamedDependency[Caller],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
 ) -> Workspace:
-    return Workspace(ithaca, tenant, accounts, meetings, mentoring, profiles, caller)
+    return Workspace(ithaca, tenant, accounts, meetings, mentoring, profiles, caller, actor)
 
 
 WORKSPACE = {**SERVICES, "workspace": Provide(provide_workspace, sync_to_thread=False)}
@@ -244,6 +255,7 @@ def workspace(
     request: Request[Any, Any, Any], relationship_id: FromPath[UUID],
     workspace: NamedDependency[Workspace],
 ) -> Template:
+    workspace.mark_read(relationship_id)
     return workspace.show(request, relationship_id, _Forms.blank(), fragment=_CONVERSATION)
 
 
