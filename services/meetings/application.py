@@ -73,6 +73,14 @@ class Meetings(TenantApplication):
     def volunteer_hours(self, mentor_id: UUID) -> VolunteerHours | None:
         return self.find(VolunteerHours.create_id(mentor_id), VolunteerHours)
 
+    def counted_sessions(self, mentor_id: UUID) -> list[Meeting]:
+        """The held meetings the mentor's volunteer hours count, oldest log first: each has
+        its session log (minutes, and whether the other member confirmed them)."""
+        hours = self.volunteer_hours(mentor_id)
+        if hours is None:
+            return []
+        return [self.get(i, Meeting, field="meetingId") for i in hours.meeting_ids]
+
     def distance(
         self, relationship: Relationship, viewer: Caller, locator: Locator,
         start: date | None, end: date | None,

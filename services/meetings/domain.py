@@ -430,11 +430,15 @@ class VolunteerHours(Aggregate):
         self.confirmed_minutes = 0
         self.sessions = 0
         self.confirmed_sessions = 0
+        self.meeting_ids: list[UUID] = []
+        """The meetings counted, oldest log first (which relationship and month each was in
+        is the meeting's)."""
 
     @event(SessionCounted)
     def count_session(self, meeting_id: UUID, minutes: int, actor: Actor) -> None:
         self.total_minutes += minutes
         self.sessions += 1
+        self.meeting_ids = [*self.meeting_ids, meeting_id]
 
     @event(SessionConfirmed)
     def confirm_session(self, meeting_id: UUID, minutes: int, actor: Actor) -> None:
