@@ -94,6 +94,16 @@ class Mentoring(TenantApplication):
         block = self.find(Block.create_id(member_id, other_id), Block)
         return block is not None and block.in_force
 
+    def blocked_by(self, member_id: UUID) -> list[UUID]:
+        """The members this member has blocked (not those who blocked them): the caseload
+        knows the pairs under a block, each pair's `Block` who imposed it."""
+        caseload = self.find(Caseload.create_id(member_id), Caseload)
+        if caseload is None:
+            return []
+        blocks = {other_id: self.get(Block.create_id(member_id, other_id), Block,
+                                     field="memberId") for other_id in caseload.blocked_with}
+        return [other_id for other_id, block in blocks.items() if member_id in block.blockers]
+
     # Requests -------------------------------------------------------------------------------
 
     def request_mentor(
