@@ -18,6 +18,7 @@ from infra.clock import Clock, system_clock
 from infra.eventstore.streams import EventStream
 from infra.settings import Settings
 from services.accounts.application import Caller
+from services.accounts.domain import Role
 from services.actor import Actor
 from services.application import TenantApplication
 from services.errors import InvalidInputError, NotFoundError
@@ -82,10 +83,24 @@ class Impact(TenantApplication):
         return list(surveys.responses) if surveys else []
 
     def due(self, entrepreneur: Caller, mentoring: MentoringRecords) -> list[DueSurvey]:
+        """The surveys due now; none for a member who is not an entrepreneur (an auditor or
+        an admin reads the entrepreneurs' pages, but has no business of their own to report)."""
+        if not entrepreneur.has(Role.ENTREPRENEUR):
+            return []
         return due_surveys(
             self.surveys_of(entrepreneur.member_id), self._activations(entrepreneur, mentoring),
             settings_in(self).follow_up_months, self.clock(),
         )
+
+    def follow_ups(self, entrepreneur: Caller, mentoring: MentoringRecords) -> list[DueSurvey]:
+        """Every follow-up of the programme's schedule for the entrepreneur, with the day it
+        falls due (answered, due or still to come)."""
+        if not entrepreneur.has(Role.ENTREPRENEUR):
+            return []
+        surveys = self.surveys_of(entrepreneur.member_id)
+        return follow_up_dates(surveys.baseline_at if surveys else None,
+                               self._activations(entrepreneur, mentoring),
+                               settings_in(self).follow_up_months)
 
     # Commands -------------------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
-"""Pages: impact surveys. The follow-up survey (`/surveys/follow-up`), which the survey mail
+"""Pages: impact surveys. The entrepreneur's surveys (`/surveys`: the baseline and every
+follow-up of the programme's schedule, each answered, due or with the day it falls due), the
+follow-up survey (`/surveys/follow-up`), which the survey mail
 links to (`services.impact.notifications`), and what the baseline survey of onboarding shares
 with it: the programme's questionnaire areas and reading the form into the API's `AnswerSurvey`.
 
@@ -10,6 +12,7 @@ the member's) says so and names those that are. The form takes the API's field n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -23,9 +26,10 @@ from infra.web.pages.forms import FormBody, keep, read_form, refusals, submitted
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import application, roles
 from services import taxonomy
-from services.accounts.application import Caller
+from services.accounts.application import Accounts, Caller
 from services.accounts.domain import Role
 from services.actor import Actor
+from services.errors import NotFoundError
 from services.impact.application import Impact
 from services.impact.domain import DueSurvey, RevenueBand, SurveyKind
 from services.impact.notifications import FOLLOW_UP_PATH
@@ -38,8 +42,9 @@ __all__ = ["PAGES", "SURVEY_FIELDS", "Question", "questionnaire", "read_survey"]
 SURVEY_FIELDS = tuple(field.encode_name for field in msgspec.structs.fields(AnswerSurvey))
 _SERVICES = {
     "impact": application(Impact), "mentoring": application(Mentoring),
-    "programme": application(Programme),
+    "programme": application(Programme), "accounts": application(Accounts),
 }
+SURVEYS_PATH = "/surveys"
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,48 @@ def _follow_up_page(
                   **survey_form_context(request, programme))
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """One follow-up of the schedule as the entrepreneur's surveys page lists it."""
+
+    survey: DueSurvey
+    mentor: str
+    answered_at: datetime | None
+    due_now: bool
+
+
+@get(SURVEYS_PATH, opt=roles(Role.ENTREPRENEUR), sync_to_thread=True, dependencies=_SERVICES)
+def surveys(
+    request: Request[Any, Any, Any], impact: NamedDependency[Impact],
+    mentoring: NamedDependency[Mentoring], accounts: NamedDependency[Accounts],
+    caller: NamedDependency[Caller],
+) -> Template:
+    history = impact.history(caller.member_id)
+    answered = {(r.relationship_id, r.months_after): r.answered_at for r in history
+                if r.kind is SurveyKind.FOLLOW_UP}
+    due = {(s.relationship_id, s.months_after) for s in impact.due(caller, mentoring)}
+    mentors: dict[UUID, str] = {}
+    follow_ups = []
+    for survey in impact.follow_ups(caller, mentoring):
+        key = (survey.relationship_id, survey.months_after)
+        if survey.relationship_id and survey.relationship_id not in mentors:
+            mentor_id = mentoring.get_relationship(survey.relationship_id, caller).mentor_id
+            mentors[survey.relationship_id] = _name(accounts, mentor_id)
+        follow_ups.append(FollowUp(
+            survey=survey, mentor=mentors.get(survey.relationship_id or UUID(int=0), ""),
+            answered_at=answered.get(key), due_now=key in due))
+    baseline = next((r for r in history if r.kind is SurveyKind.BASELINE), None)
+    return render(request, "surveys/surveys.html", follow_ups=follow_ups, baseline=baseline,
+                  entrepreneur=caller.has(Role.ENTREPRENEUR))
+
+
+def _name(accounts: Accounts, member_id: UUID) -> str:
+    try:
+        return accounts.get_member(member_id).name
+    except NotFoundError:
+        return ""
+
+
 @get(FOLLOW_UP_PATH, opt=roles(Role.ENTREPRENEUR), sync_to_thread=True, dependencies=_SERVICES)
 def follow_up_form(
     request: Request[Any, Any, Any], impact: NamedDependency[Impact],
@@ -164,4 +211,4 @@ def follow_up(
     return Redirect(page_context(request).url(FOLLOW_UP_PATH + query))
 
 
-PAGES: list[ControllerRouterHandler] = [follow_up_form, follow_up]
+PAGES: list[ControllerRouterHandler] = [surveys, follow_up_form, follow_up]
