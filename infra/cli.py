@@ -284,7 +284,7 @@ def migrate(runtime: _Runtime) -> None:
         if revoked := accounts.end_sessions_exposed_in_kept_answers(runtime.actor):
             log.warning("sessions_revoked", tenant=record.slug, sessions=revoked,
                         reason="their tokens were kept in idempotency answers")
-        scheduler.backfill_actions(record)
+        scheduler.backfill(record)
     log.info("migrated", tenants=len(records) - len(unplaced), unplaced=len(unplaced))
     click.echo(f"platform stream ready; {len(records) - len(unplaced)} tenant streams ready")
     if unplaced:

@@ -189,29 +189,29 @@ class Scheduler:
             position = reached
         return queued
 
-    def backfill_actions(self, tenant: TenantRecord) -> int:
-        """Queues the actions (a request's expiry) that events older than the scheduler asked
-        for: a release that had no such action derived nothing from them. Notifications are
-        not backfilled (old news); actions already queued are not queued twice. Answers how
-        many pieces of work it found (queued now or before)."""
+    def backfill(self, tenant: TenantRecord) -> int:
+        """Queues what events older than the scheduler still ask for: every action (a request's
+        expiry, a follow-up schedule) and the notifications that are not yet due (a reminder
+        of a meeting booked before, a nudge still ahead). A release that had no such work
+        derived nothing from them; what was due before now is old news and is not sent. Work
+        already queued is not queued twice. Answers how many pieces it found (queued now or
+        before)."""
         reader = self._reader(tenant)
         table = DueWorkTable(reader.stream)
-        actions = [source for source in self.sources
-                   if any(category is None for category in source.kinds.values())]
-        topics = sorted({topic for source in actions for topic in source.topics})
+        now = self.clock()
         position, stop = 0, table.position()
         found = 0
-        while topics and position < stop:
+        while self._topics and position < stop:
             notifications = reader.recorder.select_notifications(
-                position, READ_BATCH, stop=stop, topics=topics, inclusive_of_start=False)
+                position, READ_BATCH, stop=stop, topics=self._topics, inclusive_of_start=False)
             works = [
                 work for notification in notifications
-                for source in actions
-                for work in source.derive(reader.mapper.to_domain_event(notification),
-                                          notification.id)
-                if source.kinds[work.kind] is None
+                for work in self._derive(reader.mapper.to_domain_event(notification),
+                                         notification.id)
+                if self._by_kind[work.kind].kinds[work.kind] is None
+                or (work.due_at is not None and work.due_at > now)
             ]
-            table.add(works, self.clock())
+            table.add(works, now)
             found += len(works)
             position = notifications[-1].id if len(notifications) == READ_BATCH else stop
         return found
