@@ -22,6 +22,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from infra.container import Ithaca
+from infra.web.pages.distance import distance_aids
 from infra.web.pages.forms import (
     FormBody,
     FormInvalidError,
@@ -174,6 +175,9 @@ class Workspace:
         meeting_views = [MeetingView.of(meeting, caller.member_id, places)
                          for meeting in self.meetings.meetings_of(relationship.id)]
         timeline = self._timeline(relationship.id)
+        distance = distance_aids(
+            self.meetings, relationship, caller, self.locator(), meeting_views,
+            self.meetings.clock(), page_context(request).format) if member else None
         names = _names(request, self.accounts, {
             relationship.mentee_id, relationship.mentor_id,
             *(entry.who for entry in timeline if entry.who)})
@@ -182,6 +186,7 @@ class Workspace:
             relationship=relationship, status=relationship.status_at(self.mentoring.clock()),
             member=member, me=caller.member_id, other_id=other_id,
             other_zone=places[other_id].time_zone if other_id else None, names=names,
+            distance=distance,
             messages=self._conversation(relationship), meetings=meeting_views,
             meeting_now=self.meetings.clock(),
             open_for_meetings=relationship.status in CURRENT, timeline=timeline, forms=forms,
