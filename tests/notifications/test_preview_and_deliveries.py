@@ -5,12 +5,14 @@ request was made and the scheduler delivered it."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from eventsourcing.utils import get_topic
 
 from infra.clock import SettableClock
+from infra.delivery.kind_names import KIND_NAMES
 from infra.features import FEATURES
 from services.audit_log.domain import AuditorRead
 from tenants.domain import INTERFACE_LOCALES
@@ -45,6 +47,7 @@ def test_every_kind_of_every_source_previews_in_every_language_with_the_brand(
     assert listed.status_code == 200, listed.text
     kinds = {each["kind"]: each for each in listed.json()}
     assert {kind.partition(":")[0] for kind in kinds} == told
+    assert set(kinds) <= set(KIND_NAMES), set(kinds) - set(KIND_NAMES)  # staff read words
     assert kinds["request_received"]["category"] == "requests"
     assert kinds["request_received"]["source"] == "mentoring"
     for kind in kinds:
@@ -105,6 +108,23 @@ def test_the_arabic_preview_reads_right_to_left_and_the_sms_shows_its_segments(
     assert "Acme Ventures" in first.text
 
 
+def test_the_preview_names_each_kind_in_the_readers_language(mailroom: Mailroom) -> None:
+    pages = TenantPages(mailroom.served, "acme")
+    spanish = pages.member("Teo", roles=["tenant_admin"], locale="es").get(
+        "/admin/notifications/preview", params={"kind": "no_message:first", "locale": "es"})
+    assert spanish.status_code == 200, spanish.text
+    options = re.findall(r'<option value="[^"]*"[^>]*data-code="([^"]+)">([^<]*)</option>',
+                         spanish.text)
+    named = dict(options)
+    assert named["request_received"] == "Solicitud de mentoría recibida (Solicitudes de mentoría)"
+    assert named["no_message:first"].startswith("Consejo: ningún primer mensaje")
+    for kind, words in options:
+        assert kind.replace("_", " ") not in words, (kind, words)
+    assert "<code>no_message:first</code>" in spanish.text  # the key, as a code
+    english = pages.member("Tess", roles=["tenant_admin"]).get("/admin/notifications/preview")
+    assert "Mentoring request received (Mentoring requests)" in english.text
+
+
 def test_a_nudge_previews_in_the_tenants_own_words_where_it_wrote_them(
     mailroom: Mailroom,
 ) -> None:
@@ -121,6 +141,10 @@ def test_a_nudge_previews_in_the_tenants_own_words_where_it_wrote_them(
     french = acme.get("/api/v1/notifications/preview", tia,
                       params={"kind": "no_message", "locale": "fr"}).json()
     assert "Hablamos" not in french["subject"]  # the built-in words where it wrote none
+    first = acme.get("/api/v1/notifications/preview", tia,
+                     params={"kind": "no_message:first", "locale": "es"}).json()
+    assert first["subject"] == "¿Hablamos, Ana Example?"  # the nudge's words, for its variant
+    assert "nadie ha escrito" in first["text"]  # why it was sent stays the variant's own
 
 
 def test_an_unknown_kind_or_language_is_refused_naming_the_field(mailroom: Mailroom) -> None:
@@ -183,7 +207,7 @@ def test_an_admin_and_an_auditor_see_what_a_mentor_was_told_without_his_address(
     page = pages.member("Paz", roles=["programme_admin"]).get(
         "/admin/notifications/deliveries", params={"member_id": str(ben.id)})
     assert page.status_code == 200, page.text
-    assert "request received" in page.text
+    assert "Mentoring request received" in page.text  # the kind in words, its key as a code
     assert "Ben" in page.text
     assert ben.email not in page.text
     assert "Mentoring requests" in page.text
@@ -193,7 +217,7 @@ def test_an_admin_and_an_auditor_see_what_a_mentor_was_told_without_his_address(
     audited = pages.member("Aldo", roles=["auditor"]).get(
         "/admin/notifications/deliveries", params={"member_id": str(ben.id)})
     assert audited.status_code == 200
-    assert "request received" in audited.text
+    assert "Mentoring request received" in audited.text
 
 
 def test_another_tenants_member_answers_as_an_unknown_one(mailroom: Mailroom) -> None:

@@ -2,8 +2,9 @@
 every language and channel under the tenant's brand (`/admin/notifications/preview`; the
 e-mail's HTML is its own document, `.../preview/mail`, shown in a sandboxed frame with a policy
 that lets its inline styles apply and nothing run), and what the platform told whom
-(`/admin/notifications/deliveries`, tenant and programme admins). Auditors read both; the
-pages' guard records each read."""
+(`/admin/notifications/deliveries`, tenant and programme admins), each kind named in the
+reader's language (`infra.delivery.kind_names`). Auditors read both; the pages' guard records
+each read."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 
 from infra.container import Ithaca
 from infra.delivery.deliveries import deliveries_view
+from infra.delivery.kind_names import kind_name
 from infra.delivery.preview import KindPreview, notification_kinds, tenant_preview
 from infra.web.notification_api import PREVIEWERS, STAFF
 from infra.web.pages.rendering import page_context, render
@@ -57,8 +59,11 @@ def preview_page(
         problem = None
     except InvalidInputError as refused:
         shown, problem = None, refused
+    kinds = notification_kinds(ithaca.features)
+    reader = page_context(request).locale
     return render(
-        request, "notification_admin/preview.html", kinds=notification_kinds(ithaca.features),
+        request, "notification_admin/preview.html", kinds=kinds,
+        kind_names={each.kind: kind_name(each.kind, reader) for each in kinds},
         locales=INTERFACE_LOCALES, shown=shown, kind=kind, locale=locale,
         problem=page_context(request).gettext(problem.template) % problem.values
         if problem else "", status_code=problem.status_code if problem else 200)
@@ -91,7 +96,9 @@ def deliveries_page(
             raise NotFoundError("no member %(id)s", field="memberId",
                                 values={"id": given}) from None
     view = deliveries_view(ithaca, tenant, chosen, DELIVERIES_SHOWN)
-    return render(request, "notification_admin/deliveries.html", view=view, member_id=given)
+    reader = page_context(request).locale
+    return render(request, "notification_admin/deliveries.html", view=view, member_id=given,
+                  kind_names={row.kind: kind_name(row.kind, reader) for row in view.deliveries})
 
 
 PAGES: list[ControllerRouterHandler] = [preview_page, preview_mail, deliveries_page]
