@@ -23,17 +23,17 @@ from litestar.types import ControllerRouterHandler
 from infra.container import Ithaca
 from infra.web.pages.charts import Chart, dashboard_charts, render_csv, render_svg
 from infra.web.pages.forms import FormBody, keep, read_form, refusals, submitted
+from infra.web.pages.member_roles import listed_members
 from infra.web.pages.rendering import FormErrors, page_context, render
 from infra.web.tenant_api import application, roles
 from projections.dashboards.projection import DASHBOARDS
-from projections.dashboards.projection import MEMBERS as DASHBOARD_MEMBERS
 from projections.dashboards.queries import Filters, read_dashboard
 from projections.dashboards.schemas import Dashboard
 from projections.reading import open_read_model
 from projections.timelines.projection import RELATIONSHIPS as TIMELINE_RELATIONSHIPS
 from projections.timelines.projection import TIMELINES
 from services.accounts.application import Accounts
-from services.accounts.domain import Member, Role
+from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import NotFoundError
 from services.matching.application import Matching
@@ -81,19 +81,9 @@ def _members_page(request: Request[Any, Any, Any], ithaca: Ithaca, tenant: Tenan
                   accounts: Accounts, *, failed: str = "",
                   values: dict[str, Any] | None = None, errors: FormErrors | None = None,
                   status_code: int = 200) -> Template:
-    model = open_read_model(ithaca, tenant, DASHBOARDS)
-    position = model.position
-    rows = model.store.rows(DASHBOARD_MEMBERS, order_by="joined_month DESC, member_id",
-                            limit=LIST_LIMIT + 1)
-    members: list[Member] = []
-    for row in rows[:LIST_LIMIT]:
-        try:
-            members.append(accounts.get_member(row["member_id"]))
-        except NotFoundError:
-            continue
-    members.sort(key=lambda member: member.name.casefold())
+    members, position, more = listed_members(ithaca, tenant, accounts)
     return render(request, "admin/members.html", members=members, position=position,
-                  more=len(rows) > LIST_LIMIT, failed=failed, values=values or {},
+                  more=more, failed=failed, values=values or {},
                   errors=errors or {}, status_code=status_code)
 
 

@@ -24,6 +24,7 @@ from litestar.response import Template
 from litestar.template import TemplateConfig
 
 from infra.web.i18n import Formatter, translations_for
+from infra.web.pages.role_names import ROLE_NAMES
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from tenants.directory import TenantRecord
@@ -73,6 +74,10 @@ class PageContext:
 
     def has_role(self, *roles: str) -> bool:
         return self.caller is not None and self.caller.has(*(Role(role) for role in roles))
+
+    def role_name(self, role: str) -> str:
+        """A role in words in the reader's language ("Programme admin", never the code)."""
+        return self.gettext(ROLE_NAMES[Role(role)])
 
     def gettext(self, message: str) -> str:
         """A message in the reader's language, for words a handler puts on the page."""
