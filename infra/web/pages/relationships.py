@@ -33,6 +33,7 @@ from infra.web.pages.forms import (
     submitted,
 )
 from infra.web.pages.rendering import FormErrors, page_context, render
+from infra.web.pages.wall_clock import repeated_time, worded_refusal
 from infra.web.tenant_api import ANY_MEMBER, application, roles
 from projections.reading import open_read_model
 from projections.timelines.controllers import member_relationship_list
@@ -41,7 +42,7 @@ from projections.timelines.queries import relationship_summary, timeline_page
 from projections.timelines.schemas import TimelineEntryView, entry_view, week_view
 from services.accounts.application import Accounts, Caller
 from services.actor import Actor
-from services.errors import NotFoundError
+from services.errors import InvalidInputError, NotFoundError
 from services.meetings.application import Meetings
 from services.meetings.ics import CALENDAR_MEDIA_TYPE, meeting_calendar
 from services.meetings.places import Locator
@@ -60,7 +61,7 @@ TIMELINE_LIMIT = 500
 _WORKSPACE = "relationships/workspace.html"
 _CONVERSATION = "relationships/partials/conversation.html"
 _ICS_SUFFIX = ".ics"
-_PROPOSE_FIELDS = {"startsAt": "date", "fold": "time", "date": "date", "time": "time",
+_PROPOSE_FIELDS = {"startsAt": "date", "fold": "fold", "date": "date", "time": "time",
                    "durationMinutes": "durationMinutes", "agenda": "agenda",
                    "videoLink": "videoLink"}
 """The API's field of an error -> the form field it is shown beside (date and time are typed
@@ -186,7 +187,9 @@ class Workspace:
             relationship=relationship, status=relationship.status_at(self.mentoring.clock()),
             member=member, me=caller.member_id, other_id=other_id,
             other_zone=places[other_id].time_zone if other_id else None, names=names,
-            distance=distance,
+            distance=distance, repeated_time=repeated_time(
+                forms.meeting_values, page_context(request).format.time_zone,
+                page_context(request).locale, page_context(request).gettext),
             messages=self._conversation(relationship), meetings=meeting_views,
             meeting_now=self.meetings.clock(),
             open_for_meetings=relationship.status in CURRENT, timeline=timeline, forms=forms,
@@ -298,7 +301,7 @@ def _proposal(values: dict[str, Any], time_zone: str, gettext: Callable[[str], s
     if missing:
         raise FormInvalidError(missing)
     body: dict[str, Any] = {name: values[name] for name in ("durationMinutes", "agenda",
-                                                            "videoLink") if name in values}
+                                                            "videoLink", "fold") if name in values}
     return {**body, "startsAt": f"{day}T{clock}", "timeZone": time_zone}
 
 
@@ -316,11 +319,18 @@ def propose_meeting(
         form = read_form(request, _proposal(values, page.format.time_zone, page.gettext),
                          ProposeMeeting)
         relationship = mentoring.get_relationship(relationship_id, caller)
-        meetings.propose(
-            relationship, caller, workspace.locator(), starts_at=form.starts_at,
-            time_zone=form.time_zone, fold=form.fold, duration_minutes=form.duration_minutes,
-            agenda=form.agenda, video_link=form.video_link, actor=actor,
-        )
+        try:
+            meetings.propose(
+                relationship, caller, workspace.locator(), starts_at=form.starts_at,
+                time_zone=form.time_zone, fold=form.fold, duration_minutes=form.duration_minutes,
+                agenda=form.agenda, video_link=form.video_link, actor=actor,
+            )
+        except InvalidInputError as refused:
+            worded = worded_refusal(refused, values, page.format.time_zone, page.locale,
+                                    page.gettext)
+            if worded is None:
+                raise
+            raise FormInvalidError(worded) from None
 
     refused = _refused_form(request, relationship_id, workspace, data, "meeting",
                             _PROPOSE_FIELDS, propose)
@@ -391,7 +401,7 @@ def meeting_ics(
     if found.relationship_id != relationship_id:
         raise unknown
     return Response(
-        meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca"),
+        meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca", caller.locale),
         media_type=CALENDAR_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="meeting-{found.id}.ics"'},
     )

@@ -13,7 +13,7 @@ import pytest
 from infra.clock import SettableClock
 from tests.story_time import sessions_outlast_the_story
 from tests.web.pages.conftest import TenantPages
-from tests.web.pages.test_relationships import Pair
+from tests.web.pages.test_relationships import Pair, ok
 
 
 @pytest.fixture
@@ -70,3 +70,52 @@ def test_a_public_holiday_of_the_other_near_a_meeting_is_shown_with_it(
     assert "Public holiday for Budi Santoso</dt><dd>Fri, Apr 11: " in meetings
     assert "Good Friday" in meetings
 
+
+
+def _move_ana_to_new_york(pair: Pair) -> None:
+    profile = ok(pair.acme.api.get("/api/v1/profiles/entrepreneur/me", pair.ana_api))
+    editable = {key: profile[key] for key in (
+        "businessName", "description", "stage", "industry", "country", "languages",
+        "workingHours", "challenges", "goals", "employees")}
+    ok(pair.acme.api.put("/api/v1/profiles/entrepreneur/me", pair.ana_api,
+                         json={**editable, "country": "US", "timeZone": "America/New_York"}))
+
+
+def test_the_repeated_autumn_hour_is_asked_about_in_words_and_can_be_booked(
+    ana_and_budi: Pair,
+) -> None:
+    pair = ana_and_budi
+    _move_ana_to_new_york(pair)
+    # New York's clocks go back at 02:00 on 2 November 2031: 01:30 comes twice.
+    form = {"date": "2031-11-02", "time": "01:30", "durationMinutes": "60",
+            "agenda": "Export price list"}
+    asked = pair.ana.post(f"{pair.path}/meetings", form)
+    assert asked.status_code == 400
+    assert pair.meetings() == []
+    text = _section(asked.text, "meetings")
+    assert ("1:30\N{NARROW NO-BREAK SPACE}AM happens twice on November 2 in New York: the first "
+            "time (EDT, UTC\N{MINUS SIGN}4) or the second (EST, UTC\N{MINUS SIGN}5)?") in text
+    assert 'id="error-fold"' in text
+    assert "The second time (EST, UTC\N{MINUS SIGN}5)" in text
+
+    # Ana means the second: 01:30 EST is 06:30 UTC.
+    booked = pair.ana.post(f"{pair.path}/meetings", {**form, "fold": "1"})
+    assert booked.status_code in (302, 303), booked.text
+    [meeting] = pair.meetings()
+    assert meeting["startsAtUtc"].startswith("2031-11-02T06:30")
+
+
+def test_a_time_the_spring_change_skips_is_refused_beside_the_start_time(
+    ana_and_budi: Pair,
+) -> None:
+    pair = ana_and_budi
+    _move_ana_to_new_york(pair)
+    skipped = pair.ana.post(f"{pair.path}/meetings", {
+        "date": "2031-03-09", "time": "02:30", "durationMinutes": "60", "agenda": "Prices"})
+    assert skipped.status_code == 400
+    text = _section(skipped.text, "meetings")
+    assert ('<p class="field-error" id="error-time">Start time: 2:30\N{NARROW NO-BREAK SPACE}AM '
+            "does not exist on March 9 in New York, as clocks go forward 1 hour then (from "
+            "UTC\N{MINUS SIGN}5 to UTC\N{MINUS SIGN}4). Choose another start time.") in text
+    assert "America/New_York" not in skipped.text
+    assert pair.meetings() == []
