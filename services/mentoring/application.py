@@ -90,6 +90,17 @@ class Mentoring(TenantApplication):
         conversation = self.find(Conversation.create_id(relationship_id), Conversation)
         return list(conversation.messages) if conversation else []
 
+    def reported_message(self, relationship_id: UUID, number: int, viewer: Caller
+                         ) -> Message | None:
+        """One message of a relationship, for a programme admin deciding a report about it
+        (the moderation queue); anyone else gets the 404 an unknown relationship gets."""
+        if not viewer.has(Role.PROGRAMME_ADMIN):
+            raise NotFoundError("no relationship with id %(id)s", field="relationshipId",
+                                values={"id": relationship_id})
+        conversation = self.find(Conversation.create_id(relationship_id), Conversation)
+        messages = conversation.messages if conversation else []
+        return next((message for message in messages if message.number == number), None)
+
     def is_blocked(self, member_id: UUID, other_id: UUID) -> bool:
         block = self.find(Block.create_id(member_id, other_id), Block)
         return block is not None and block.in_force

@@ -32,15 +32,17 @@ from projections.dashboards.schemas import Dashboard
 from projections.reading import open_read_model
 from projections.timelines.projection import RELATIONSHIPS as TIMELINE_RELATIONSHIPS
 from projections.timelines.projection import TIMELINES
-from services.accounts.application import Accounts
+from services.accounts.application import Accounts, Caller
 from services.accounts.domain import Role
 from services.actor import Actor
 from services.errors import NotFoundError
 from services.matching.application import Matching
 from services.matching.schemas import WeightsBody
 from services.mentoring.application import Mentoring
+from services.mentoring.values import Message
 from services.moderation.application import Moderation
-from services.moderation.domain import Decision
+from services.moderation.domain import Decision, Report
+from services.moderation.notifications import REPORT_REASONS
 from services.moderation.schemas import Decide, Reinstate
 from services.programme.application import Programme
 from tenants.directory import TenantRecord
@@ -164,23 +166,35 @@ def relationships_list(
 
 
 def _moderation_page(request: Request[Any, Any, Any], moderation: Moderation,
-                     accounts: Accounts, *, failed: str = "",
-                     values: dict[str, Any] | None = None, errors: FormErrors | None = None,
-                     status_code: int = 200) -> Template:
+                     accounts: Accounts, mentoring: Mentoring, caller: Caller, *,
+                     failed: str = "", values: dict[str, Any] | None = None,
+                     errors: FormErrors | None = None, status_code: int = 200) -> Template:
     reports = moderation.open_reports()
     name = _Names(accounts)
     entries = [{"report": report, "member": name(report.reported_member_id),
-                "reporter": name(report.reporter_id)} for report in reports]
-    return render(request, "admin/moderation.html", entries=entries, failed=failed,
-                  values=values or {}, errors=errors or {}, status_code=status_code)
+                "reporter": name(report.reporter_id),
+                "message": _reported_message(report, mentoring, caller)} for report in reports]
+    return render(request, "admin/moderation.html", entries=entries, reasons=REPORT_REASONS,
+                  failed=failed, values=values or {}, errors=errors or {},
+                  status_code=status_code)
+
+
+def _reported_message(report: Report, mentoring: Mentoring, caller: Caller) -> Message | None:
+    """The reported message, for the programme admin who decides (an auditor reads the queue
+    without it)."""
+    if (report.relationship_id is None or report.message_number is None
+            or not caller.has(Role.PROGRAMME_ADMIN)):
+        return None
+    return mentoring.reported_message(report.relationship_id, report.message_number, caller)
 
 
 @get("/admin/moderation", opt=ADMIN, sync_to_thread=True, dependencies=SERVICES)
 def moderation_queue(
     request: Request[Any, Any, Any], moderation: NamedDependency[Moderation],
-    accounts: NamedDependency[Accounts],
+    accounts: NamedDependency[Accounts], mentoring: NamedDependency[Mentoring],
+    caller: NamedDependency[Caller],
 ) -> Template:
-    return _moderation_page(request, moderation, accounts)
+    return _moderation_page(request, moderation, accounts, mentoring, caller)
 
 
 @post("/admin/moderation/{report_id:uuid}/{decision:str}", opt=ADMIN, sync_to_thread=True,
@@ -189,7 +203,7 @@ def decide_report(
     request: Request[Any, Any, Any], report_id: FromPath[UUID], decision: FromPath[str],
     data: FormBody, moderation: NamedDependency[Moderation],
     mentoring: NamedDependency[Mentoring], accounts: NamedDependency[Accounts],
-    actor: NamedDependency[Actor],
+    caller: NamedDependency[Caller], actor: NamedDependency[Actor],
 ) -> Response[Any] | Template:
     try:
         chosen = Decision(decision)
@@ -202,7 +216,8 @@ def decide_report(
         moderation.decide(report_id, chosen, form.note, actor, open_requests=mentoring)
     if not refused:
         return Redirect(page_context(request).url("/admin/moderation"))
-    return _moderation_page(request, moderation, accounts, failed=f"{report_id}-{decision}",
+    return _moderation_page(request, moderation, accounts, mentoring, caller,
+                            failed=f"{report_id}-{decision}",
                             values=keep(values), errors=refused.errors,
                             status_code=refused.status_code)
 
