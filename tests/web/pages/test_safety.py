@@ -6,6 +6,7 @@ answers as the API does: a page naming the problem, or the 404 an unknown id get
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from infra.clock import SettableClock
+from infra.web.i18n import translations_for
 from services.actor import Actor
 from tests.story_time import sessions_outlast_the_story
 from tests.web.pages.conftest import TenantPages
@@ -211,3 +213,25 @@ def test_a_warned_member_reads_the_warning_on_the_safety_page(
     assert "off_platform_solicitation" not in words
     assert "Please keep conversations on the platform." in words
     assert "Ana Ruiz" not in words  # who reported is never shown
+
+
+@pytest.mark.parametrize("locale", ["es", "fr", "ar", "id"])
+def test_the_safety_pages_speak_the_readers_language(
+    acme_pages: TenantPages, locale: str,
+) -> None:
+    gettext = translations_for(locale).gettext
+    reader = acme_pages.member("Layla", roles=["entrepreneur"], locale=locale)
+    other = acme_pages.member("Omar", roles=["mentor"])
+    report = reader.get(f"/report?member={other.member_id}")
+    safety = reader.get("/safety")
+    for page in (report, safety):
+        assert page.status_code == 200
+        assert f'lang="{locale}"' in page.text
+    for words in ("What is wrong?", "Asking for money", "Send the report"):
+        assert gettext(words) != words
+        assert html.escape(gettext(words), quote=False) in report.text
+    for words in ("Warnings from the moderators", "Members you blocked",
+                  "You have not blocked anyone."):
+        assert gettext(words) != words
+        assert html.escape(gettext(words), quote=False) in safety.text
+    assert 'dir="rtl"' in safety.text if locale == "ar" else 'dir="ltr"' in safety.text
