@@ -3,7 +3,8 @@ its `n` and the stream position it was computed at, so a spreadsheet keeps what 
 
 Columns: `section`, `figure` and `group` name the figure as the JSON does (`requests`,
 `acceptanceRate`; the group is a role, an employer, `mentored` or `nonMentored`, or empty);
-`month` is YYYY-MM or `total`; `value` is empty where the JSON has null.
+`month` is YYYY-MM or `total`; `value` is rounded (`value_text`) and empty where the JSON has
+null.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from projections.dashboards.schemas import (
     Value,
 )
 
-__all__ = ["CSV_COLUMNS", "TOTAL", "dashboard_csv", "dashboard_rows"]
+__all__ = ["CSV_COLUMNS", "TOTAL", "dashboard_csv", "dashboard_rows", "value_text"]
 
 CSV_COLUMNS = ("section", "figure", "group", "month", "value", "n", "position")
 TOTAL = "total"
@@ -44,7 +45,7 @@ def dashboard_rows(dashboard: Dashboard) -> Iterator[Row]:
     position = str(dashboard.position)
 
     def figure(section: str, name: str, group: str, month: str, value: Value, n: int) -> Row:
-        return (section, name, group, month, _text(value), str(n), position)
+        return (section, name, group, month, value_text(value), str(n), position)
 
     def series(section: str, name: str, group: str, values: Series) -> Iterator[Row]:
         yield figure(section, name, group, TOTAL, values.total.value, values.total.n)
@@ -78,5 +79,13 @@ def dashboard_rows(dashboard: Dashboard) -> Iterator[Row]:
                     yield from series(section, name, role.role, role.members)
 
 
-def _text(value: Value) -> str:
-    return "" if value is None else str(value)
+def value_text(value: Value) -> str:
+    """A figure as a spreadsheet cell: a count without a fraction, a mean or median to two
+    decimals, a rate (below 1) to four, never a float's long tail (`35.333333333333336`);
+    empty where the JSON has null."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    places = 2 if abs(value) >= 1 else 4
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")

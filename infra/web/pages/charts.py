@@ -19,6 +19,7 @@ from typing import Literal
 import pygal  # type: ignore[import-untyped]
 from pygal.style import Style  # type: ignore[import-untyped]
 
+from projections.dashboards.export import value_text
 from projections.dashboards.schemas import Comparison, Dashboard, Figure, Series, Value
 
 __all__ = ["CHART_NAMES", "Cell", "Chart", "Line", "dashboard_charts", "render_csv", "render_svg"]
@@ -231,4 +232,4 @@ def render_csv(chart: Chart, _: Gettext) -> str:
 def _csv_cells(cell: Cell | None) -> tuple[str, str]:
     if cell is None:
         return "", ""
-    return ("" if cell.value is None else f"{cell.value}"), str(cell.n)
+    return value_text(cell.value), str(cell.n)
