@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import holidays
 from babel import dates, units
 
 from infra.web.i18n import Formatter
@@ -32,6 +34,8 @@ HOLIDAY_MARGIN = timedelta(days=2)
 """A holiday this many days either side of a meeting is worth knowing of (a long weekend)."""
 MEETINGS_WITH_HOLIDAYS = 5
 """The nearest meetings to come whose surroundings are looked at (each is one look-up)."""
+_HOLIDAY_LANGUAGES = {"en": "en_US"}
+"""The holiday calendars' name for an interface language, where it differs."""
 _EN_DASH = " \N{EN DASH} "
 _OPEN = {MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED}
 
@@ -144,7 +148,22 @@ def _holidays_near(
         if view.their_holidays:
             found[meeting.meeting_id] = [
                 Holiday(day=dates.format_skeleton("MMMEd", holiday.date, locale=format.locale),
-                        name=holiday.name)
+                        name=_holiday_names(holiday.country, holiday.date.year,
+                                            format.locale).get(holiday.date, holiday.name))
                 for holiday in view.their_holidays
             ]
     return found
+
+
+@cache
+def _holiday_names(country: str, year: int, locale: str) -> dict[date, str]:
+    """The country's holidays named in the reader's language where the calendar has it (the
+    API names them in English, for both members alike); empty otherwise."""
+    language = _HOLIDAY_LANGUAGES.get(locale, locale)
+    try:
+        found = holidays.country_holidays(country, years=year)
+    except NotImplementedError:
+        return {}
+    if language not in found.supported_languages:
+        return {}
+    return dict(holidays.country_holidays(country, years=year, language=language).items())

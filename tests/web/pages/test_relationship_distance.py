@@ -11,6 +11,8 @@ import re
 import pytest
 
 from infra.clock import SettableClock
+from services.accounts.application import Accounts
+from services.actor import Actor
 from tests.story_time import sessions_outlast_the_story
 from tests.web.pages.conftest import TenantPages
 from tests.web.pages.test_relationships import Pair, ok
@@ -69,6 +71,13 @@ def test_a_public_holiday_of_the_other_near_a_meeting_is_shown_with_it(
     meetings = _section(pair.ana.get(pair.path).text, "meetings")
     assert "Public holiday for Budi Santoso</dt><dd>Fri, Apr 11: " in meetings
     assert "Good Friday" in meetings
+
+    # Read in Indonesian, the holiday has its Indonesian name.
+    served = pair.acme.served
+    accounts = served.ithaca.tenant_application(served.ithaca.tenant(pair.acme.slug), Accounts)
+    accounts.change_locale(pair.ana_api.id, "id", Actor(kind="cli", id="test"))
+    assert "Jum, 11 Apr: <span dir=\"auto\">Wafat Yesus Kristus</span>" in _section(
+        pair.ana.get(pair.path).text, "meetings")
 
 
 
