@@ -150,7 +150,8 @@ class MeetingsController(Controller):
         found = meetings.get_meeting(_meeting_id(meeting), caller)
         if meeting.endswith(_ICS_SUFFIX):
             return Response(
-                meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca"),
+                meeting_calendar(found, tenant.display_name, f"{tenant.slug}.ithaca",
+                                 caller.locale),
                 media_type=CALENDAR_MEDIA_TYPE,
                 headers={"Content-Disposition": f'attachment; filename="meeting-{found.id}.ics"'},
             )

@@ -1,9 +1,10 @@
 """A meeting as an iCalendar file (RFC 5545), for any calendar application.
 
-The event's start and end are given in the zone the time was proposed in (TZID, with its
-VTIMEZONE, so the calendar keeps it on that wall clock); the UID stays the same for the
-meeting's whole life and SEQUENCE counts its revisions (each move and a cancellation), so a
-calendar that imported an earlier version replaces it.
+The event's title (SUMMARY) is in the reader's language: the mail's recipient's, or the
+member's who downloads it. The event's start and end are given in the zone the time was
+proposed in (TZID, with its VTIMEZONE, so the calendar keeps it on that wall clock); the UID
+stays the same for the meeting's whole life and SEQUENCE counts its revisions (each move and a
+cancellation), so a calendar that imported an earlier version replaces it.
 
 Two variants share that event:
 - the download (`meeting_calendar`) is METHOD:PUBLISH: the file informs, it does not invite
@@ -21,6 +22,7 @@ from enum import StrEnum
 
 from icalendar import Calendar, Event  # type: ignore[import-untyped]
 
+from infra.translations import NC_, translated
 from services.meetings.domain import Meeting, MeetingStatus
 from services.meetings.timezones import local
 
@@ -36,6 +38,8 @@ __all__ = [
 PRODID = "-//Ithaca//Mentoring meetings//EN"
 CALENDAR_MEDIA_TYPE = "text/calendar"
 """Without a charset: Litestar adds `; charset=utf-8` to every text/* answer itself."""
+
+_SUMMARY = NC_("calendar", "Mentoring session (%(programme)s)")
 
 _STATUS = {
     MeetingStatus.PROPOSED: "TENTATIVE",
@@ -69,18 +73,23 @@ class Invited:
     mentee_name: str
 
 
-def meeting_calendar(meeting: Meeting, programme_name: str, uid_domain: str) -> bytes:
-    """The meeting as a VCALENDAR with one VEVENT; the same meeting state gives the same bytes."""
+def meeting_calendar(
+    meeting: Meeting, programme_name: str, uid_domain: str, locale: str
+) -> bytes:
+    """The meeting as a VCALENDAR with one VEVENT, titled in `locale`; the same meeting state
+    gives the same bytes."""
     calendar = _calendar("PUBLISH")
-    event = _event(meeting, programme_name, uid_domain, meeting.sequence, _STATUS[meeting.status])
+    event = _event(meeting, programme_name, uid_domain, meeting.sequence, _STATUS[meeting.status],
+                   locale)
     return _finished(calendar, event, meeting)
 
 
 def meeting_invitation(
-    meeting: Meeting, uid_domain: str, method: CalendarMethod, invited: Invited
+    meeting: Meeting, uid_domain: str, method: CalendarMethod, invited: Invited, locale: str
 ) -> bytes:
-    """The meeting as an iTIP message for a mail: REQUEST adds or updates the calendar entry,
-    CANCEL removes it. Same UID as the download, so either updates the other.
+    """The meeting as an iTIP message for a mail, titled in its recipient's `locale`: REQUEST
+    adds or updates the calendar entry, CANCEL removes it. Same UID as the download, so either
+    updates the other.
 
     A declined proposal was never moved or cancelled, so its cancellation is one revision past
     the meeting's last (a CANCEL must come after what it cancels; a declined meeting is never
@@ -90,7 +99,7 @@ def meeting_invitation(
         sequence += 1
     status = "CANCELLED" if method is CalendarMethod.CANCEL else _STATUS[meeting.status]
     calendar = _calendar(str(method))
-    event = _event(meeting, invited.programme_name, uid_domain, sequence, status)
+    event = _event(meeting, invited.programme_name, uid_domain, sequence, status, locale)
     event.add("organizer", f"mailto:meetings@{invited.host}",
               parameters={"CN": invited.programme_name})
     for side, name in (("mentor", invited.mentor_name), ("mentee", invited.mentee_name)):
@@ -111,7 +120,8 @@ def _calendar(method: str) -> Calendar:
 
 
 def _event(
-    meeting: Meeting, programme_name: str, uid_domain: str, sequence: int, status: str
+    meeting: Meeting, programme_name: str, uid_domain: str, sequence: int, status: str,
+    locale: str,
 ) -> Event:
     event = Event()
     event.add("uid", f"{meeting.id}@{uid_domain}")
@@ -119,7 +129,7 @@ def _event(
     event.add("dtstamp", meeting.modified_on)
     event.add("dtstart", local(meeting.starts_at, meeting.time_zone))
     event.add("dtend", local(meeting.ends_at, meeting.time_zone))
-    event.add("summary", f"Mentoring session ({programme_name})")
+    event.add("summary", translated(locale, "calendar", _SUMMARY) % {"programme": programme_name})
     event.add("description", meeting.agenda)
     if meeting.video_link:
         event.add("url", meeting.video_link)

@@ -264,7 +264,7 @@ def _told(
         removes = method is CalendarMethod.CANCEL
         small_print.append(translated(locale, "mail", _CALENDAR_REMOVES if removes
                                       else _CALENDAR_UPDATES))
-        attachments = (_calendar_file(meeting, method, context),)
+        attachments = (_calendar_file(meeting, method, context, locale),)
     content = MailContent(
         locale=locale,
         subject=words["subject"] % values,
@@ -285,8 +285,9 @@ def _zone_of(meeting: Meeting, member_id: UUID, context: WorkContext) -> str:
 
 
 def _calendar_file(
-    meeting: Meeting, method: CalendarMethod, context: WorkContext
+    meeting: Meeting, method: CalendarMethod, context: WorkContext, locale: str
 ) -> Attachment:
+    """The invitation for one recipient, titled in their language."""
     names = {}
     for member_id in meeting.participant_ids:
         found = context.member(member_id)
@@ -296,9 +297,11 @@ def _calendar_file(
         programme_name=context.tenant.display_name,
         mentor_name=names[meeting.mentor_id], mentee_name=names[meeting.mentee_id],
     )
-    data = meeting_invitation(meeting, f"{context.tenant.slug}.ithaca", method, invited)
-    return Attachment(filename="meeting.ics", content_type=f"text/calendar; method={method}",
-                      data=data)
+    data = meeting_invitation(meeting, f"{context.tenant.slug}.ithaca", method, invited, locale)
+    # Its words are UTF-8 (a title in Spanish, a name with accents): without the charset a
+    # text/* part reads as US-ASCII.
+    return Attachment(filename="meeting.ics",
+                      content_type=f"text/calendar; method={method}; charset=utf-8", data=data)
 
 
 MEETING_MAIL = MeetingMail()

@@ -1,6 +1,6 @@
-"""Meeting mail as the two members receive it: the app's own scheduler run on the story clock,
-its mail read from a real SMTP sink, on both backends (`tests/meetings/test_notifications.py`
-tells the source's rules on the fast tier).
+"""Meeting mail as the two members receive it, each in their language: the app's own
+scheduler run on the story clock, its mail read from a real SMTP sink, on both backends
+(`tests/meetings/test_notifications.py` tells the source's rules on the fast tier).
 
 Ben mentors from Madrid, Ana runs her business in New York. On 2 February 2026 Ana proposes to
 meet on Tuesday 10 March at 10:00 on her clock: the United States move their clocks forward on
@@ -19,6 +19,7 @@ import pytest
 
 from infra.clock import SettableClock
 from infra.mail.sink import text_of
+from services.actor import Actor
 from tests.mail.fixtures import Mailroom
 from tests.meetings.conftest import Pair
 from tests.story_time import sessions_outlast_the_story
@@ -138,3 +139,19 @@ def test_a_move_updates_the_same_entry_and_a_cancellation_removes_it(
     pair.clock.set("2026-03-11T15:00:00+00:00")
     mailroom.deliver()
     assert [len(meeting_mail(mailroom, m)) for m in (pair.ana, pair.ben)] == [2, 0]
+
+
+def test_the_calendar_entry_is_titled_in_each_readers_language(
+    mailroom: Mailroom, pair: Pair,
+) -> None:
+    mailroom.acme.accounts().change_locale(pair.ben.id, "es", Actor(kind="cli", id="test"))
+    meeting = proposed(pair)
+    mailroom.deliver()
+
+    [mail] = meeting_mail(mailroom, pair.ben)
+    assert str(calendar_in(mail)[1]["SUMMARY"]) == "Sesión de mentoría (Acme Mentoring)"
+    for member, title in ((pair.ben, "Sesión de mentoría ("), (pair.ana, "Mentoring session (")):
+        download = mailroom.acme.get(f"/api/v1/meetings/{meeting['meetingId']}.ics", member)
+        assert download.status_code == 200, download.text
+        [event] = icalendar.Calendar.from_ical(download.content).walk("VEVENT")
+        assert str(event["SUMMARY"]).startswith(title), (member.email, event["SUMMARY"])
