@@ -117,9 +117,16 @@ def test_an_unexpected_error_is_a_500_that_tells_nothing_and_is_logged_with_its_
     assert error["log_level"] == "error"
 
 
-def test_a_browser_gets_error_pages_in_html(settings: Settings) -> None:
+def test_a_browser_gets_error_pages_in_html_in_its_own_words(settings: Settings) -> None:
     with serving(settings) as served:
         page = served.client.get("/no/<such>", headers={"Accept": "text/html,*/*;q=0.8"})
+        spanish = served.client.get("/no/such", headers={
+            "Accept": "text/html,*/*;q=0.8", "Accept-Language": "es"})
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
-    assert "no route for GET /no/&lt;such&gt;" in page.text
+    assert "There is no page at this address." in page.text
+    assert "no route" not in page.text  # the framework's words are for API clients
+    assert "<such>" not in page.text
+    assert spanish.status_code == 404
+    assert "no route" not in spanish.text
+    assert "There is no page" not in spanish.text  # in Spanish

@@ -12,12 +12,24 @@ from typing import Any
 from litestar import Request, Response
 from litestar.response import Template
 
+from infra.translations import N_
 from infra.web.i18n import LOCALE_COOKIE, Formatter, negotiate_locale
 from infra.web.pages.rendering import PageContext
 from services.errors import IthacaError
 from tenants.directory import TenantRecord
 
 __all__ = ["error_page"]
+
+_COULD_NOT = N_("The request could not be handled. Go back and try again.")
+_IN_WORDS = {
+    401: N_("Sign in to see this page."),
+    403: N_("This was refused. If you followed a link or sent a form, reload the page and try "
+            "again."),
+    404: N_("There is no page at this address. The link may be mistyped or out of date."),
+    405: N_("This page cannot be used that way. Go back and try again."),
+    413: N_("What you sent is too large."),
+    429: N_("Too many requests in a short time. Wait a moment and try again."),
+}
 
 
 def error_page(
@@ -28,6 +40,8 @@ def error_page(
     if refusal is not None:
         words = page.gettext(refusal.template)
         problem = words % refusal.values if refusal.values else words
+    else:  # the framework's own words ("no route for GET ..."), meant for API clients
+        problem = page.gettext(_IN_WORDS.get(status, _COULD_NOT))
     return Template(
         template_name="errors/error.html", status_code=status, headers=headers,
         context={"page": page, "status": status, "problem": problem},

@@ -25,6 +25,7 @@ from litestar.template import TemplateConfig
 
 from infra.web.i18n import Formatter, translations_for
 from infra.web.pages.role_names import ROLE_NAMES
+from infra.web.pages.static import static_url
 from services.accounts.application import Caller
 from services.accounts.domain import Role
 from tenants.directory import TenantRecord
@@ -126,6 +127,7 @@ def _environment() -> Environment:
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True)
+    environment.globals["static_url"] = static_url
     return environment
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, Router
@@ -19,6 +18,7 @@ from infra.web.malformed import refuse_unreadable_path
 from infra.web.pages import operator
 from infra.web.pages.guard import SignInRequiredError, authorize_page
 from infra.web.pages.rendering import template_config
+from infra.web.pages.static import KEPT, STATIC_DIRECTORY
 from infra.web.tenant_api import caller_dependencies
 from tenants.controllers import operator_dependencies
 from tenants.middleware import TENANT_SLUG_PARAMETER, PlatformHostMiddleware, TenantMiddleware
@@ -33,7 +33,6 @@ __all__ = [
     "template_config",
 ]
 
-STATIC_DIRECTORY = Path(__file__).parent.parent / "static"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -82,7 +81,7 @@ def operator_router() -> Router:
 def static_files() -> Router:
     return create_static_files_router(
         path="/static", directories=[STATIC_DIRECTORY], include_in_schema=False,
-        opt=CSRF_EXEMPT, cache_control=None, guards=[refuse_unreadable_path],
+        opt=CSRF_EXEMPT, cache_control=KEPT, guards=[refuse_unreadable_path],
     )
 
 

@@ -5,10 +5,12 @@ in the browser (tests/browser/test_public_pages.py)."""
 
 from __future__ import annotations
 
+import hashlib
 from html.parser import HTMLParser
 
 import pytest
 
+from infra.web.pages.static import STATIC_DIRECTORY, static_url
 from tests.web.pages.conftest import TenantPages
 
 PAGE_BUDGET_BYTES = 25_000
@@ -16,6 +18,7 @@ PAGE_BUDGET_BYTES = 25_000
 SCRIPT_BUDGET_BYTES = 20_000
 """Compressed script of one page: htmx, nothing else."""
 FIELDS = ("input", "select", "textarea")
+PUBLIC_PAGES = ("", "/", "/sign-in", "/sign-up", "/forgot-password")
 
 
 class _Outline(HTMLParser):
@@ -92,8 +95,31 @@ def test_an_entrepreneurs_pages_are_small_labelled_and_script_free(
     assert outline.unlabelled() == []
     assert outline.images_without_alt == []
     assert outline.inline_scripts == 0
-    assert outline.scripts == ["/static/htmx-2.0.11.min.js"]
+    if response.url.path.removeprefix("/t/acme") in PUBLIC_PAGES:  # nothing swapped: no htmx
+        assert outline.scripts == []
+        return
+    assert outline.scripts == [static_url("htmx-2.0.11.min.js")]
 
     script = ana.client.get(outline.scripts[0], headers={"accept-encoding": "gzip"})
     assert script.status_code == 200
     assert script.num_bytes_downloaded < SCRIPT_BUDGET_BYTES
+
+
+def test_the_landing_page_loads_no_script_and_static_files_are_kept_until_they_change(
+    acme_pages: TenantPages,
+) -> None:
+    visitor = acme_pages.visitor()
+    landing = visitor.get("/")
+    assert landing.status_code == 200
+    outline = _Outline()
+    outline.feed(landing.text)
+    assert outline.scripts == []
+    style = static_url("ithaca.css")
+    assert f'href="{style}"' in landing.text  # its address names its content
+    digest = hashlib.sha256((STATIC_DIRECTORY / "ithaca.css").read_bytes()).hexdigest()[:12]
+    assert style == f"/static/ithaca.css?v={digest}"
+    answer = visitor.client.get(style)
+    assert answer.status_code == 200
+    cache = answer.headers["cache-control"]
+    assert "max-age=31536000" in cache
+    assert "immutable" in cache
