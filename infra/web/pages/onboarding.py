@@ -44,8 +44,14 @@ from services.accounts.domain import Role
 from services.actor import Actor
 from services.impact.application import Impact
 from services.impact.domain import SurveyKind
+from services.matching.application import Matching
 from services.mentoring.application import Mentoring
 from services.profiles.application import Profiles
+from services.profiles.completeness import (
+    Completeness,
+    entrepreneur_completeness,
+    mentor_completeness,
+)
 from services.profiles.schemas import (
     EntrepreneurProfileBody,
     EntrepreneurProfileView,
@@ -64,6 +70,7 @@ _HOURS = ("workingHours.start", "workingHours.end", "workingHours.weekdays")
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 SERVICES = {
     "impact": application(Impact), "mentoring": application(Mentoring),
+    "matching": application(Matching),
     "profiles": application(Profiles), "programme": application(Programme),
 }
 """The application services these pages ask for, by name, as the API's controllers do."""
@@ -229,8 +236,8 @@ def _choices(locale: str) -> dict[str, Any]:
 
 def _profile_page(
     request: Request[Any, Any, Any], programme: Programme, *, kind: str, values: dict[str, Any],
-    errors: FormErrors, onboarding: bool, progress: Progress, saved: bool = False,
-    status_code: int = 200,
+    errors: FormErrors, onboarding: bool, progress: Progress, completeness: Completeness,
+    saved: bool = False, status_code: int = 200,
 ) -> Template:
     page = page_context(request)
     settings = programme.get_settings()
@@ -240,11 +247,21 @@ def _profile_page(
                   "workingHours.weekdays": ["0", "1", "2", "3", "4"]}
     return render(
         request, "onboarding/profile.html", kind=kind, values=values, errors=errors,
-        onboarding=onboarding, progress=progress, saved=saved,
+        onboarding=onboarding, progress=progress, saved=saved, completeness=completeness,
         action=page.url(("/onboarding/profile" if onboarding else "/profile") + f"?as={kind}"),
         programmes=[(name, name) for name in settings.programmes], corporate=settings.corporate,
         choices=_choices(page.locale), status_code=status_code,
     )
+
+
+def _completeness(kind: str, member_id: UUID, profiles: Profiles, matching: Matching
+                  ) -> Completeness:
+    """How complete the member's profile of this kind is for matching."""
+    weights = matching.get_weights()
+    if kind == MENTOR:
+        return mentor_completeness(profiles.find_mentor_profile(member_id), weights)
+    return entrepreneur_completeness(profiles.find_entrepreneur_profile(member_id),
+                                     bool(profiles.self_assessments_of(member_id)), weights)
 
 
 def _kind_of(progress: Progress, requested: str | None) -> str | None:
@@ -264,7 +281,8 @@ def _profile_saver(path: str, *, onboarding: bool) -> ControllerRouterHandler:
     def save(
         request: Request[Any, Any, Any], data: FormBody, profiles: NamedDependency[Profiles],
         impact: NamedDependency[Impact], programme: NamedDependency[Programme],
-        caller: NamedDependency[Caller], actor: NamedDependency[Actor],
+        matching: NamedDependency[Matching], caller: NamedDependency[Caller],
+        actor: NamedDependency[Actor],
     ) -> Response[Any] | Template:
         values = submitted(data)
         progress = _progress(caller, profiles, impact)
@@ -283,6 +301,7 @@ def _profile_saver(path: str, *, onboarding: bool) -> ControllerRouterHandler:
             return _profile_page(
                 request, programme, kind=kind, values=keep(values),
                 errors=refused.beside(_by_name(known)), onboarding=onboarding, progress=progress,
+                completeness=_completeness(kind, caller.member_id, profiles, matching),
                 status_code=refused.status_code)
         if not onboarding:
             return Redirect(page.url(f"/profile?as={kind}&saved=1"))
@@ -308,7 +327,7 @@ def onboarding(
 def onboarding_profile_form(
     request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
     impact: NamedDependency[Impact], programme: NamedDependency[Programme],
-    caller: NamedDependency[Caller],
+    matching: NamedDependency[Matching], caller: NamedDependency[Caller],
 ) -> Template | Redirect:
     progress = _progress(caller, profiles, impact)
     kind = _kind_of(progress, request.query_params.get("as"))
@@ -316,14 +335,15 @@ def onboarding_profile_form(
         return Redirect(page_context(request).url("/onboarding"))
     return _profile_page(request, programme, kind=kind,
                          values=_stored_profile(profiles, caller.member_id, kind), errors={},
-                         onboarding=True, progress=progress)
+                         onboarding=True, progress=progress,
+                         completeness=_completeness(kind, caller.member_id, profiles, matching))
 
 
 @get("/profile", opt=roles(ANY_MEMBER), sync_to_thread=True, dependencies=SERVICES)
 def profile_form(
     request: Request[Any, Any, Any], profiles: NamedDependency[Profiles],
     impact: NamedDependency[Impact], programme: NamedDependency[Programme],
-    caller: NamedDependency[Caller],
+    matching: NamedDependency[Matching], caller: NamedDependency[Caller],
 ) -> Template:
     progress = _progress(caller, profiles, impact)
     kind = _kind_of(progress, request.query_params.get("as"))
@@ -332,6 +352,7 @@ def profile_form(
     return _profile_page(request, programme, kind=kind,
                          values=_stored_profile(profiles, caller.member_id, kind), errors={},
                          onboarding=False, progress=progress,
+                         completeness=_completeness(kind, caller.member_id, profiles, matching),
                          saved=request.query_params.get("saved") == "1")
 
 
