@@ -38,6 +38,7 @@ from projections.matching.columns import (
     count_shared,
     set_bits,
 )
+from projections.matching.offered import Offered, offered_codes
 from projections.matching.projection import (
     ENTREPRENEURS,
     MATCHING,
@@ -291,6 +292,12 @@ class MatchingIndex:
                         candidates[row] = False
             return self._ranked(mentors, total, candidates, explained, limit, position,
                                 self._mentor_features)
+
+    def offered(self, store: ReadModelStore) -> Offered:
+        """The codes of the mentors taking requests (what a search can find)."""
+        with self._lock:
+            self.refresh(store)
+            return offered_codes(self)
 
     # Scoring --------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ it to reach a command's position.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -113,9 +113,12 @@ class Vocabulary:
             industries={t.code: t.name for t in taxonomy.industries(locale)},
         )
 
-    def options(self, kind: str) -> list[tuple[str, str]]:
+    def options(self, kind: str, among: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """The codes of a kind with their names, by name; `among`: only these."""
         names: dict[str, str] = getattr(self, kind)
-        return sorted(names.items(), key=lambda item: item[1])
+        chosen = names.items() if among is None else [
+            (code, names[code]) for code in set(among) if code in names]
+        return sorted(chosen, key=lambda item: item[1])
 
 
 @dataclass(frozen=True)
@@ -209,11 +212,18 @@ def find_mentor(
             cards, total = _cards(accounts, profiles, ranked), ranked.total
         except NotFoundError:
             needs_profile = True  # no entrepreneur profile yet: nothing to match on
+    names = Vocabulary.of(page_context(request).locale)
+    offered = index.offered(model.store)  # what a search can find, and what was asked for
+    choices = {
+        kind: names.options(kind, {*getattr(offered, kind), values[field]})
+        for kind, field in (("languages", "language"), ("countries", "country"),
+                            ("expertise", "expertise"), ("industries", "industry"))
+    }
     return render(
         request, "mentoring/mentors.html", fragment=_MENTORS_PARTIAL,
         status_code=400 if errors else 200,
         values=values, errors=errors, searching=searching, cards=cards, total=total,
-        needs_profile=needs_profile, names=Vocabulary.of(page_context(request).locale),
+        needs_profile=needs_profile, names=names, choices=choices,
     )
 
 

@@ -152,3 +152,35 @@ def test_an_entrepreneur_cannot_open_a_mentors_pages(acme_pages: TenantPages) ->
         assert refused.status_code == 403
         assert "<html" in refused.text
     assert acme_pages.member("Ben", roles=["mentor"]).get("/my-requests").status_code == 403
+
+
+def test_the_search_offers_only_what_mentors_have_and_each_match_shows_its_score(
+    acme_pages: TenantPages,
+) -> None:
+    _, _, ana_member = _people(acme_pages)
+    ana = _signed_in(acme_pages, ana_member)
+
+    page = ana.get("/mentors")
+    assert page.status_code == 200
+    speaks = page.text.split('name="language"')[1].split("</select>")[0]
+    # The languages Maria and Pierre speak, not the 640 of ISO 639.
+    assert sorted(html.unescape(option) for option in _option_values(speaks)) == [
+        "", "en", "es", "fr"]
+    assert "Swahili" not in speaks
+    countries = page.text.split('name="country"')[1].split("</select>")[0]
+    assert "FR" in _option_values(countries)
+    assert "JP" not in _option_values(countries)
+    assert len(page.text) < 60_000
+
+    # A choice a link carries stays chosen even when no mentor has it.
+    kept = ana.get("/mentors", params={"language": "sw"})
+    assert 'value="sw" selected' in kept.text
+
+    # Each card shows its overall score; the waiting-requests penalty is best when empty.
+    assert "Match score" in page.text
+    assert 'optimum="0"' in page.text  # the penalty's bar: full is bad news
+    assert 'optimum="1"' in page.text
+
+
+def _option_values(select: str) -> list[str]:
+    return [part.split('"')[0] for part in select.split('<option value="')[1:]]
