@@ -116,6 +116,10 @@ class Formatter:
         """A language's name in the reader's language ("espagnol" for es, read in French)."""
         return Locale.parse(code).get_display_name(self.locale) or code
 
+    def country_name(self, code: str) -> str:
+        """A country's name in the reader's language ("Mexique" for MX, read in French)."""
+        return Locale.parse(self.locale).territories.get(code.upper(), code)
+
     @staticmethod
     def native_language_name(code: str) -> str:
         """A language's name in itself ("español"), as a language switcher lists it."""

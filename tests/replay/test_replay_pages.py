@@ -45,7 +45,35 @@ def test_the_auditor_browses_the_programme_as_it_was_and_compares_it_with_now(
     compared = rita.get("/audit/compare", params={"a": str(story.moment), "b": "2"})
     assert compared.status_code == 200, compared.text
     assert "Difference" in compared.text
-    assert "members" in compared.text
+    assert "Members" in compared.text
 
     entrepreneur = acme_pages.member("Nia", roles=["entrepreneur"])
     assert entrepreneur.get("/audit/replay").status_code == 403
+
+
+RAW_CODES = ("acceptanceRate", "medianHoursToFirstAnswer", "activeNow", "followUpsMentored",
+             "members by role", "relationships by status", "programme_admin", ">entrepreneur<",
+             ">requested<", ">active<")
+
+
+def test_the_replay_and_comparison_name_every_figure_in_the_readers_words(
+    acme_pages: TenantPages,
+) -> None:
+    story = tell(acme_pages.api)
+    rita = acme_pages.member("Rita", roles=["auditor"])
+    page = rita.get("/audit/replay", params={"at": str(story.moment)})
+    compared = rita.get("/audit/compare", params={"a": str(story.moment), "b": "2"})
+    for answer in (page, compared):
+        assert answer.status_code == 200
+        text = html.unescape(answer.text)
+        assert "Share of requests accepted" in text
+        assert "Median hours to a first answer" in text
+        assert [code for code in RAW_CODES if code in text] == []
+    assert "Entrepreneur" in html.unescape(page.text)  # a role, in words
+
+    remi = acme_pages.member("Rémi", roles=["auditor"], locale="fr")
+    french = html.unescape(remi.get("/audit/compare", params={
+        "a": str(story.moment), "b": "2"}).text)
+    assert "Part des demandes acceptées" in french
+    assert "Share of requests accepted" not in french
+    assert [code for code in RAW_CODES if code in french] == []
