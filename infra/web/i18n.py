@@ -118,7 +118,8 @@ class Formatter:
 
     def country_name(self, code: str) -> str:
         """A country's name in the reader's language ("Mexique" for MX, read in French)."""
-        return Locale.parse(self.locale).territories.get(code.upper(), code)
+        name: str = Locale.parse(self.locale).territories.get(code.upper(), code)
+        return name
 
     @staticmethod
     def native_language_name(code: str) -> str:
