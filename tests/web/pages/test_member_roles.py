@@ -35,6 +35,7 @@ def test_a_tenant_admin_assigns_a_role_named_in_words(acme_pages: TenantPages) -
     assert 'value="programme_admin" aria-describedby="purpose-programme_admin" checked' in (
         no_reason.text)
 
+    assert mia.member_id is not None
     saved = tess.post(form_path, {"roles": ["entrepreneur", "programme_admin"],
                                   "reason": "Runs the spring cohort"})
     assert saved.status_code in (302, 303), saved.text
