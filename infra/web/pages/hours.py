@@ -36,7 +36,8 @@ __all__ = ["PAGES"]
 
 _SERVICES = {"meetings": application(Meetings), "accounts": application(Accounts)}
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-STATEMENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:"
+STATEMENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; "
+                             "img-src 'self' https: data:")
 """The statement carries its own style, so that a downloaded copy prints the same offline."""
 
 
