@@ -1,6 +1,7 @@
 """Every page, in each of the five languages, under a brand (a different one on each backend),
 over the demo programme: it answers, in the reader's language and direction, under its own brand
-and no other, with the member's navigation translated.
+and no other, with the member's navigation translated, and axe-core finds no serious or critical
+accessibility violation on it.
 
 The two backends share the sweep: each (page, language) pair is visited on one of them,
 alternately, so every page is seen in every language, and under both brands, with half the
@@ -19,18 +20,21 @@ from infra.web.i18n import RIGHT_TO_LEFT, translations_for
 from services.accounts.application import Accounts
 from services.actor import Actor
 from tenants.domain import INTERFACE_LOCALES, Branding
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import BRANDS, People, RunningSite, branded_tenant, sign_in
 
 OPERATOR = Actor(kind="cli", id="browser-test")
 PUBLIC = ["/", "/sign-in", "/sign-up", "/sign-up?role=mentor", "/forgot-password"]
 ENTREPRENEUR = ["/mentors", "/mentors?language=es", "{mentor}", "/my-requests",
                 "/relationships", "{relationship}", "/profile", "/onboarding",
-                "/onboarding/self-assessment", "/onboarding/baseline-survey", "/my-data"]
-MENTOR = ["/requests", "{decline}", "/mentees", "/profile?as=mentor", "/relationships",
+                "/onboarding/self-assessment", "/onboarding/baseline-survey", "/my-data",
+                "/surveys", "/safety", "/notifications", "/settings/notifications"]
+MENTOR = ["/requests", "{decline}", "/mentees", "/profile?as=mentor", "/relationships", "/hours",
           "/notifications", "/settings/notifications"]
 ADMIN = ["/admin", "/admin/members", "/admin/relationships", "/admin/moderation",
          "/admin/dashboard", "/admin/matching", "/settings", "/settings/branding",
-         "/settings/domains", "/settings/languages", "/settings/programme"]
+         "/settings/domains", "/settings/languages", "/settings/programme", "/settings/members",
+         "/admin/nudges", "/admin/notifications/preview", "/admin/notifications/deliveries"]
 AUDITOR = ["/audit", "/audit/trail", "/audit/replay", "/audit/compare", "/admin/dashboard"]
 LINKS = {  # where the link is, and what it looks like
     "{mentor}": ("/mentors", r"/mentors/[0-9a-f-]{36}$"),
@@ -66,6 +70,7 @@ def _check(person: Page, url: str, locale: str, branding: Branding, other: str,
     assert other not in text, url
     if signed_in:
         assert translations_for(locale).gettext("Sign out") in text, url
+    assert axe_violations(person) == [], (url, locale)
 
 
 def test_every_page_in_every_language_under_its_brand(site: RunningSite, people: People) -> None:
