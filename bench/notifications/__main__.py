@@ -44,7 +44,7 @@ def report(args: argparse.Namespace, figures: Figures) -> None:
     print(f"{len(population.slugs)} tenants, {population.member_count} members; "
           f"{args.reminders:,} reminders due within {args.window} s per phase; "
           f"scheduler sweep every {args.sweep_seconds:g} s; "
-          f"sink `ithaca mail-sink` in its own process (kept {figures.sink_mib:,.0f} MiB)")
+          f"sink `ithaca mail-sink` in its own process ({figures.sink_mib:,.0f} MiB resident)")
     print(f"a reminder is {figures.message_bytes:,} bytes; set-up {figures.setup_seconds:.1f} s")
     for phase in figures.phases:
         for line in phase_lines(phase):

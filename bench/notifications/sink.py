@@ -1,8 +1,8 @@
 """The real SMTP sink, `ithaca mail-sink`, in a process of its own, and what it received.
 
 A process of its own, because in-process its thread would share the interpreter lock with the
-scheduler (and with the raw sender of the baseline), and parsing each mail costs it about as
-much as sending costs a client: both rates would then measure the contention. The sink prints
+scheduler (and with the raw sender of the baseline), and reading each mail costs it CPU too:
+both rates would then measure the contention. The sink prints
 every mail; a thread here reads that output as it comes, counts the mails and notes when each
 reminder's line `bench-due: <instant>` arrived (the sink's process writes unbuffered).
 """
@@ -53,7 +53,7 @@ class SinkProcess:
             return taken
 
     def memory_mib(self) -> float:
-        """The sink's resident memory (it keeps every mail)."""
+        """The sink's resident memory (it keeps no mail: it prints each one)."""
         assert self._process is not None
         status = Path(f"/proc/{self._process.pid}/status").read_text()
         line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
