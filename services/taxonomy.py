@@ -202,17 +202,26 @@ def _time_zone_ids() -> frozenset[str]:
     )
 
 
+_NO_REGION = frozenset({"ZZ", "001"})
+"""CLDR's "unknown region" and "world": UTC and Etc/GMT+5 are named by themselves."""
+
+
 @cache
 def time_zones(locale: str) -> list[Term]:
     """Each zone named by its country and exemplar city in the locale, e.g. España (Madrid)."""
     locale = interface_locale(locale)
     territory_names = Locale.parse(locale).territories
     zone_territories: Mapping[str, str] = get_global("zone_territories")
+    aliases: Mapping[str, str] = get_global("zone_aliases")  # US/Pacific -> America/Los_Angeles
     terms = []
     for zone in sorted(_time_zone_ids()):
-        city = get_timezone_location(zone, locale, return_city=True)
-        territory = zone_territories.get(zone)
-        name = f"{territory_names[territory]} ({city})" if territory in territory_names else zone
+        canonical = aliases.get(zone, zone)
+        # The CLDR lacks a few cities (Argentina/Salta): the id's last part, in words, then.
+        city = get_timezone_location(canonical, locale, return_city=True)
+        city = city.rsplit("/", 1)[-1].replace("_", " ")
+        territory = zone_territories.get(canonical, "ZZ")
+        known = territory in territory_names and territory not in _NO_REGION
+        name = f"{territory_names[territory]} ({city})" if known else city
         terms.append(Term(code=zone, name=name))
     return terms
 

@@ -220,8 +220,8 @@ def _choices(locale: str) -> dict[str, Any]:
     def pairs(terms: list[taxonomy.Term]) -> list[tuple[str, str]]:
         return [(term.code, term.name) for term in terms]
 
-    zones = [(term.code, term.code if term.name == term.code else f"{term.code} · {term.name}")
-             for term in taxonomy.time_zones(locale)]
+    # A place in the reader's words ("México (Ciudad de México)"), by name; never a zone id.
+    zones = sorted(pairs(taxonomy.time_zones(locale)), key=lambda pair: pair[1])
     days = get_day_names("wide", locale=locale)
     return {
         "stages": pairs(taxonomy.stages(locale)),

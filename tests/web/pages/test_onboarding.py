@@ -150,3 +150,13 @@ def test_profiles_follow_the_members_roles(acme_pages: TenantPages) -> None:
     assert "nothing to set up" in dora.get("/onboarding").text
     assert "nothing to set up" in dora.get("/profile").text
     assert dora.get("/onboarding/self-assessment").status_code == 403
+
+
+def test_time_zones_are_offered_as_places_in_the_readers_words(acme_pages: TenantPages) -> None:
+    ana = acme_pages.member("Ana", roles=["entrepreneur"], locale="es")
+    form = ana.get("/onboarding/profile").text
+    zones = form.split('name="timeZone"')[1].split("</select>")[0]
+    assert 'value="America/Mexico_City"' in zones  # the code is what the form sends
+    assert ">México (Ciudad de México)<" in zones  # the words are what she reads
+    assert "America/Mexico_City<" not in zones
+    assert ">America/" not in zones
