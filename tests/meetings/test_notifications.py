@@ -84,7 +84,7 @@ def calendar_of(notification: Notification) -> icalendar.Calendar:
     [attachment] = notification.attachments
     assert attachment.filename == "meeting.ics"
     calendar = icalendar.Calendar.from_ical(attachment.data)
-    assert attachment.content_type == f"text/calendar; method={calendar['METHOD']}"
+    assert attachment.content_type == f"text/calendar; method={calendar['METHOD']}; charset=utf-8"
     return calendar
 
 
