@@ -157,6 +157,11 @@ class Columns:
     def __getitem__(self, name: str) -> Any:
         return self.arrays[name]
 
+    def profiled(self, row: int) -> bool:
+        """Whether the member has written their profile (a row may exist from relationships or
+        role changes alone): every profile names a country."""
+        return bool(self.arrays["country"][row] >= 0)
+
     def upsert(self, encoded: Sequence[tuple[UUID, dict[str, Any]]]) -> npt.NDArray[np.int64]:
         """Writes encoded rows (member id, column values), appending members not yet known;
         answers the rows written."""

@@ -435,7 +435,7 @@ class MatchingIndex:
     @staticmethod
     def _row(columns: Columns, member_id: UUID, kind: str) -> int:
         row = columns.row_of.get(member_id)
-        if row is None or not _profiled(columns, row):
+        if row is None or not columns.profiled(row):
             raise NotFoundError("no %(kind)s profile for member %(id)s", field="memberId",
                                 values={"kind": kind, "id": member_id})
         return row
@@ -480,12 +480,6 @@ def _explainer(criteria: dict[str, Floats]) -> Explainer:
         return {criterion: scores[rows] for criterion, scores in criteria.items()}
 
     return explained
-
-
-def _profiled(columns: Columns, row: int) -> bool:
-    """Whether the member has written their profile (a row may exist from relationships or
-    role changes alone): every profile names a country."""
-    return bool(columns["country"][row] >= 0)
 
 
 _INDEXES: weakref.WeakKeyDictionary[object, MatchingIndex] = weakref.WeakKeyDictionary()
